@@ -1,0 +1,43 @@
+// Turns headline records into a token corpus: tokenises each title, learns the vocabulary (most
+// frequent first, ties by first appearance) or applies a given one, and gathers the statistics
+// of the data set exploration.
+#pragma once
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "newsclf/records.hpp"
+#include "newsclf/token_stream.hpp"
+
+namespace newsclf {
+
+class CorpusBuilder {
+public:
+    // Learns a vocabulary of max_words - 1 words unless `given` is set.
+    CorpusBuilder(const NormalizerSettings& normalizer, std::size_t max_words, std::optional<Vocabulary> given);
+    void add(const NewsRecord& record);
+    std::size_t size() const { return labels_.size(); }
+    TokenStream finish() const;
+    // The exploration of the data: rows, labels, stories, publishers, title lengths, tokens,
+    // vocabulary size, out-of-vocabulary rate, as one JSON object.
+    std::string stats_json() const;
+
+private:
+    NormalizerSettings normalizer_;
+    std::size_t max_words_;
+    std::optional<Vocabulary> given_;
+    WordCounter counter_;
+    std::vector<std::int8_t> labels_;
+    std::vector<std::string> ids_, stories_;
+    std::vector<std::uint64_t> offsets_{0};
+    std::vector<std::uint32_t> words_;  // first-appearance numbers, or given-vocabulary indices
+    std::vector<std::uint32_t> title_chars_;
+    std::set<std::string> publishers_;
+    std::uint64_t given_oov_ = 0;
+};
+
+// One JSON line of a token stream record: {"id":...,"label":"b","story":...,"tokens":[...]}
+std::string token_record_json(const TokenCorpus& corpus, std::size_t i);
+
+}  // namespace newsclf

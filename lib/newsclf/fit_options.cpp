@@ -1,0 +1,108 @@
+#include "newsclf/fit_options.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "newsclf/error.hpp"
+#include "newsclf/json.hpp"
+
+namespace newsclf {
+
+namespace {
+
+std::size_t parse_count(const std::string& name, const std::string& v, std::size_t min) {
+    std::size_t out = 0;
+    auto res = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (res.ec != std::errc() || res.ptr != v.data() + v.size() || out < min)
+        throw UsageError(name + ": \"" + v + "\" is not an integer >= " + std::to_string(min));
+    return out;
+}
+
+double parse_real(const std::string& name, const std::string& v, double min, double max) {
+    double out = 0;
+    auto res = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (res.ec != std::errc() || res.ptr != v.data() + v.size() || !std::isfinite(out) || out < min || out > max)
+        throw UsageError(name + ": \"" + v + "\" is not a number in [" + json_number(min) + ", " + json_number(max) + "]");
+    return out;
+}
+
+std::string parse_choice(const std::string& name, const std::string& v, const std::vector<std::string>& choices) {
+    for (const auto& c : choices)
+        if (c == v) return v;
+    std::string list;
+    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+    throw UsageError(name + ": \"" + v + "\" is not one of " + list);
+}
+
+std::string text(double v) { return json_number(v); }
+
+std::vector<Hyperparameter> make_table() {
+    std::vector<Hyperparameter> t;
+    auto count = [&](const char* name, const char* help, std::size_t min, std::size_t FitOptions::*field) {
+        t.push_back({name, help, [=](FitOptions& o, const std::string& v) { o.*field = parse_count(name, v, min); },
+                     [=](const FitOptions& o) { return std::to_string(o.*field); }});
+    };
+    auto real = [&](const char* name, const char* help, double min, double max, double OptimizerSettings::*field) {
+        t.push_back({name, help,
+                     [=](FitOptions& o, const std::string& v) { o.optimizer.*field = parse_real(name, v, min, max); },
+                     [=](const FitOptions& o) { return text(o.optimizer.*field); }});
+    };
+    t.push_back({"arch", "model architecture: mlp (the workshop's network)",
+                 [](FitOptions& o, const std::string& v) { o.arch = parse_choice("arch", v, {"mlp"}); },
+                 [](const FitOptions& o) { return o.arch; }});
+    count("epochs", "passes over the training rows", 1, &FitOptions::epochs);
+    count("batch_size", "rows per gradient step", 1, &FitOptions::batch_size);
+    count("max_len", "tokens per headline: longer ones keep their last max_len, shorter ones are padded at the front", 1,
+          &FitOptions::max_len);
+    count("hidden_units", "units of each hidden Dense(relu) layer", 1, &FitOptions::hidden_units);
+    count("hidden_layers", "number of hidden Dense(relu) layers", 1, &FitOptions::hidden_layers);
+    t.push_back({"optimizer", "sgd, rmsprop or adam",
+                 [](FitOptions& o, const std::string& v) { o.optimizer.name = parse_choice("optimizer", v, {"sgd", "rmsprop", "adam"}); },
+                 [](const FitOptions& o) { return o.optimizer.name; }});
+    real("learning_rate", "step size of the optimizer", 0.0, 10.0, &OptimizerSettings::learning_rate);
+    real("rho", "rmsprop: decay of the mean square", 0.0, 1.0, &OptimizerSettings::rho);
+    real("beta_1", "adam: decay of the first moment", 0.0, 1.0, &OptimizerSettings::beta_1);
+    real("beta_2", "adam: decay of the second moment", 0.0, 1.0, &OptimizerSettings::beta_2);
+    real("epsilon", "rmsprop and adam: added to the root mean square", 0.0, 1.0, &OptimizerSettings::epsilon);
+    real("momentum", "sgd: momentum", 0.0, 1.0, &OptimizerSettings::momentum);
+    t.push_back({"validation_split", "fraction of rows (or stories) held out for validation, 0 for none",
+                 [](FitOptions& o, const std::string& v) { o.validation_split = parse_real("validation_split", v, 0.0, 0.9); },
+                 [](const FitOptions& o) { return text(o.validation_split); }});
+    t.push_back({"split_by", "row: shuffled rows (Python's random.Random(seed)); story: whole stories by MD5 of STORY",
+                 [](FitOptions& o, const std::string& v) { o.split_by = parse_choice("split_by", v, {"row", "story"}); },
+                 [](const FitOptions& o) { return o.split_by; }});
+    t.push_back({"seed", "seed of the split, the initial weights and the batch order",
+                 [](FitOptions& o, const std::string& v) { o.seed = parse_count("seed", v, 0); },
+                 [](const FitOptions& o) { return std::to_string(o.seed); }});
+    return t;
+}
+
+}  // namespace
+
+const std::vector<Hyperparameter>& hyperparameters() {
+    static const std::vector<Hyperparameter> table = make_table();
+    return table;
+}
+
+void set_hyperparameter(FitOptions& options, const std::string& name, const std::string& value) {
+    for (const auto& h : hyperparameters())
+        if (h.name == name) return h.set(options, value);
+    throw UsageError("unknown hyperparameter \"" + name + "\"");
+}
+
+void validate(const FitOptions& options) {
+    if (options.validation_split >= 1.0) throw UsageError("validation_split must be below 1");
+}
+
+std::string hyperparameters_json(const FitOptions& options) {
+    std::string out = "{";
+    for (const auto& h : hyperparameters()) {
+        if (out.size() > 1) out += ",";
+        append_json_string(out, h.name);
+        out += ":";
+        append_json_string(out, h.get(options));
+    }
+    return out + "}";
+}
+
+}  // namespace newsclf

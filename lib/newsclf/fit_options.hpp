@@ -1,0 +1,42 @@
+// newsclf-fit's hyperparameters: one table gives each its name (snake_case, the long option with
+// '-' for '_'), help text, default and parser, for the command line, the model file's metadata
+// and SageMaker's hyperparameters.json alike.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "newsclf/optimizers.hpp"
+
+namespace newsclf {
+
+struct FitOptions {
+    std::string arch = "mlp";
+    std::size_t epochs = 2;
+    std::size_t batch_size = 32;
+    std::size_t max_len = 100;
+    std::size_t hidden_units = 2;
+    std::size_t hidden_layers = 1;
+    OptimizerSettings optimizer;
+    double validation_split = 0.2;
+    std::string split_by = "row";
+    std::uint64_t seed = 99;
+};
+
+struct Hyperparameter {
+    std::string name;
+    std::string help;
+    std::function<void(FitOptions&, const std::string&)> set;  // throws UsageError on a bad value
+    std::function<std::string(const FitOptions&)> get;
+};
+
+const std::vector<Hyperparameter>& hyperparameters();
+// Sets one hyperparameter by name; an unknown name or a bad value is a UsageError naming it.
+void set_hyperparameter(FitOptions& options, const std::string& name, const std::string& value);
+// Checks the combination (e.g. validation_split in [0, 1)).
+void validate(const FitOptions& options);
+// {"arch": "mlp", "batch_size": "32", ...}: every value a string, as SageMaker passes them.
+std::string hyperparameters_json(const FitOptions& options);
+
+}  // namespace newsclf

@@ -1,0 +1,103 @@
+// The only code that reads or writes newsclf's binary containers (man/newsclf-formats.5):
+// a readable magic with the major version, a minor version, a sanity block, typed metadata,
+// a kind-specific body, and a trailer with the body's length, an item count and a CRC-32.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace newsclf {
+
+namespace format {
+inline constexpr std::size_t magic_size = 16;
+inline constexpr std::string_view magic_prefix = "newsclf-";
+inline constexpr std::string_view tokens_kind = "tokens";
+inline constexpr std::string_view model_kind = "model";
+inline constexpr std::uint32_t tokens_major = 1, tokens_minor = 0;
+inline constexpr std::uint32_t model_major = 1, model_minor = 0;
+inline constexpr std::string_view trailer_magic = "NCLF-END";
+inline constexpr std::size_t trailer_size = 8 + 8 + 8 + 4;
+enum class ValueType : std::uint8_t { u64 = 1, f64 = 2, string = 3, json = 4 };
+enum class DType : std::uint8_t { f32 = 1 };
+}  // namespace format
+
+// Typed key/value metadata; keys are sorted so the same content gives the same bytes.
+struct JsonText {
+    std::string text;
+};
+using MetaValue = std::variant<std::uint64_t, double, std::string, JsonText>;
+using Metadata = std::map<std::string, MetaValue>;
+
+const MetaValue& meta_get(const Metadata& m, const std::string& key, const std::string& source);
+std::uint64_t meta_u64(const Metadata& m, const std::string& key, const std::string& source);
+double meta_f64(const Metadata& m, const std::string& key, const std::string& source);
+std::string meta_string(const Metadata& m, const std::string& key, const std::string& source);
+
+// Little-endian, fixed-width encoding into a growing byte string.
+class ByteWriter {
+public:
+    void u8(std::uint8_t v) { bytes_.push_back(static_cast<char>(v)); }
+    void u16(std::uint16_t v);
+    void u32(std::uint32_t v);
+    void u64(std::uint64_t v);
+    void f32(float v);
+    void f64(double v);
+    void raw(std::string_view s) { bytes_.append(s); }
+    void string16(std::string_view s);  // u16 length + bytes
+    void string64(std::string_view s);  // u64 length + bytes
+    void f32_array(const float* data, std::size_t n);
+    std::string& bytes() { return bytes_; }
+
+private:
+    std::string bytes_;
+};
+
+// Bounds-checked reading; running past the end is a FormatError that names the field.
+class ByteReader {
+public:
+    ByteReader(std::string_view bytes, std::string source) : bytes_(bytes), source_(std::move(source)) {}
+    std::uint8_t u8(const char* field);
+    std::uint16_t u16(const char* field);
+    std::uint32_t u32(const char* field);
+    std::uint64_t u64(const char* field);
+    float f32(const char* field);
+    double f64(const char* field);
+    std::string_view raw(std::size_t n, const char* field);
+    std::string string16(const char* field);
+    std::string string64(const char* field);
+    void f32_array(float* out, std::size_t n, const char* field);
+    std::size_t position() const { return pos_; }
+    std::size_t remaining() const { return bytes_.size() - pos_; }
+    const std::string& source() const { return source_; }
+    [[noreturn]] void fail(const std::string& what) const;
+
+private:
+    void need(std::size_t n, const char* field);
+    std::string_view bytes_;
+    std::size_t pos_ = 0;
+    std::string source_;
+};
+
+// Header: magic "newsclf-<kind>/<major>" padded with '\n' to 16 bytes, u32 minor, sanity block
+// (f32 1.0, f32 -0.5, u64 1), u32 metadata count, entries.
+void write_header(ByteWriter& w, std::string_view kind, std::uint32_t major, std::uint32_t minor, const Metadata& meta);
+struct Header {
+    std::uint32_t major = 0, minor = 0;
+    Metadata metadata;
+};
+// Reads and checks a header; refuses another kind, a newer major version or a foreign byte order.
+Header read_header(ByteReader& r, std::string_view kind, std::uint32_t supported_major);
+// The kind named by a magic ("tokens", "model"), or "" when the bytes are not a newsclf container.
+std::string container_kind(std::string_view bytes);
+
+// Trailer: "NCLF-END", u64 length of everything before the trailer, u64 item count, u32 CRC-32
+// of everything before the trailer.
+std::string make_trailer(std::uint64_t body_length, std::uint64_t items, std::uint32_t body_crc);
+std::uint32_t crc32_of(std::string_view bytes, std::uint32_t crc = 0);
+// Checks the trailer of a whole container; returns the body (without trailer) and its item count.
+std::string_view verify_trailer(std::string_view bytes, const std::string& source, std::uint64_t* items);
+
+}  // namespace newsclf

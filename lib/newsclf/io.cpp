@@ -1,0 +1,258 @@
+#include "newsclf/io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <lzma.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "newsclf/error.hpp"
+
+namespace newsclf {
+
+bool is_stdio(const std::string& path) { return path.empty() || path == "-"; }
+std::string display_name(const std::string& path) { return is_stdio(path) ? "<stdin>" : path; }
+
+namespace {
+
+std::string read_fd(int fd, const std::string& name) {
+    std::string out;
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        // A regular file is read straight into a buffer of its size.
+        out.resize(static_cast<std::size_t>(st.st_size));
+        std::size_t done = 0;
+        while (done < out.size()) {
+            ssize_t n = ::read(fd, &out[done], out.size() - done);
+            if (n == 0) break;
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                throw IoError(name + ": cannot read: " + std::strerror(errno));
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        out.resize(done);
+        if (done < static_cast<std::size_t>(st.st_size)) return out;
+    }
+    char chunk[1 << 16];
+    for (;;) {
+        ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw IoError(name + ": cannot read: " + std::strerror(errno));
+        }
+        out.append(chunk, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+std::string decompress_xz(const std::string& in, const std::string& source) {
+    lzma_stream strm = LZMA_STREAM_INIT;
+    if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+        throw IoError(source + ": cannot start the xz decoder");
+    std::string out;
+    out.resize(in.size() * 4 + 4096);
+    strm.next_in = reinterpret_cast<const uint8_t*>(in.data());
+    strm.avail_in = in.size();
+    lzma_ret ret = LZMA_OK;
+    while (ret == LZMA_OK) {
+        if (strm.total_out == out.size()) out.resize(out.size() * 2);
+        strm.next_out = reinterpret_cast<uint8_t*>(&out[strm.total_out]);
+        strm.avail_out = out.size() - strm.total_out;
+        ret = lzma_code(&strm, LZMA_FINISH);
+    }
+    std::size_t total = strm.total_out;
+    lzma_end(&strm);
+    if (ret != LZMA_STREAM_END)
+        throw DataError(source + ": xz data is corrupt or truncated (lzma error " + std::to_string(ret) + ")");
+    out.resize(total);
+    return out;
+}
+
+std::string decompress_gzip(const std::string& in, const std::string& source) {
+    z_stream strm{};
+    if (inflateInit2(&strm, 16 + MAX_WBITS) != Z_OK) throw IoError(source + ": cannot start the gzip decoder");
+    std::string out;
+    out.resize(in.size() * 4 + 4096);
+    strm.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    std::size_t consumed = 0, produced = 0;
+    int ret = Z_OK;
+    for (;;) {
+        if (produced == out.size()) out.resize(out.size() * 2);
+        std::size_t in_chunk = std::min<std::size_t>(in.size() - consumed, 1u << 30);
+        std::size_t out_chunk = std::min<std::size_t>(out.size() - produced, 1u << 30);
+        strm.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + consumed));
+        strm.avail_in = static_cast<uInt>(in_chunk);
+        strm.next_out = reinterpret_cast<Bytef*>(&out[produced]);
+        strm.avail_out = static_cast<uInt>(out_chunk);
+        ret = inflate(&strm, Z_NO_FLUSH);
+        consumed += in_chunk - strm.avail_in;
+        produced += out_chunk - strm.avail_out;
+        if (ret == Z_STREAM_END) {
+            if (consumed < in.size()) {  // concatenated members, as gzip -dc reads them
+                inflateReset(&strm);
+                continue;
+            }
+            break;
+        }
+        if (ret != Z_OK && ret != Z_BUF_ERROR) break;
+        if (ret == Z_BUF_ERROR && consumed == in.size() && produced < out.size()) break;
+    }
+    inflateEnd(&strm);
+    if (ret != Z_STREAM_END)
+        throw DataError(source + ": gzip data is corrupt or truncated (zlib error " + std::to_string(ret) + ")");
+    out.resize(produced);
+    return out;
+}
+
+}  // namespace
+
+std::string decompress_if_compressed(std::string bytes, const std::string& source) {
+    static const unsigned char xz_magic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
+    if (bytes.size() >= 6 && std::memcmp(bytes.data(), xz_magic, 6) == 0) return decompress_xz(bytes, source);
+    if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1F && static_cast<unsigned char>(bytes[1]) == 0x8B)
+        return decompress_gzip(bytes, source);
+    return bytes;
+}
+
+std::string read_bytes(const std::string& path) {
+    std::string name = display_name(path);
+    if (is_stdio(path)) return decompress_if_compressed(read_fd(0, name), name);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw IoError(name + ": cannot open: " + std::strerror(errno));
+    std::string bytes;
+    try {
+        bytes = read_fd(fd, name);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    return decompress_if_compressed(std::move(bytes), name);
+}
+
+LineReader::LineReader(const std::string& path) : name_(display_name(path)) {
+    if (is_stdio(path)) {
+        fd_ = 0;
+        owns_fd_ = false;
+    } else {
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) throw IoError(name_ + ": cannot open: " + std::strerror(errno));
+        owns_fd_ = true;
+    }
+}
+
+LineReader::~LineReader() {
+    if (owns_fd_) ::close(fd_);
+}
+
+bool LineReader::fill() {
+    if (eof_) return false;
+    if (start_ > 0) {
+        buffer_.erase(0, start_);
+        start_ = 0;
+    }
+    char chunk[1 << 16];
+    for (;;) {
+        ssize_t n = ::read(fd_, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw IoError(name_ + ": cannot read: " + std::strerror(errno));
+        if (n == 0) {
+            eof_ = true;
+            return false;
+        }
+        buffer_.append(chunk, static_cast<std::size_t>(n));
+        return true;
+    }
+}
+
+bool LineReader::next(std::string& line) {
+    std::size_t searched = start_;
+    for (;;) {
+        std::size_t nl = buffer_.find('\n', searched);
+        if (nl != std::string::npos) {
+            ++line_number_;
+            if (nl - start_ > max_line_bytes)
+                throw DataError(where(name_, line_number_) + "line is longer than " + std::to_string(max_line_bytes) +
+                                " bytes; is this a headline file?");
+            line.assign(buffer_, start_, nl - start_);
+            start_ = nl + 1;
+            return true;
+        }
+        if (buffer_.size() - start_ > max_line_bytes)
+            throw DataError(where(name_, line_number_ + 1) + "line is longer than " + std::to_string(max_line_bytes) +
+                            " bytes; is this a headline file?");
+        std::size_t pending = buffer_.size() - start_;
+        if (!fill()) {
+            if (buffer_.size() == start_) return false;
+            ++line_number_;
+            line.assign(buffer_, start_, std::string::npos);
+            start_ = buffer_.size();
+            return true;
+        }
+        searched = start_ + pending;
+    }
+}
+
+OutputFile::OutputFile(const std::string& path) : path_(path) {
+    if (is_stdio(path)) {
+        name_ = "<stdout>";
+        file_ = stdout;
+        return;
+    }
+    name_ = path;
+    temp_ = path + ".tmp." + std::to_string(::getpid());
+    file_ = std::fopen(temp_.c_str(), "wb");
+    if (!file_) throw IoError(path + ": cannot create " + temp_ + ": " + std::strerror(errno));
+}
+
+OutputFile::~OutputFile() {
+    if (file_ == stdout) {
+        std::fflush(stdout);
+        return;
+    }
+    if (!committed_ && file_) {
+        std::fclose(file_);
+        std::remove(temp_.c_str());
+    }
+}
+
+void OutputFile::write(std::string_view bytes) {
+    if (bytes.empty()) return;
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+        throw IoError(name_ + ": cannot write: " + std::strerror(errno));
+}
+
+void OutputFile::flush() {
+    if (std::fflush(file_) != 0) throw IoError(name_ + ": cannot write: " + std::strerror(errno));
+}
+
+void OutputFile::commit() {
+    flush();
+    if (file_ == stdout) return;
+    if (::fsync(fileno(file_)) != 0 && errno != EINVAL)
+        throw IoError(name_ + ": cannot sync: " + std::strerror(errno));
+    if (std::fclose(file_) != 0) {
+        file_ = nullptr;
+        std::remove(temp_.c_str());
+        throw IoError(name_ + ": cannot write: " + std::strerror(errno));
+    }
+    file_ = nullptr;
+    if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+        std::remove(temp_.c_str());
+        throw IoError(name_ + ": cannot rename " + temp_ + ": " + std::strerror(errno));
+    }
+    committed_ = true;
+}
+
+void write_bytes(const std::string& path, std::string_view bytes) {
+    OutputFile out(path);
+    out.write(bytes);
+    out.commit();
+}
+
+}  // namespace newsclf

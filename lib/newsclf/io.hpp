@@ -1,0 +1,68 @@
+// Opening streams: "-" or an empty path means stdin/stdout; compressed input is recognised by
+// its magic bytes; every output file is written under a temporary name and renamed when whole.
+#pragma once
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace newsclf {
+
+// The name used in messages: "<stdin>" for "-" or "".
+std::string display_name(const std::string& path);
+bool is_stdio(const std::string& path);
+
+// Whole contents of a file or of stdin; xz and gzip data are decompressed.
+std::string read_bytes(const std::string& path);
+// Decompresses xz or gzip bytes, returns other bytes unchanged. `source` names them in errors.
+std::string decompress_if_compressed(std::string bytes, const std::string& source);
+
+// Reads lines from a file descriptor without waiting for more than one line (interactive pipes).
+class LineReader {
+public:
+    LineReader(const std::string& path);  // "-" reads stdin
+    ~LineReader();
+    LineReader(const LineReader&) = delete;
+    LineReader& operator=(const LineReader&) = delete;
+    // Next line without its '\n'; false at end of input. Lines over max_line_bytes throw DataError.
+    bool next(std::string& line);
+    std::size_t line_number() const { return line_number_; }
+    const std::string& name() const { return name_; }
+
+    static constexpr std::size_t max_line_bytes = 1 << 20;
+
+private:
+    bool fill();
+    int fd_;
+    bool owns_fd_;
+    std::string name_;
+    std::string buffer_;
+    std::size_t start_ = 0;
+    bool eof_ = false;
+    std::size_t line_number_ = 0;
+};
+
+// An output that appears only when whole: a file is written as "<path>.tmp.<pid>" and renamed by
+// commit(); destroyed uncommitted, the temporary is removed. "-" writes to stdout.
+class OutputFile {
+public:
+    explicit OutputFile(const std::string& path);
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+    void write(std::string_view bytes);
+    void flush();
+    void commit();
+    const std::string& name() const { return name_; }
+
+private:
+    std::string path_;
+    std::string temp_;
+    std::string name_;
+    std::FILE* file_;
+    bool committed_ = false;
+};
+
+// Writes bytes to path (or stdout) through an OutputFile in one go.
+void write_bytes(const std::string& path, std::string_view bytes);
+
+}  // namespace newsclf

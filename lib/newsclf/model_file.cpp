@@ -1,0 +1,223 @@
+#include "newsclf/model_file.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <simdjson.h>
+
+#include "newsclf/error.hpp"
+#include "newsclf/format.hpp"
+#include "newsclf/io.hpp"
+#include "newsclf/json.hpp"
+#include "newsclf/labels.hpp"
+#include "newsclf/models/mlp.hpp"
+#include "newsclf/token_stream.hpp"
+
+namespace newsclf {
+
+namespace {
+
+std::string labels_json() {
+    std::string out = "[";
+    for (std::size_t i = 0; i < label_count; ++i) {
+        if (i) out += ",";
+        out += "{\"code\":" + json_string(label_codes[i]) + ",\"name\":" + json_string(label_names[i]) + "}";
+    }
+    return out + "]";
+}
+
+std::string self_tests_json(const std::vector<SelfTest>& tests) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < tests.size(); ++i) {
+        if (i) out += ",";
+        out += "{\"title\":" + json_string(tests[i].title) + ",\"probabilities\":[";
+        for (std::size_t c = 0; c < label_count; ++c) out += (c ? "," : "") + json_float(tests[i].probabilities[c]);
+        out += "]}";
+    }
+    return out + "]";
+}
+
+std::vector<SelfTest> parse_self_tests(const std::string& json, const std::string& source) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::vector<SelfTest> tests;
+    if (parser.parse(json).get(doc) || !doc.is_array()) throw FormatError(source + ": the self-tests are not a JSON array; the file is corrupt");
+    for (auto item : doc.get_array()) {
+        SelfTest t;
+        std::string_view title;
+        simdjson::dom::array probabilities;
+        if (item["title"].get_string().get(title) || item["probabilities"].get_array().get(probabilities) ||
+            probabilities.size() != label_count)
+            throw FormatError(source + ": a self-test entry is malformed; the file is corrupt");
+        t.title = title;
+        std::size_t c = 0;
+        for (auto p : probabilities) {
+            double v;
+            if (p.get_double().get(v)) throw FormatError(source + ": a self-test probability is not a number");
+            t.probabilities[c++] = static_cast<float>(v);
+        }
+        tests.push_back(std::move(t));
+    }
+    return tests;
+}
+
+void write_tensor(ByteWriter& w, const std::string& name, const std::vector<std::size_t>& shape, const float* data) {
+    w.string16(name);
+    w.u8(static_cast<std::uint8_t>(format::DType::f32));
+    w.u8(static_cast<std::uint8_t>(shape.size()));
+    std::size_t n = 1;
+    for (auto d : shape) {
+        w.u64(d);
+        n *= d;
+    }
+    w.f32_array(data, n);
+}
+
+struct TensorView {
+    std::string name;
+    std::vector<std::size_t> shape;
+    std::vector<float> data;
+};
+
+TensorView read_tensor(ByteReader& r) {
+    TensorView t;
+    t.name = r.string16("a tensor name");
+    auto dtype = r.u8("a tensor type");
+    if (dtype != static_cast<std::uint8_t>(format::DType::f32))
+        r.fail("tensor \"" + t.name + "\" has unknown type " + std::to_string(dtype) + "; the file is corrupt or newer than this newsclf");
+    std::uint8_t ndim = r.u8("a tensor rank");
+    std::size_t n = 1;
+    for (std::uint8_t i = 0; i < ndim; ++i) {
+        std::uint64_t d = r.u64("a tensor dimension");
+        if (d != 0 && n > r.remaining() / d) r.fail("tensor \"" + t.name + "\" is larger than the file; the file is truncated or corrupt");
+        t.shape.push_back(d);
+        n *= d;
+    }
+    t.data.resize(n);
+    r.f32_array(t.data.data(), n, "tensor data");
+    return t;
+}
+
+}  // namespace
+
+std::string model_bytes(const Model& model) {
+    MlpShape shape{model.options.max_len, model.options.hidden_units, model.options.hidden_layers, label_count};
+    MlpNetwork network(&model.embedding, shape);
+    if (network.parameter_count() != model.parameters.size())
+        throw Error(ErrorKind::usage, "internal: the parameter buffer does not match the network");
+    Metadata meta;
+    meta["arch"] = model.options.arch;
+    meta["max_words"] = model.max_words;
+    meta["labels"] = JsonText{labels_json()};
+    meta["normalizer"] = JsonText{normalizer_to_json(model.normalizer)};
+    meta["vocabulary"] = model.vocabulary.to_text();
+    meta["hyperparameters"] = JsonText{hyperparameters_json(model.options)};
+    meta["training"] = JsonText{model.training_json.empty() ? "{}" : model.training_json};
+    meta["self_tests"] = JsonText{self_tests_json(model.self_tests)};
+    ByteWriter w;
+    write_header(w, format::model_kind, format::model_major, format::model_minor, meta);
+    auto blocks = network.parameter_blocks();
+    w.u32(static_cast<std::uint32_t>(blocks.size() + 1));
+    write_tensor(w, "embedding", {model.embedding.shape(0), model.embedding.shape(1)}, model.embedding.data());
+    for (const auto& b : blocks) write_tensor(w, b.name, b.shape, model.parameters.data() + b.offset);
+    std::string bytes = std::move(w.bytes());
+    bytes += make_trailer(bytes.size(), blocks.size() + 1, crc32_of(bytes));
+    return bytes;
+}
+
+bool is_model_file(std::string_view bytes) { return container_kind(bytes) == format::model_kind; }
+
+Model parse_model(std::string_view bytes, const std::string& source) {
+    std::uint64_t tensor_count = 0;
+    std::string_view body = verify_trailer(bytes, source, &tensor_count);
+    ByteReader r(body, source);
+    Header h = read_header(r, format::model_kind, format::model_major);
+    Model m;
+    std::string arch = meta_string(h.metadata, "arch", source);
+    simdjson::dom::parser parser;
+    simdjson::dom::element hp;
+    if (parser.parse(meta_string(h.metadata, "hyperparameters", source)).get(hp) || !hp.is_object())
+        throw FormatError(source + ": the hyperparameters are not a JSON object; the file is corrupt");
+    for (auto [key, value] : hp.get_object()) {
+        std::string_view v;
+        if (value.get_string().get(v)) throw FormatError(source + ": hyperparameter \"" + std::string(key) + "\" is not a string");
+        try {
+            set_hyperparameter(m.options, std::string(key), std::string(v));
+        } catch (const UsageError& e) {
+            throw FormatError(source + ": " + e.what() + "; the model needs a newer newsclf or is corrupt");
+        }
+    }
+    if (m.options.arch != arch) throw FormatError(source + ": the architecture entries disagree; the file is corrupt");
+    m.max_words = meta_u64(h.metadata, "max_words", source);
+    m.normalizer = normalizer_from_json(meta_string(h.metadata, "normalizer", source), source);
+    std::string vocabulary = meta_string(h.metadata, "vocabulary", source);
+    if (!vocabulary.empty()) m.vocabulary = parse_vocabulary(vocabulary, source + " (vocabulary)");
+    m.training_json = meta_string(h.metadata, "training", source);
+    m.self_tests = parse_self_tests(meta_string(h.metadata, "self_tests", source), source);
+    std::uint32_t count = r.u32("the tensor count");
+    if (count != tensor_count) r.fail("the tensor count disagrees with the trailer; the file is corrupt");
+    TensorView embedding = read_tensor(r);
+    if (embedding.name != "embedding" || embedding.shape.size() != 2 || embedding.shape[0] < m.vocabulary.size() + 1)
+        r.fail("the first tensor is not an embedding matrix for the vocabulary; the file is corrupt");
+    m.embedding = Matrix::from_shape({embedding.shape[0], embedding.shape[1]});
+    std::copy(embedding.data.begin(), embedding.data.end(), m.embedding.begin());
+    MlpNetwork network(&m.embedding, MlpShape{m.options.max_len, m.options.hidden_units, m.options.hidden_layers, label_count});
+    m.parameters.resize(network.parameter_count());
+    auto blocks = network.parameter_blocks();
+    if (count != blocks.size() + 1) r.fail("holds " + std::to_string(count) + " tensors, the network needs " + std::to_string(blocks.size() + 1) + "; the file is corrupt");
+    for (const auto& b : blocks) {
+        TensorView t = read_tensor(r);
+        if (t.name != b.name || t.shape != b.shape) r.fail("tensor \"" + t.name + "\" does not match the network's \"" + b.name + "\"; the file is corrupt");
+        std::copy(t.data.begin(), t.data.end(), m.parameters.begin() + static_cast<std::ptrdiff_t>(b.offset));
+    }
+    if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the last tensor; the file is corrupt");
+    return m;
+}
+
+std::string resolve_model_path(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) throw IoError(path + ": no such model file or directory");
+    if (!S_ISDIR(st.st_mode)) return path;
+    std::string preferred = path + "/model.newsclf";
+    if (::stat(preferred.c_str(), &st) == 0) return preferred;
+    std::vector<std::string> found;
+    if (DIR* dir = ::opendir(path.c_str())) {
+        while (dirent* e = ::readdir(dir)) {
+            std::string candidate = path + "/" + e->d_name;
+            if (e->d_name[0] == '.' || ::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+            std::FILE* f = std::fopen(candidate.c_str(), "rb");
+            if (!f) continue;
+            char head[format::magic_size] = {};
+            std::size_t n = std::fread(head, 1, sizeof head, f);
+            std::fclose(f);
+            if (is_model_file(std::string_view(head, n))) found.push_back(candidate);
+        }
+        ::closedir(dir);
+    }
+    if (found.size() == 1) return found[0];
+    if (found.empty()) throw IoError(path + ": the directory holds no newsclf model file");
+    throw UsageError(path + ": the directory holds " + std::to_string(found.size()) + " model files; name one");
+}
+
+std::string model_summary_json(const Model& m) {
+    MlpNetwork network(&m.embedding, MlpShape{m.options.max_len, m.options.hidden_units, m.options.hidden_layers, label_count});
+    std::string out = "{\"format\":" + json_string("newsclf-model/" + std::to_string(format::model_major) + "." +
+                                                   std::to_string(format::model_minor));
+    out += ",\"arch\":" + json_string(m.options.arch);
+    out += ",\"hyperparameters\":" + hyperparameters_json(m.options);
+    out += ",\"max_words\":" + std::to_string(m.max_words);
+    out += ",\"vocabulary_size\":" + std::to_string(m.vocabulary.size());
+    out += ",\"normalizer\":" + normalizer_to_json(m.normalizer);
+    out += ",\"labels\":" + labels_json();
+    out += ",\"tensors\":{\"embedding\":[" + std::to_string(m.embedding.shape(0)) + "," + std::to_string(m.embedding.shape(1)) + "]";
+    for (const auto& b : network.parameter_blocks()) {
+        out += "," + json_string(b.name) + ":[";
+        for (std::size_t i = 0; i < b.shape.size(); ++i) out += (i ? "," : "") + std::to_string(b.shape[i]);
+        out += "]";
+    }
+    out += "},\"parameters\":" + std::to_string(m.parameters.size());
+    out += ",\"training\":" + (m.training_json.empty() ? std::string("{}") : m.training_json);
+    out += ",\"self_tests\":" + self_tests_json(m.self_tests) + "}";
+    return out;
+}
+
+}  // namespace newsclf

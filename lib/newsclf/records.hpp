@@ -1,0 +1,47 @@
+// Readers of headline records: the data set's TSV, JSON Lines and plain lines. Each is a
+// function over bytes that reports every record with its line number, or a DataError that names
+// the source, line and field.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace newsclf {
+
+enum class RecordFormat { automatic, tsv, jsonl, lines };
+
+struct NewsRecord {
+    std::string id;     // ID field, JSON "id", or empty
+    std::string title;  // TITLE, JSON "title" or "input", or the whole line
+    int label = -1;     // index into label_codes, or no_label
+    std::string story;  // STORY field or JSON "story", or empty
+    std::string publisher;
+    std::size_t line = 0;
+};
+
+struct RecordReadOptions {
+    RecordFormat format = RecordFormat::automatic;
+    bool require_label = false;  // a record without a category is an error
+    bool allow_empty_title = false;
+    bool skip_bad = false;       // count bad rows instead of failing
+};
+
+struct RecordReadStats {
+    std::size_t records = 0;
+    std::size_t skipped = 0;
+};
+
+RecordFormat parse_record_format(const std::string& name);  // "auto", "tsv", "jsonl", "lines"
+// Guesses the format from the first line: '{' is JSON Lines, 8 TAB-separated fields is TSV.
+RecordFormat detect_record_format(std::string_view first_line);
+
+// Parses one line (without its '\n'). Throws DataError naming source, line and field.
+NewsRecord parse_record_line(std::string_view line, RecordFormat format, const std::string& source,
+                             std::size_t line_number, const RecordReadOptions& options);
+
+// Every record of a whole input, in order. An input without records is an error.
+RecordReadStats read_records(std::string_view bytes, const std::string& source, const RecordReadOptions& options,
+                             const std::function<void(NewsRecord&&)>& on_record);
+
+}  // namespace newsclf

@@ -1,0 +1,64 @@
+// The token stream between newsclf-tokenize and the tools that train and evaluate: a newsclf
+// container of kind "tokens" whose header carries the vocabulary and normaliser settings, and
+// whose body holds one record per headline (label, record id, story id, token ids).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newsclf/io.hpp"
+#include "newsclf/text.hpp"
+#include "newsclf/vocabulary.hpp"
+
+namespace newsclf {
+
+struct TokenStreamInfo {
+    Vocabulary vocabulary;
+    NormalizerSettings normalizer;
+    std::uint64_t max_words = 10000;
+};
+
+// Headlines as token ids, column by column: record i's tokens are tokens[offsets[i], offsets[i+1]).
+struct TokenCorpus {
+    std::vector<std::int8_t> labels;  // label index or -1
+    std::vector<std::string> ids;
+    std::vector<std::string> stories;
+    std::vector<std::uint64_t> offsets{0};
+    std::vector<std::uint32_t> tokens;
+    std::size_t size() const { return labels.size(); }
+    void add(int label, std::string id, std::string story, const std::vector<std::uint32_t>& ids_of_words);
+    std::size_t length(std::size_t i) const { return offsets[i + 1] - offsets[i]; }
+    const std::uint32_t* tokens_of(std::size_t i) const { return tokens.data() + offsets[i]; }
+};
+
+struct TokenStream {
+    TokenStreamInfo info;
+    TokenCorpus corpus;
+    std::uint32_t checksum = 0;  // CRC-32 of the whole stream before its trailer
+};
+
+// Writes a token stream record by record; the trailer is added by finish().
+class TokenStreamWriter {
+public:
+    TokenStreamWriter(OutputFile& out, const TokenStreamInfo& info);
+    void add(int label, std::string_view id, std::string_view story, const std::vector<std::uint32_t>& tokens);
+    void finish();
+
+private:
+    void emit(bool force);
+    OutputFile& out_;
+    std::string pending_;
+    std::uint64_t written_ = 0;
+    std::uint64_t records_ = 0;
+    std::uint32_t crc_ = 0;
+};
+
+std::string normalizer_to_json(const NormalizerSettings& s);
+NormalizerSettings normalizer_from_json(std::string_view json, const std::string& source);
+
+bool is_token_stream(std::string_view bytes);
+// Reads a whole token stream; a truncated, corrupt or newer stream is a FormatError.
+TokenStream parse_token_stream(std::string_view bytes, const std::string& source);
+
+}  // namespace newsclf

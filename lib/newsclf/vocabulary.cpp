@@ -1,0 +1,152 @@
+#include "newsclf/vocabulary.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "newsclf/error.hpp"
+#include "newsclf/text.hpp"
+
+namespace newsclf {
+
+Vocabulary::Vocabulary(std::vector<std::string> words) : words_(std::move(words)) {
+    index_.reserve(words_.size());
+    for (std::size_t i = 0; i < words_.size(); ++i) index_.emplace(words_[i], static_cast<std::uint32_t>(i + 1));
+}
+
+std::uint32_t Vocabulary::index_of(std::string_view word) const {
+    auto it = index_.find(word);
+    return it == index_.end() ? 0 : it->second;
+}
+
+std::uint64_t Vocabulary::fingerprint() const {
+    std::uint64_t h = 1469598103934665603ull;
+    for (const auto& w : words_) {
+        for (unsigned char c : w) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ '\n') * 1099511628211ull;
+    }
+    return h;
+}
+
+std::string Vocabulary::to_text() const {
+    std::string out;
+    for (const auto& w : words_) {
+        out += w;
+        out += '\n';
+    }
+    return out;
+}
+
+namespace {
+
+Vocabulary parse_json_vocabulary(std::string_view bytes, const std::string& source) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (auto error = parser.parse(bytes.data(), bytes.size(), true).get(doc))
+        throw DataError(where(source) + "not valid JSON: " + simdjson::error_message(error));
+    std::vector<std::string> words;
+    if (doc.is_array()) {
+        for (auto value : doc.get_array()) {
+            std::string_view w;
+            if (value.get_string().get(w))
+                throw DataError(where(source) + "entry " + std::to_string(words.size() + 1) + " of the array is not a string");
+            words.emplace_back(w);
+        }
+    } else if (doc.is_object()) {
+        std::vector<std::pair<uint64_t, std::string>> entries;
+        for (auto [key, value] : doc.get_object()) {
+            uint64_t index;
+            if (value.get_uint64().get(index) || index == 0)
+                throw DataError(where(source) + "the index of \"" + std::string(key) + "\" is not a positive integer");
+            entries.emplace_back(index, std::string(key));
+        }
+        std::sort(entries.begin(), entries.end());
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            if (entries[i].first != i + 1)
+                throw DataError(where(source) + "indices must run 1, 2, 3, ... without gaps; \"" + entries[i].second +
+                                "\" has " + std::to_string(entries[i].first));
+            words.push_back(std::move(entries[i].second));
+        }
+    } else {
+        throw DataError(where(source) + "expected a JSON array of words or an object {\"word\": index}");
+    }
+    return Vocabulary(std::move(words));
+}
+
+}  // namespace
+
+Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source) {
+    std::size_t first = bytes.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && (bytes[first] == '[' || bytes[first] == '{'))
+        return parse_json_vocabulary(bytes, source);
+    std::vector<std::string> words;
+    std::size_t line = 0;
+    for (std::size_t start = 0; start < bytes.size();) {
+        std::size_t nl = bytes.find('\n', start);
+        std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
+        std::string_view w = bytes.substr(start, end - start);
+        start = end + 1;
+        ++line;
+        if (w.empty()) throw DataError(where(source, line) + "empty line: one word a line expected");
+        if (w.back() == '\r') throw DataError(where(source, line) + "line ends with CR (CRLF line ends); convert with dos2unix");
+        if (find_invalid_utf8(w) != std::string_view::npos) throw DataError(where(source, line) + "invalid UTF-8");
+        words.emplace_back(w);
+    }
+    if (words.empty()) throw DataError(where(source) + "the vocabulary is empty");
+    Vocabulary v(words);
+    if (v.size() != words.size()) {
+        // a repeated word would be unreachable: refuse it
+        std::unordered_map<std::string, std::size_t> seen;
+        for (std::size_t i = 0; i < words.size(); ++i)
+            if (!seen.emplace(words[i], i + 1).second)
+                throw DataError(where(source, i + 1) + "\"" + words[i] + "\" repeats line " + std::to_string(seen[words[i]]));
+    }
+    return v;
+}
+
+std::uint32_t WordCounter::add_word(const std::string& word) {
+    auto [it, inserted] = position_.try_emplace(word, words_.size());
+    if (inserted) words_.emplace_back(word, 0);
+    ++words_[it->second].second;
+    ++total_;
+    return static_cast<std::uint32_t>(it->second);
+}
+
+void WordCounter::add(const std::vector<std::string>& tokens) {
+    for (const auto& t : tokens) add_word(t);
+}
+
+std::vector<std::uint32_t> WordCounter::index_by_first_appearance(std::size_t max_words) const {
+    std::vector<std::size_t> order = ranking();
+    std::vector<std::uint32_t> index(words_.size(), 0);
+    std::size_t keep = std::min(order.size(), max_words > 0 ? max_words - 1 : 0);
+    for (std::size_t i = 0; i < keep; ++i) index[order[i]] = static_cast<std::uint32_t>(i + 1);
+    return index;
+}
+
+std::vector<std::size_t> WordCounter::ranking() const {
+    std::vector<std::size_t> order(words_.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return words_[a].second > words_[b].second; });
+    return order;
+}
+
+Vocabulary WordCounter::vocabulary(std::size_t max_words) const {
+    std::vector<std::size_t> order = ranking();
+    std::size_t keep = std::min(order.size(), max_words > 0 ? max_words - 1 : 0);
+    std::vector<std::string> words;
+    words.reserve(keep);
+    for (std::size_t i = 0; i < keep; ++i) words.push_back(words_[order[i]].first);
+    return Vocabulary(std::move(words));
+}
+
+std::uint64_t WordCounter::out_of_vocabulary_tokens(std::size_t max_words) const {
+    std::vector<std::size_t> order = ranking();
+    std::uint64_t oov = 0;
+    for (std::size_t i = max_words > 0 ? max_words - 1 : 0; i < order.size(); ++i) oov += words_[order[i]].second;
+    return oov;
+}
+
+}  // namespace newsclf

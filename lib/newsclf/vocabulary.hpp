@@ -1,0 +1,63 @@
+// The word index: words numbered from 1 (0 is padding) by descending frequency, ties in order of
+// first appearance, as the Keras Tokenizer numbers them; read from and written as readable text.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace newsclf {
+
+class Vocabulary {
+public:
+    Vocabulary() = default;
+    explicit Vocabulary(std::vector<std::string> words);  // words[0] gets index 1
+    Vocabulary(const Vocabulary& other) : Vocabulary(other.words_) {}
+    Vocabulary(Vocabulary&&) = default;  // moving the vector keeps every string where it was
+    Vocabulary& operator=(const Vocabulary& other) { return *this = Vocabulary(other.words_); }
+    Vocabulary& operator=(Vocabulary&&) = default;
+
+    // Index of a word, or 0 when it is not in the vocabulary (Keras drops such words).
+    std::uint32_t index_of(std::string_view word) const;
+    const std::string& word(std::uint32_t index) const { return words_.at(index - 1); }
+    std::size_t size() const { return words_.size(); }
+    const std::vector<std::string>& words() const { return words_; }
+    // FNV-1a 64 of the words joined by '\n': tells two vocabularies apart.
+    std::uint64_t fingerprint() const;
+
+    // One word a line, index 1 first.
+    std::string to_text() const;
+
+private:
+    std::vector<std::string> words_;
+    std::unordered_map<std::string_view, std::uint32_t> index_;  // views into words_
+};
+
+// Reads one word a line, a JSON array of words in index order, or a JSON object {"word": index}
+// (a Keras word_index). Throws DataError naming source and line.
+Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source);
+
+// Counts words in order of first appearance, like Keras's fit_on_texts.
+class WordCounter {
+public:
+    void add(const std::vector<std::string>& tokens);
+    // Counts one word; returns its number in order of first appearance (0, 1, 2, ...).
+    std::uint32_t add_word(const std::string& word);
+    // For each word by order of first appearance, its vocabulary index (0 beyond max_words - 1).
+    std::vector<std::uint32_t> index_by_first_appearance(std::size_t max_words) const;
+    // The max_words - 1 most frequent words (Keras keeps indices below num_words).
+    Vocabulary vocabulary(std::size_t max_words) const;
+    std::size_t distinct_words() const { return words_.size(); }
+    std::uint64_t total_tokens() const { return total_; }
+    // Tokens whose word is not among the max_words - 1 most frequent.
+    std::uint64_t out_of_vocabulary_tokens(std::size_t max_words) const;
+
+private:
+    std::vector<std::size_t> ranking() const;
+    std::vector<std::pair<std::string, std::uint64_t>> words_;
+    std::unordered_map<std::string, std::size_t> position_;
+    std::uint64_t total_ = 0;
+};
+
+}  // namespace newsclf

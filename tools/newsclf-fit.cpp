@@ -1,0 +1,103 @@
+// newsclf-fit: token stream + embedding matrix -> one model file.
+#include "newsclf/classifier.hpp"
+#include "newsclf/io.hpp"
+#include "newsclf/json.hpp"
+#include "newsclf/labels.hpp"
+#include "newsclf/model_file.hpp"
+#include "newsclf/npy.hpp"
+#include "newsclf/token_stream.hpp"
+#include "newsclf/training.hpp"
+#include "tool_main.hpp"
+
+using namespace newsclf;
+
+namespace {
+
+struct Options {
+    std::string tokens = "-";
+    std::string embedding;
+    std::string output = "-";
+    FitOptions fit;
+};
+
+std::string evaluation_json(const Evaluation& e) {
+    return "{\"rows\":" + std::to_string(e.rows) + ",\"loss\":" + json_number(e.loss) +
+           ",\"accuracy\":" + json_number(e.accuracy) + "}";
+}
+
+// Training metadata: everything here is a function of the inputs, so the model stays reproducible.
+std::string training_json(const TokenStream& ts, const DataSplit& split, const std::vector<EpochResult>& history) {
+    char crc[16];
+    std::snprintf(crc, sizeof crc, "%08x", ts.checksum);
+    std::string out = "{\"data_crc32\":\"" + std::string(crc) + "\",\"rows\":" + std::to_string(ts.corpus.size());
+    out += ",\"train_rows\":" + std::to_string(split.train.size());
+    out += ",\"validation_rows\":" + std::to_string(split.validation.size());
+    out += ",\"history\":[";
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        out += (i ? "," : "") + std::string("{\"epoch\":") + std::to_string(history[i].epoch) +
+               ",\"train\":" + evaluation_json(history[i].train) +
+               ",\"validation\":" + evaluation_json(history[i].validation) + "}";
+    }
+    return out + "]}";
+}
+
+void run(Options& o) {
+    validate(o.fit);
+    std::string source = display_name(o.tokens);
+    TokenStream ts = parse_token_stream(read_bytes(o.tokens), source);
+    for (std::size_t i = 0; i < ts.corpus.size(); ++i)
+        if (ts.corpus.labels[i] < 0)
+            throw DataError(source + ": record " + std::to_string(i + 1) + " (id \"" + ts.corpus.ids[i] +
+                            "\") has no category; training needs labelled headlines");
+    Matrix embedding = parse_npy(read_bytes(o.embedding), o.embedding);
+    if (embedding.shape(0) < ts.info.vocabulary.size() + 1)
+        throw DataError(o.embedding + ": the matrix has " + std::to_string(embedding.shape(0)) + " rows, but the " +
+                        std::to_string(ts.info.vocabulary.size()) + "-word vocabulary of " + source + " needs " +
+                        std::to_string(ts.info.vocabulary.size() + 1) +
+                        "; build it with newsclf-embed --vocab from the same tokens");
+    DataSplit split = split_rows(ts.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
+    log_info(std::to_string(split.train.size()) + " training rows, " + std::to_string(split.validation.size()) +
+             " validation rows (split by " + o.fit.split_by + ")");
+    Model model;
+    model.options = o.fit;
+    model.normalizer = ts.info.normalizer;
+    model.vocabulary = ts.info.vocabulary;
+    model.max_words = ts.info.max_words;
+    model.embedding = std::move(embedding);
+    MlpNetwork network(&model.embedding, MlpShape{o.fit.max_len, o.fit.hidden_units, o.fit.hidden_layers, label_count});
+    model.parameters.resize(network.parameter_count());
+    PythonRandom init_rng(o.fit.seed);
+    network.initialize(model.parameters.data(), init_rng);
+    auto history = train_network(network, model.parameters, ts.corpus, split, o.fit,
+                                 [](const EpochResult& e) { log_info(epoch_line(e)); });
+    model.training_json = training_json(ts, split, history);
+    Classifier classifier(std::move(model));
+    auto self_tests = classifier.run_self_tests();
+    Model finished = classifier.model();
+    finished.self_tests = std::move(self_tests);
+    write_bytes(o.output, model_bytes(finished));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    static Options o;
+    return tool_main(argc, argv, "newsclf-fit",
+                     "Train the workshop's network (frozen GloVe embedding, Flatten, Dense(relu), Dense(4, softmax)) "
+                     "on a token stream and write one model file.",
+                     [](CLI::App& app) {
+                         app.add_option("tokens", o.tokens, "token stream from newsclf-tokenize (\"-\" is stdin)");
+                         app.add_option("-e,--embedding", o.embedding, "embedding matrix (.npy) from newsclf-embed")->required();
+                         app.add_option("-o,--output", o.output, "model file (\"-\" is stdout)");
+                         static const FitOptions defaults;
+                         for (const auto& h : hyperparameters()) {
+                             std::string flag = "--" + h.name;
+                             for (auto& c : flag)
+                                 if (c == '_') c = '-';
+                             app.add_option_function<std::string>(
+                                    flag, [&h](const std::string& v) { h.set(o.fit, v); }, h.help)
+                                 ->default_str(h.get(defaults));
+                         }
+                         return [] { run(o); };
+                     });
+}

@@ -1,0 +1,83 @@
+// newsclf-predict: model + headlines -> one JSON line per input line, in order.
+#include "newsclf/classifier.hpp"
+#include "newsclf/io.hpp"
+#include "newsclf/prediction.hpp"
+#include "newsclf/records.hpp"
+#include "tool_main.hpp"
+
+using namespace newsclf;
+
+namespace {
+
+struct Options {
+    std::string input = "-";
+    std::string model;
+    std::string output = "-";
+    std::string input_format = "auto";
+    std::size_t top_k = 4;
+    bool unbuffered = false;
+    bool inspect = false;
+};
+
+constexpr std::size_t batch_lines = 512;
+
+void run(const Options& o) {
+    auto classifier = load_classifier(o.model);
+    OutputFile out(o.output);
+    if (o.inspect) {
+        out.write(model_summary_json(classifier->model()) + "\n");
+        out.commit();
+        return;
+    }
+    LineReader reader(o.input);
+    RecordReadOptions read_options;
+    read_options.allow_empty_title = true;
+    RecordFormat format = parse_record_format(o.input_format);
+    PredictionFormat prediction_format{o.top_k};
+    std::vector<std::string> titles, ids;
+    std::vector<bool> has_id;
+    std::string line, buffer;
+    auto flush_batch = [&] {
+        auto probabilities = classifier->classify(titles);
+        for (std::size_t i = 0; i < titles.size(); ++i) {
+            append_prediction_json(buffer, probabilities[i], prediction_format, has_id[i] ? &ids[i] : nullptr);
+            buffer += '\n';
+        }
+        out.write(buffer);
+        if (o.unbuffered) out.flush();
+        buffer.clear();
+        titles.clear();
+        ids.clear();
+        has_id.clear();
+    };
+    while (reader.next(line)) {
+        if (format == RecordFormat::automatic) format = detect_record_format(line);
+        NewsRecord r = parse_record_line(line, format, reader.name(), reader.line_number(), read_options);
+        titles.push_back(std::move(r.title));
+        has_id.push_back(!r.id.empty());
+        ids.push_back(std::move(r.id));
+        if (o.unbuffered || titles.size() == batch_lines) flush_batch();
+    }
+    if (!titles.empty()) flush_batch();
+    out.commit();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    static Options o;
+    return tool_main(argc, argv, "newsclf-predict",
+                     "Classify headlines: one JSON line per input line, in order, with the label, its category name "
+                     "and the class probabilities.",
+                     [](CLI::App& app) {
+                         app.add_option("input", o.input, "headlines: plain lines, JSON Lines (\"input\" or \"title\") or TSV (\"-\" is stdin)");
+                         add_model_option(app, o.model);
+                         app.add_option("-o,--output", o.output, "output file (\"-\" is stdout)");
+                         add_input_format_option(app, o.input_format);
+                         app.add_option("-k,--top-k", o.top_k, "probabilities of the k most probable labels, best first (4: all, in b t e m order)")
+                             ->check(CLI::Range(1, 4));
+                         app.add_flag("-u,--unbuffered", o.unbuffered, "answer each line as soon as it is read (interactive pipes)");
+                         app.add_flag("--inspect", o.inspect, "print the model's metadata and tensor shapes as JSON instead");
+                         return [] { run(o); };
+                     });
+}

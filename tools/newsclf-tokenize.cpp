@@ -1,0 +1,112 @@
+// newsclf-tokenize: headlines (TSV, JSON Lines or plain lines) -> token stream, JSONL or statistics.
+#include "newsclf/corpus_builder.hpp"
+#include "newsclf/io.hpp"
+#include "newsclf/records.hpp"
+#include "newsclf/token_stream.hpp"
+#include "tool_main.hpp"
+
+using namespace newsclf;
+
+namespace {
+
+struct Options {
+    std::vector<std::string> inputs;
+    std::string output = "-";
+    std::string input_format = "auto";
+    std::string output_format = "binary";
+    std::size_t max_words = 10000;
+    std::string vocab;
+    std::string vocab_out;
+    std::string filters = std::string(keras_default_filters);
+    bool stats = false;
+    bool skip_bad = false;
+};
+
+void write_stream(const TokenStream& ts, const Options& o) {
+    OutputFile out(o.output);
+    if (o.output_format == "jsonl") {
+        std::string buffer;
+        for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
+            buffer += token_record_json(ts.corpus, i);
+            buffer += '\n';
+            if (buffer.size() > (1 << 20)) {
+                out.write(buffer);
+                buffer.clear();
+            }
+        }
+        out.write(buffer);
+    } else {
+        TokenStreamWriter writer(out, ts.info);
+        std::vector<std::uint32_t> tokens;
+        for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
+            tokens.assign(ts.corpus.tokens_of(i), ts.corpus.tokens_of(i) + ts.corpus.length(i));
+            writer.add(ts.corpus.labels[i], ts.corpus.ids[i], ts.corpus.stories[i], tokens);
+        }
+        writer.finish();
+    }
+    out.commit();
+}
+
+void run(const Options& o) {
+    if (o.inputs.size() == 1 && o.output_format == "jsonl") {
+        // A token stream given as input is shown as JSON Lines: its readable view.
+        std::string bytes = read_bytes(o.inputs[0]);
+        if (is_token_stream(bytes)) {
+            write_stream(parse_token_stream(bytes, display_name(o.inputs[0])), o);
+            return;
+        }
+    }
+    std::optional<Vocabulary> given;
+    if (!o.vocab.empty()) given = parse_vocabulary(read_bytes(o.vocab), o.vocab);
+    NormalizerSettings normalizer;
+    normalizer.filters = o.filters;
+    CorpusBuilder builder(normalizer, o.max_words, std::move(given));
+    RecordReadOptions read_options;
+    read_options.format = parse_record_format(o.input_format);
+    read_options.skip_bad = o.skip_bad;
+    for (const auto& input : o.inputs) {
+        std::string bytes = read_bytes(input);
+        if (is_token_stream(bytes))
+            throw UsageError(display_name(input) + " is already a token stream; to view it use --output-format jsonl alone");
+        read_records(bytes, display_name(input), read_options, [&](NewsRecord&& r) { builder.add(r); });
+    }
+    if (o.stats) {
+        write_bytes(o.output, builder.stats_json() + "\n");
+        return;
+    }
+    TokenStream ts = builder.finish();
+    log_info(std::to_string(ts.corpus.size()) + " headlines, " + std::to_string(ts.corpus.tokens.size()) +
+             " tokens, vocabulary of " + std::to_string(ts.info.vocabulary.size()) + " words");
+    if (!o.vocab_out.empty()) write_bytes(o.vocab_out, ts.info.vocabulary.to_text());
+    write_stream(ts, o);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    static Options o;
+    return tool_main(argc, argv, "newsclf-tokenize",
+                     "Normalise and tokenise headlines as the workshop does (normalize_text, then the Keras Tokenizer), "
+                     "learn or apply a vocabulary, and write a token stream.",
+                     [](CLI::App& app) {
+                         app.add_option("inputs", o.inputs, "headline files, read in turn (\"-\" is stdin)")->default_str("-");
+                         app.add_option("-o,--output", o.output, "output file (\"-\" is stdout)");
+                         add_input_format_option(app, o.input_format);
+                         app.add_option("--output-format", o.output_format,
+                                        "binary (token stream for newsclf-fit and newsclf-eval) or jsonl")
+                             ->check(CLI::IsMember({"binary", "jsonl"}));
+                         app.add_option("--max-words", o.max_words,
+                                        "keep the max_words - 1 most frequent words, as Keras's num_words does")
+                             ->check(CLI::Range(std::size_t(2), std::size_t(1) << 31));
+                         app.add_option("--vocab", o.vocab, "apply this vocabulary (one word a line, or JSON) instead of learning one");
+                         app.add_option("--vocab-out", o.vocab_out, "write the vocabulary, one word a line");
+                         app.add_option("--filters", o.filters, "characters replaced by spaces (Keras's default filters)")
+                             ->default_str("!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~ TAB LF");
+                         app.add_flag("--stats", o.stats, "print the data set exploration as JSON instead of tokens");
+                         app.add_flag("--skip-bad", o.skip_bad, "skip bad rows and count them on stderr instead of failing");
+                         return [] {
+                             if (o.inputs.empty()) o.inputs.push_back("-");
+                             run(o);
+                         };
+                     });
+}

@@ -1,0 +1,53 @@
+#include "tool_main.hpp"
+
+#include <cstdio>
+#include <exception>
+
+namespace newsclf {
+
+int tool_main(int argc, char** argv, const std::string& name, const std::string& description,
+              const std::function<std::function<void()>(CLI::App&)>& setup) {
+    set_program_name(name);
+    CLI::App app(description, name);
+    app.option_defaults()->always_capture_default();
+    int verbose = 0;
+    bool quiet = false;
+    app.add_flag("-v,--verbose", verbose, "more messages on stderr");
+    app.add_flag("-q,--quiet", quiet, "no progress or messages on stderr, only errors");
+    std::function<void()> run;
+    try {
+        run = setup(app);
+        app.parse(argc, argv);
+        set_verbosity(quiet ? 0 : 1 + verbose);
+        run();
+        std::fflush(stdout);
+        return 0;
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        std::fprintf(stderr, "%s: see %s --help\n", name.c_str(), name.c_str());
+        return static_cast<int>(ExitCode::usage);
+    } catch (const Error& e) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
+        return static_cast<int>(e.exit_code());
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "%s: out of memory\n", name.c_str());
+        return static_cast<int>(ExitCode::data);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
+        return static_cast<int>(ExitCode::data);
+    }
+}
+
+void add_model_option(CLI::App& app, std::string& model) {
+    app.add_option("-m,--model", model, "model file, or a directory holding one (such as /opt/ml/model)")->required();
+}
+
+void add_input_format_option(CLI::App& app, std::string& format) {
+    app.add_option("--input-format", format, "auto, tsv (the data set's 8 fields), jsonl or lines")
+        ->check(CLI::IsMember({"auto", "tsv", "jsonl", "lines"}));
+}
+
+}  // namespace newsclf

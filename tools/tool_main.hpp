@@ -1,0 +1,22 @@
+// What every newsclf tool shares: the main wrapper that maps errors to exit codes, and the
+// options defined once (verbosity, model, input format).
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "newsclf/error.hpp"
+#include "newsclf/log.hpp"
+
+namespace newsclf {
+
+// Parses options with `setup`'s app, then runs what setup returned. Exit 0 success, 1 bad data
+// or I/O, 2 bad usage, 3 wrong or corrupt binary format; --help prints to stdout and exits 0.
+int tool_main(int argc, char** argv, const std::string& name, const std::string& description,
+              const std::function<std::function<void()>(CLI::App&)>& setup);
+
+void add_model_option(CLI::App& app, std::string& model);
+void add_input_format_option(CLI::App& app, std::string& format);
+
+}  // namespace newsclf
