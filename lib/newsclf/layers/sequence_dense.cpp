@@ -4,6 +4,61 @@
 
 namespace newsclf {
 
+namespace {
+
+// y += e . k for one embedding row e (dim) and kernel block k (dim x units). Fixed widths let
+// the compiler keep the sums in registers and vectorise over dim.
+template <std::size_t U>
+void add_row_product_fixed(const float* __restrict e, const float* __restrict k, std::size_t dim, float* __restrict y) {
+    float acc[U] = {};
+    for (std::size_t d = 0; d < dim; ++d)
+        for (std::size_t u = 0; u < U; ++u) acc[u] += e[d] * k[d * U + u];
+    for (std::size_t u = 0; u < U; ++u) y[u] += acc[u];
+}
+
+void add_row_product(const float* __restrict e, const float* __restrict k, std::size_t dim, std::size_t units,
+                     float* __restrict y) {
+    switch (units) {
+    case 1: return add_row_product_fixed<1>(e, k, dim, y);
+    case 2: return add_row_product_fixed<2>(e, k, dim, y);
+    case 4: return add_row_product_fixed<4>(e, k, dim, y);
+    case 8: return add_row_product_fixed<8>(e, k, dim, y);
+    default:
+        for (std::size_t d = 0; d < dim; ++d) {
+            const float ed = e[d];
+            const float* __restrict kd = k + d * units;
+            for (std::size_t u = 0; u < units; ++u) y[u] += ed * kd[u];
+        }
+    }
+}
+
+// dk += outer(e, dy) for one embedding row e (dim) and output gradient dy (units).
+template <std::size_t U>
+void add_outer_fixed(const float* __restrict e, const float* __restrict dy, std::size_t dim, float* __restrict dk) {
+    float g[U];
+    for (std::size_t u = 0; u < U; ++u) g[u] = dy[u];
+    for (std::size_t d = 0; d < dim; ++d)
+        for (std::size_t u = 0; u < U; ++u) dk[d * U + u] += e[d] * g[u];
+}
+
+void add_outer(const float* __restrict e, const float* __restrict dy, std::size_t dim, std::size_t units,
+               float* __restrict dk) {
+    switch (units) {
+    case 1: return add_outer_fixed<1>(e, dy, dim, dk);
+    case 2: return add_outer_fixed<2>(e, dy, dim, dk);
+    case 4: return add_outer_fixed<4>(e, dy, dim, dk);
+    case 8: return add_outer_fixed<8>(e, dy, dim, dk);
+    default:
+        for (std::size_t d = 0; d < dim; ++d) {
+            const float ed = e[d];
+            float* __restrict kd = dk + d * units;
+            for (std::size_t u = 0; u < units; ++u) kd[u] += ed * dy[u];
+        }
+    }
+}
+
+}  // namespace
+
 SequenceDense::SequenceDense(const Matrix* embedding, std::size_t max_len, std::size_t units)
     : embedding_(embedding), max_len_(max_len), dim_(embedding->shape(1)), units_(units),
       nonzero_row_(embedding->shape(0), false) {
@@ -30,12 +85,7 @@ void SequenceDense::forward(const float* params, const TokenBatch& batch, float*
             std::uint32_t w = s.data[j];
             if (w >= rows || !nonzero_row_[w]) continue;
             const float* e = embedding_->data() + static_cast<std::size_t>(w) * dim_;
-            const float* k = kernel + position * dim_ * units_;
-            for (std::size_t d = 0; d < dim_; ++d) {
-                const float ed = e[d];
-                const float* kd = k + d * units_;
-                for (std::size_t u = 0; u < units_; ++u) y[u] += ed * kd[u];
-            }
+            add_row_product(e, kernel + position * dim_ * units_, dim_, units_, y);
         }
     }
 }
@@ -53,12 +103,7 @@ void SequenceDense::backward(const TokenBatch& batch, const float* d_out, float*
             std::uint32_t w = s.data[j];
             if (w >= rows || !nonzero_row_[w]) continue;
             const float* e = embedding_->data() + static_cast<std::size_t>(w) * dim_;
-            float* k = d_kernel + position * dim_ * units_;
-            for (std::size_t d = 0; d < dim_; ++d) {
-                const float ed = e[d];
-                float* kd = k + d * units_;
-                for (std::size_t u = 0; u < units_; ++u) kd[u] += ed * dy[u];
-            }
+            add_outer(e, dy, dim_, units_, d_kernel + position * dim_ * units_);
         }
     }
 }
