@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Benchmark of the workshop's experiment on the full data: tokenize, embed (the whole GloVe
+# file), fit (2 epochs, row split 80/20, seed 99), eval on the validation split. Prints a table of
+# medians over RUNS runs (default 3): wall time and peak memory per step, validation accuracy per
+# epoch, and the checks the project promises (accuracy 78-82%, fit < 2 s, experiment < 15 s).
+#
+#   scripts/bench/workshop.sh DATA GLOVE [--json FILE]
+#
+# DATA and GLOVE may be compressed; they are decompressed once, outside the timings.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${NEWSCLF_BIN:-$here/build/bin}
+runs=${RUNS:-3}
+json=""
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --json) json=$2; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+[ ${#args[@]} -eq 2 ] || { echo "usage: $0 DATA GLOVE [--json FILE]" >&2; exit 2; }
+data=${args[0]} glove=${args[1]}
+for t in tokenize embed fit eval; do
+  [ -x "$bin/newsclf-$t" ] || { echo "workshop.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+plain() {  # plain SRC OUT: decompress by magic bytes
+  case "$(head -c 6 "$1" | od -An -tx1 | tr -d ' \n')" in
+    fd377a585a00*) xz -dc "$1" > "$2" ;;
+    1f8b*) gzip -dc "$1" > "$2" ;;
+    *) ln -s "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")" "$2" ;;
+  esac
+}
+plain "$data" "$work/data.tsv"
+plain "$glove" "$work/glove.txt"
+cat "$work/data.tsv" "$work/glove.txt" > /dev/null  # into the page cache, like every run after it
+
+# timed NAME command...: appends "NAME wall_s peak_rss_kb" to $work/times
+timed() {
+  local name=$1; shift
+  /usr/bin/time -f "$name %e %M" -a -o "$work/times" "$@"
+}
+
+for run in $(seq 1 "$runs"); do
+  out="$work/run$run"
+  mkdir -p "$out"
+  start=$(date +%s.%N)
+  timed tokenize "$bin/newsclf-tokenize" -q -o "$out/tokens" "$work/data.tsv"
+  timed embed "$bin/newsclf-embed" --vocab "$out/tokens" -o "$out/embedding.npy" "$work/glove.txt" 2>> "$out/embed.log"
+  timed fit "$bin/newsclf-fit" --embedding "$out/embedding.npy" -o "$out/model" "$out/tokens" 2> "$out/train.log"
+  timed eval "$bin/newsclf-eval" -q --model "$out/model" --subset validation -o "$out/metrics.json" "$out/tokens"
+  end=$(date +%s.%N)
+  echo "experiment $(echo "$end - $start" | bc) 0" >> "$work/times"
+  echo "run $run: $(grep -o 'val_acc: [0-9.]*' "$out/train.log" | tr '\n' ' ')" >&2
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+med_of() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/times" | median; }
+
+last="$work/run$runs"
+rows=$(jq .n "$last/metrics.json")
+accuracy=$(jq .accuracy "$last/metrics.json")
+macro_f1=$(jq .macro_f1 "$last/metrics.json")
+epochs=$(grep -o 'val_acc: [0-9.]*' "$last/train.log" | awk '{ print $2 }' | paste -sd, -)
+coverage=$(grep -o 'coverage: .*' "$last/embed.log" | head -1)
+model_bytes=$(wc -c < "$last/model")
+fit_s=$(med_of fit 2) experiment_s=$(med_of experiment 2)
+acc_ok=$(awk -v a="$accuracy" 'BEGIN { print (a >= 0.78 && a <= 0.82) ? "true" : "false" }')
+fit_ok=$(awk -v t="$fit_s" 'BEGIN { print (t < 2) ? "true" : "false" }')
+exp_ok=$(awk -v t="$experiment_s" 'BEGIN { print (t < 15) ? "true" : "false" }')
+
+echo
+echo "workshop model on $(basename "$data"): $(wc -l < "$work/data.tsv") rows, row split 80/20 seed 99, 2 epochs; $coverage"
+echo "medians of $runs runs"
+printf '| %-10s | %8s | %13s |\n' step "wall s" "peak RSS MiB"
+printf '|%s|%s|%s|\n' ------------ ---------- ---------------
+for s in tokenize embed fit eval; do
+  printf '| %-10s | %8.2f | %13.0f |\n' "$s" "$(med_of $s 2)" "$(echo "$(med_of $s 3) / 1024" | bc -l)"
+done
+printf '| %-10s | %8.2f | %13s |\n' experiment "$experiment_s" ""
+echo
+echo "validation accuracy per epoch: $epochs; newsclf-eval on the validation split: accuracy $accuracy, macro-F1 $macro_f1 (n=$rows)"
+echo "checks: accuracy in [0.78, 0.82]: $acc_ok; fit < 2 s: $fit_ok; experiment < 15 s: $exp_ok"
+
+if [ -n "$json" ]; then
+  {
+    echo "{"
+    echo "  \"data\": \"$(basename "$data")\", \"runs\": $runs, \"validation_rows\": $rows,"
+    echo "  \"val_accuracy_per_epoch\": [$epochs], \"accuracy\": $accuracy, \"macro_f1\": $macro_f1,"
+    echo "  \"model_bytes\": $model_bytes,"
+    for s in tokenize embed fit eval; do
+      echo "  \"${s}_s\": $(med_of $s 2), \"${s}_peak_rss_bytes\": $(( $(med_of $s 3 | cut -d. -f1) * 1024 )),"
+    done
+    echo "  \"experiment_s\": $experiment_s,"
+    echo "  \"checks\": {\"accuracy_78_82\": $acc_ok, \"fit_under_2s\": $fit_ok, \"experiment_under_15s\": $exp_ok}"
+    echo "}"
+  } > "$json.tmp" && jq . "$json.tmp" > /dev/null && mv "$json.tmp" "$json"
+fi
+[ "$acc_ok" = true ] && [ "$fit_ok" = true ] && [ "$exp_ok" = true ]
