@@ -3,7 +3,7 @@
 // of the data set exploration.
 #pragma once
 #include <optional>
-#include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -33,7 +33,7 @@ private:
     std::vector<std::uint64_t> offsets_{0};
     std::vector<std::uint32_t> words_;  // first-appearance numbers, or given-vocabulary indices
     std::vector<std::uint32_t> title_chars_;
-    std::set<std::string> publishers_;
+    std::unordered_set<std::string> publishers_;
     std::uint64_t given_oov_ = 0;
 };
 

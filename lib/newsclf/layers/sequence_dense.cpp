@@ -8,12 +8,22 @@ namespace {
 
 // y += e . k for one embedding row e (dim) and kernel block k (dim x units). Fixed widths let
 // the compiler keep the sums in registers and vectorise over dim.
+// Eight partial sums per unit break the chain of dependent additions.
 template <std::size_t U>
 void add_row_product_fixed(const float* __restrict e, const float* __restrict k, std::size_t dim, float* __restrict y) {
-    float acc[U] = {};
-    for (std::size_t d = 0; d < dim; ++d)
+    constexpr std::size_t lanes = 8;
+    float acc[lanes * U] = {};
+    std::size_t d = 0;
+    for (; d + lanes <= dim; d += lanes)
+        for (std::size_t j = 0; j < lanes; ++j)
+            for (std::size_t u = 0; u < U; ++u) acc[j * U + u] += e[d + j] * k[(d + j) * U + u];
+    for (; d < dim; ++d)
         for (std::size_t u = 0; u < U; ++u) acc[u] += e[d] * k[d * U + u];
-    for (std::size_t u = 0; u < U; ++u) y[u] += acc[u];
+    for (std::size_t u = 0; u < U; ++u) {
+        float sum = 0.0f;
+        for (std::size_t j = 0; j < lanes; ++j) sum += acc[j * U + u];
+        y[u] += sum;
+    }
 }
 
 void add_row_product(const float* __restrict e, const float* __restrict k, std::size_t dim, std::size_t units,
