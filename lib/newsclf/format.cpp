@@ -48,7 +48,7 @@ void ByteWriter::f64(double v) {
     u64(bits);
 }
 void ByteWriter::string16(std::string_view s) {
-    u16(static_cast<std::uint16_t>(s.size()));
+    u16(static_cast<std::uint16_t>(std::min<std::size_t>(s.size(), 0xFFFF)));
     raw(s.substr(0, 0xFFFF));
 }
 void ByteWriter::string64(std::string_view s) {
@@ -56,6 +56,7 @@ void ByteWriter::string64(std::string_view s) {
     raw(s);
 }
 void ByteWriter::f32_array(const float* data, std::size_t n) {
+    if (n == 0) return;  // data may be null; memcpy must not see it
     std::size_t at = bytes_.size();
     bytes_.resize(at + 4 * n);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -132,6 +133,7 @@ std::string ByteReader::string64(const char* field) {
 void ByteReader::f32_array(float* out, std::size_t n, const char* field) {
     if (n > remaining() / 4) need(static_cast<std::size_t>(-1), field);
     std::string_view src = raw(4 * n, field);
+    if (n == 0) return;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     std::memcpy(out, src.data(), 4 * n);
 #else

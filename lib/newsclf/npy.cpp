@@ -48,6 +48,7 @@ Matrix parse_npy(std::string_view bytes, const std::string& source) {
         r.fail("the array is in Fortran order; save it with numpy.ascontiguousarray");
     if (!std::regex_search(header, m, std::regex("'shape':\\s*\\((\\d+),\\s*(\\d+),?\\s*\\)")))
         r.fail("the array is not 2-D (rows, dimensions)");
+    if (m[1].length() > 19 || m[2].length() > 19) r.fail("the array's shape is too large; the file is corrupt");
     std::size_t rows = std::stoull(m[1]), cols = std::stoull(m[2]);
     std::size_t width = descr == "<f4" ? 4 : 8;
     if (cols == 0 || rows > r.remaining() / width / cols || rows * cols * width != r.remaining())
