@@ -71,7 +71,12 @@ Vocabulary parse_json_vocabulary(std::string_view bytes, const std::string& sour
     } else {
         throw DataError(where(source) + "expected a JSON array of words or an object {\"word\": index}");
     }
-    return Vocabulary(std::move(words));
+    Vocabulary v(std::move(words));
+    for (std::uint32_t i = 1; i <= v.size(); ++i)
+        if (v.index_of(v.word(i)) != i)
+            throw DataError(where(source) + "\"" + v.word(i) + "\" appears twice, as " + std::to_string(v.index_of(v.word(i))) +
+                            " and " + std::to_string(i));
+    return v;
 }
 
 }  // namespace
@@ -95,13 +100,10 @@ Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source) {
     }
     if (words.empty()) throw DataError(where(source) + "the vocabulary is empty");
     Vocabulary v(words);
-    if (v.size() != words.size()) {
-        // a repeated word would be unreachable: refuse it
-        std::unordered_map<std::string, std::size_t> seen;
-        for (std::size_t i = 0; i < words.size(); ++i)
-            if (!seen.emplace(words[i], i + 1).second)
-                throw DataError(where(source, i + 1) + "\"" + words[i] + "\" repeats line " + std::to_string(seen[words[i]]));
-    }
+    // a repeated word would be unreachable (the index keeps its first line): refuse it
+    for (std::size_t i = 0; i < words.size(); ++i)
+        if (v.index_of(words[i]) != i + 1)
+            throw DataError(where(source, i + 1) + "\"" + words[i] + "\" repeats line " + std::to_string(v.index_of(words[i])));
     return v;
 }
 
