@@ -6,7 +6,10 @@
 #
 #   scripts/bench/workshop.sh DATA GLOVE [--json FILE]
 #
-# DATA and GLOVE may be compressed; they are decompressed once, outside the timings.
+# DATA and GLOVE may be compressed; they are decompressed once, outside the timings. When
+# /usr/bin/python3 has torch (Debian's python3-torch), the same model is also trained by
+# scripts/bench/workshop_torch.py on the same token ids and embedding, as the peer of
+# newsclf-fit; PEER=0 skips it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${NEWSCLF_BIN:-$here/build/bin}
@@ -57,6 +60,17 @@ for run in $(seq 1 "$runs"); do
   echo "run $run: $(grep -o 'val_acc: [0-9.]*' "$out/train.log" | tr '\n' ' ')" >&2
 done
 
+peer=false
+if [ "${PEER:-1}" != 0 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  peer=true
+  "$bin/newsclf-tokenize" -q --output-format jsonl -o "$work/tokens.jsonl" "$work/run$runs/tokens"
+  for run in $(seq 1 "$runs"); do
+    timed torch_fit /usr/bin/python3 "$here/scripts/bench/workshop_torch.py" "$work/tokens.jsonl" \
+      "$work/run$run/embedding.npy" "$work/torch.pt" 2> "$work/torch$run.log"
+    echo "peer run $run: $(grep -o 'val_acc: [0-9.]*' "$work/torch$run.log" | tr '\n' ' ')" >&2
+  done
+fi
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 med_of() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/times" | median; }
 
@@ -81,6 +95,17 @@ for s in tokenize embed fit eval; do
   printf '| %-10s | %8.2f | %13.0f |\n' "$s" "$(med_of $s 2)" "$(echo "$(med_of $s 3) / 1024" | bc -l)"
 done
 printf '| %-10s | %8.2f | %13s |\n' experiment "$experiment_s" ""
+if $peer; then
+  torch_s=$(med_of torch_fit 2)
+  torch_epochs=$(grep -o 'val_acc: [0-9.]*' "$work/torch$runs.log" | awk '{ print $2 }' | paste -sd, -)
+  echo
+  printf '| %-26s | %8s | %13s | %-22s |\n' "fit, same data and model" "wall s" "peak RSS MiB" "val acc per epoch"
+  printf '|%s|%s|%s|%s|\n' ---------------------------- ---------- --------------- ------------------------
+  printf '| %-26s | %8.2f | %13.0f | %-22s |\n' newsclf-fit "$fit_s" "$(echo "$(med_of fit 3) / 1024" | bc -l)" "$epochs"
+  printf '| %-26s | %8.2f | %13.0f | %-22s |\n' "PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), 2 threads" \
+    "$torch_s" "$(echo "$(med_of torch_fit 3) / 1024" | bc -l)" "$torch_epochs"
+  echo "newsclf-fit takes $(echo "scale=3; $fit_s / $torch_s" | bc) of PyTorch's time ($(echo "scale=1; $torch_s / $fit_s" | bc)x faster)"
+fi
 echo
 echo "validation accuracy per epoch: $epochs; newsclf-eval on the validation split: accuracy $accuracy, macro-F1 $macro_f1 (n=$rows)"
 echo "checks: accuracy in [0.78, 0.82]: $acc_ok; fit < 2 s: $fit_ok; experiment < 15 s: $exp_ok"
@@ -95,6 +120,10 @@ if [ -n "$json" ]; then
       echo "  \"${s}_s\": $(med_of $s 2), \"${s}_peak_rss_bytes\": $(( $(med_of $s 3 | cut -d. -f1) * 1024 )),"
     done
     echo "  \"experiment_s\": $experiment_s,"
+    if $peer; then
+      echo "  \"torch_fit_s\": $torch_s, \"torch_fit_peak_rss_bytes\": $(( $(med_of torch_fit 3 | cut -d. -f1) * 1024 )),"
+      echo "  \"torch_val_accuracy_per_epoch\": [$torch_epochs], \"fit_time_ratio_to_torch\": $(echo "scale=4; $fit_s / $torch_s" | bc),"
+    fi
     echo "  \"checks\": {\"accuracy_78_82\": $acc_ok, \"fit_under_2s\": $fit_ok, \"experiment_under_15s\": $exp_ok}"
     echo "}"
   } > "$json.tmp" && jq . "$json.tmp" > /dev/null && mv "$json.tmp" "$json"
