@@ -51,7 +51,7 @@ std::uint32_t PythonRandom::next_u32() {
 std::uint32_t PythonRandom::getrandbits(int k) { return next_u32() >> (32 - k); }
 
 std::uint64_t PythonRandom::randbelow(std::uint64_t n) {
-    if (n <= 1) return 0;
+    if (n == 0) return 0;  // randbelow(1) still draws a word, as Python's does
     int k = 64 - __builtin_clzll(n);  // n.bit_length()
     if (k <= 32) {
         std::uint64_t r = getrandbits(k);
