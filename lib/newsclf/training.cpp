@@ -23,7 +23,7 @@ DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, dou
         std::vector<std::size_t> order(n);
         for (std::size_t i = 0; i < n; ++i) order[i] = i;
         PythonRandom(seed).shuffle(order);
-        std::size_t train_count = static_cast<std::size_t>(std::floor(static_cast<double>(n) * (1.0 - fraction) + 1e-9));
+        std::size_t train_count = static_cast<std::size_t>(std::floor(static_cast<double>(n) * (1.0 - fraction)));
         std::vector<bool> is_train(n, false);
         for (std::size_t i = 0; i < train_count; ++i) is_train[order[i]] = true;
         for (std::size_t i = 0; i < n; ++i) (is_train[i] ? split.train : split.validation).push_back(i);

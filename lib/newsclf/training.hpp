@@ -15,7 +15,7 @@ struct DataSplit {
     std::vector<std::size_t> train, validation;  // row indices, in input order
 };
 
-// row: Python's random.Random(seed).shuffle of the row numbers, the first (1 - fraction) train.
+// row: Python's random.Random(seed).shuffle of the row numbers; the first int(n * (1 - fraction)) train.
 // story: whole stories by MD5 of STORY; with fraction 1/k a story is validation when
 // int(md5(STORY), 16) % k == 0, otherwise when it % 1000000 < fraction * 1000000. Rows without a
 // story are their own story (keyed by record id, or row number).
