@@ -25,7 +25,7 @@ int tool_main(int argc, char** argv, const std::string& name, const std::string&
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        app.exit(e);
+        std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
         std::fprintf(stderr, "%s: see %s --help\n", name.c_str(), name.c_str());
         return static_cast<int>(ExitCode::usage);
     } catch (const Error& e) {

@@ -128,6 +128,8 @@ bool is_model_file(std::string_view bytes) { return container_kind(bytes) == for
 
 Model parse_model(std::string_view bytes, const std::string& source) {
     std::uint64_t tensor_count = 0;
+    ByteReader probe(bytes, source);  // kind and version first: another kind or a newer file fails its trailer check
+    read_header(probe, format::model_kind, format::model_major);
     std::string_view body = verify_trailer(bytes, source, &tensor_count);
     ByteReader r(body, source);
     Header h = read_header(r, format::model_kind, format::model_major);

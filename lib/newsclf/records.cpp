@@ -128,8 +128,16 @@ NewsRecord parse_record_line(std::string_view line, RecordFormat format, const s
         throw DataError(at + "line is " + std::to_string(line.size()) + " bytes, over the limit of " +
                         std::to_string(LineReader::max_line_bytes) + "; is this a headline file?");
     std::size_t bad = find_invalid_utf8(line);
-    if (bad != std::string_view::npos)
-        throw DataError(at + "invalid UTF-8 at byte " + std::to_string(bad + 1) + " of the line; re-encode the file as UTF-8 (iconv)");
+    if (bad != std::string_view::npos) {
+        std::string field;
+        if ((format == RecordFormat::automatic ? detect_record_format(line) : format) == RecordFormat::tsv) {
+            std::size_t tabs = 0;
+            for (std::size_t i = 0; i < bad; ++i) tabs += (line[i] == '\t');
+            if (tabs < tsv_field_count) field = ", in field " + std::to_string(tabs + 1) + " (" + tsv_field_names[tabs] + ")";
+        }
+        throw DataError(at + "invalid UTF-8 at byte " + std::to_string(bad + 1) + " of the line" + field +
+                        "; re-encode the file as UTF-8 (iconv)");
+    }
     if (format == RecordFormat::automatic) format = detect_record_format(line);
     NewsRecord r;
     switch (format) {

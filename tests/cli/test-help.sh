@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every tool's --help (and -h): exit 0, the text on stdout, nothing on stderr, the defaults shown.
+. "$(dirname "$0")/lib.sh"
+
+cd "$SCRATCH" || exit 1
+
+# has_line TOOL REGEX: a line of TOOL's help matches the extended REGEX.
+has_line() { grep -Eq -- "$2" "$1.help" || fail "$1 --help shows no line matching '$2'"; }
+
+for tool in newsclf-tokenize newsclf-embed newsclf-fit newsclf-eval newsclf-predict; do
+  "$tool" --help >"$tool.help" 2>"$tool.err"
+  status=$?
+  [ "$status" -eq 0 ] || fail "$tool --help exited $status"
+  [ -s "$tool.err" ] && fail "$tool --help wrote to stderr: $(cat "$tool.err")"
+  grep -q "^Usage: $tool " "$tool.help" || fail "$tool --help on stdout has no 'Usage: $tool' line"
+  "$tool" -h 2>/dev/null | cmp -s - "$tool.help" || fail "$tool -h differs from $tool --help"
+  for option in --help --verbose --quiet --output; do has_line "$tool" "^ +(-[a-z],)?$option( |$)"; done
+done
+
+# Defaults, as "TYPE=default" after the option.
+has_line newsclf-tokenize '^ +--max-words [A-Z:]+.*=10000( |$)'
+has_line newsclf-tokenize '^ +--input-format .*=auto( |$)'
+has_line newsclf-tokenize '^ +--output-format .*=binary( |$)'
+has_line newsclf-tokenize '^ +-o,--output [A-Z]+=-( |$)'
+has_line newsclf-embed '^ +--dim [A-Z:]+=100( |$)'
+has_line newsclf-embed '^ +--rows [A-Z]+=0( |$)'
+has_line newsclf-embed '^ +--vocab [A-Z]+ REQUIRED'
+for default in 'epochs [A-Z]+=2' 'batch-size [A-Z]+=32' 'max-len [A-Z]+=100' 'hidden-units [A-Z]+=2' \
+  'hidden-layers [A-Z]+=1' 'optimizer [A-Z]+=rmsprop' 'learning-rate [A-Z]+=0\.001' 'rho [A-Z]+=0\.9' \
+  'beta-1 [A-Z]+=0\.9' 'beta-2 [A-Z]+=0\.999' 'epsilon [A-Z]+=1e-07' 'momentum [A-Z]+=0' \
+  'validation-split [A-Z]+=0\.2' 'split-by [A-Z]+=row' 'seed [A-Z]+=99' 'arch [A-Z]+=mlp'; do
+  has_line newsclf-fit "^ +--$default( |$)"
+done
+has_line newsclf-fit '^ +-e,--embedding [A-Z]+ REQUIRED'
+has_line newsclf-eval '^ +--subset .*=all( |$)'
+has_line newsclf-eval '^ +-m,--model [A-Z]+ REQUIRED'
+has_line newsclf-predict '^ +-k,--top-k .*=4( |$)'
+has_line newsclf-predict '^ +-u,--unbuffered( |$)'
+has_line newsclf-predict '^ +--inspect( |$)'
+
+finish
