@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
                                  if (c == '_') c = '-';
                              app.add_option_function<std::string>(
                                     flag, [&h](const std::string& v) { h.set(o.fit, v); }, h.help)
+                                 ->type_name(h.type)
                                  ->default_str(h.get(defaults));
                          }
                          return [] { run(o); };

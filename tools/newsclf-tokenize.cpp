@@ -48,14 +48,6 @@ void write_stream(const TokenStream& ts, const Options& o) {
 }
 
 void run(const Options& o) {
-    if (o.inputs.size() == 1 && o.output_format == "jsonl") {
-        // A token stream given as input is shown as JSON Lines: its readable view.
-        std::string bytes = read_bytes(o.inputs[0]);
-        if (is_token_stream(bytes)) {
-            write_stream(parse_token_stream(bytes, display_name(o.inputs[0])), o);
-            return;
-        }
-    }
     std::optional<Vocabulary> given;
     if (!o.vocab.empty()) given = parse_vocabulary(read_bytes(o.vocab), o.vocab);
     NormalizerSettings normalizer;
@@ -66,8 +58,13 @@ void run(const Options& o) {
     read_options.skip_bad = o.skip_bad;
     for (const auto& input : o.inputs) {
         std::string bytes = read_bytes(input);
-        if (is_token_stream(bytes))
-            throw UsageError(display_name(input) + " is already a token stream; to view it use --output-format jsonl alone");
+        if (is_token_stream(bytes)) {
+            // A token stream given alone is shown as JSON Lines: its readable view.
+            if (o.inputs.size() != 1 || o.output_format != "jsonl" || o.stats)
+                throw UsageError(display_name(input) + " is already a token stream; to view it, give it alone with --output-format jsonl");
+            write_stream(parse_token_stream(bytes, display_name(input)), o);
+            return;
+        }
         read_records(bytes, display_name(input), read_options, [&](NewsRecord&& r) { builder.add(r); });
     }
     if (o.stats) {

@@ -39,15 +39,15 @@ std::string text(double v) { return json_number(v); }
 std::vector<Hyperparameter> make_table() {
     std::vector<Hyperparameter> t;
     auto count = [&](const char* name, const char* help, std::size_t min, std::size_t FitOptions::*field) {
-        t.push_back({name, help, [=](FitOptions& o, const std::string& v) { o.*field = parse_count(name, v, min); },
+        t.push_back({name, help, "INT", [=](FitOptions& o, const std::string& v) { o.*field = parse_count(name, v, min); },
                      [=](const FitOptions& o) { return std::to_string(o.*field); }});
     };
     auto real = [&](const char* name, const char* help, double min, double max, double OptimizerSettings::*field) {
-        t.push_back({name, help,
+        t.push_back({name, help, "FLOAT",
                      [=](FitOptions& o, const std::string& v) { o.optimizer.*field = parse_real(name, v, min, max); },
                      [=](const FitOptions& o) { return text(o.optimizer.*field); }});
     };
-    t.push_back({"arch", "model architecture: mlp (the workshop's network)",
+    t.push_back({"arch", "model architecture: mlp (the workshop's network)", "{mlp}",
                  [](FitOptions& o, const std::string& v) { o.arch = parse_choice("arch", v, {"mlp"}); },
                  [](const FitOptions& o) { return o.arch; }});
     count("epochs", "passes over the training rows", 1, &FitOptions::epochs);
@@ -56,7 +56,7 @@ std::vector<Hyperparameter> make_table() {
           &FitOptions::max_len);
     count("hidden_units", "units of each hidden Dense(relu) layer", 1, &FitOptions::hidden_units);
     count("hidden_layers", "number of hidden Dense(relu) layers", 1, &FitOptions::hidden_layers);
-    t.push_back({"optimizer", "sgd, rmsprop or adam",
+    t.push_back({"optimizer", "sgd, rmsprop or adam", "{sgd,rmsprop,adam}",
                  [](FitOptions& o, const std::string& v) { o.optimizer.name = parse_choice("optimizer", v, {"sgd", "rmsprop", "adam"}); },
                  [](const FitOptions& o) { return o.optimizer.name; }});
     real("learning_rate", "step size of the optimizer", 0.0, 10.0, &OptimizerSettings::learning_rate);
@@ -65,13 +65,14 @@ std::vector<Hyperparameter> make_table() {
     real("beta_2", "adam: decay of the second moment", 0.0, 1.0, &OptimizerSettings::beta_2);
     real("epsilon", "rmsprop and adam: added to the root mean square", 0.0, 1.0, &OptimizerSettings::epsilon);
     real("momentum", "sgd: momentum", 0.0, 1.0, &OptimizerSettings::momentum);
-    t.push_back({"validation_split", "fraction of rows (or stories) held out for validation, 0 for none",
+    t.push_back({"validation_split", "fraction of rows (or stories) held out for validation, 0 for none", "FLOAT",
                  [](FitOptions& o, const std::string& v) { o.validation_split = parse_real("validation_split", v, 0.0, 0.9); },
                  [](const FitOptions& o) { return text(o.validation_split); }});
     t.push_back({"split_by", "row: shuffled rows (Python's random.Random(seed)); story: whole stories by MD5 of STORY",
+                 "{row,story}",
                  [](FitOptions& o, const std::string& v) { o.split_by = parse_choice("split_by", v, {"row", "story"}); },
                  [](const FitOptions& o) { return o.split_by; }});
-    t.push_back({"seed", "seed of the split, the initial weights and the batch order",
+    t.push_back({"seed", "seed of the split, the initial weights and the batch order", "INT",
                  [](FitOptions& o, const std::string& v) { o.seed = parse_count("seed", v, 0); },
                  [](const FitOptions& o) { return std::to_string(o.seed); }});
     return t;

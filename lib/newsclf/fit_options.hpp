@@ -27,6 +27,7 @@ struct FitOptions {
 struct Hyperparameter {
     std::string name;
     std::string help;
+    std::string type;  // INT, FLOAT, or the choices as {a,b}
     std::function<void(FitOptions&, const std::string&)> set;  // throws UsageError on a bad value
     std::function<std::string(const FitOptions&)> get;
 };

@@ -111,11 +111,16 @@ std::string decompress_gzip(const std::string& in, const std::string& source) {
 
 }  // namespace
 
+namespace {
+bool is_xz(std::string_view b) { return b.size() >= 6 && std::memcmp(b.data(), "\xFD" "7zXZ\0", 6) == 0; }
+bool is_gzip(std::string_view b) {
+    return b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0x1F && static_cast<unsigned char>(b[1]) == 0x8B;
+}
+}  // namespace
+
 std::string decompress_if_compressed(std::string bytes, const std::string& source) {
-    static const unsigned char xz_magic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
-    if (bytes.size() >= 6 && std::memcmp(bytes.data(), xz_magic, 6) == 0) return decompress_xz(bytes, source);
-    if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1F && static_cast<unsigned char>(bytes[1]) == 0x8B)
-        return decompress_gzip(bytes, source);
+    if (is_xz(bytes)) return decompress_xz(bytes, source);
+    if (is_gzip(bytes)) return decompress_gzip(bytes, source);
     return bytes;
 }
 
@@ -166,6 +171,15 @@ bool LineReader::fill() {
             return false;
         }
         buffer_.append(chunk, static_cast<std::size_t>(n));
+        if (first_read_) {
+            first_read_ = false;
+            // Compressed input cannot be read line by line: take it whole and decompress it.
+            while (buffer_.size() < 6 && (n = ::read(fd_, chunk, sizeof chunk)) > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
+            if (is_xz(buffer_) || is_gzip(buffer_)) {
+                buffer_ = decompress_if_compressed(buffer_ + read_fd(fd_, name_), name_);
+                eof_ = true;
+            }
+        }
         return true;
     }
 }

@@ -17,6 +17,7 @@ std::string read_bytes(const std::string& path);
 std::string decompress_if_compressed(std::string bytes, const std::string& source);
 
 // Reads lines from a file descriptor without waiting for more than one line (interactive pipes).
+// Compressed input (xz, gzip) is recognised by its first bytes and decompressed whole.
 class LineReader {
 public:
     LineReader(const std::string& path);  // "-" reads stdin
@@ -38,6 +39,7 @@ private:
     std::string buffer_;
     std::size_t start_ = 0;
     bool eof_ = false;
+    bool first_read_ = true;
     std::size_t line_number_ = 0;
 };
 

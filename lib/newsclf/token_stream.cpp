@@ -67,9 +67,10 @@ void TokenStreamWriter::add(int label, std::string_view id, std::string_view sto
     w.u8(label < 0 ? no_label_byte : static_cast<std::uint8_t>(label));
     w.string16(id);
     w.string16(story);
+    // A longer headline keeps its last tokens, the ones a network padded at the front sees.
     std::size_t n = std::min(tokens.size(), max_tokens_per_record);
     w.u16(static_cast<std::uint16_t>(n));
-    for (std::size_t i = 0; i < n; ++i) w.u32(tokens[i]);
+    for (std::size_t i = tokens.size() - n; i < tokens.size(); ++i) w.u32(tokens[i]);
     pending_ += w.bytes();
     ++records_;
     emit(false);
