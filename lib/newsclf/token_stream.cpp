@@ -106,6 +106,12 @@ TokenStream parse_token_stream(std::string_view bytes, const std::string& source
     ts.info.vocabulary = vocabulary.empty() ? Vocabulary() : parse_vocabulary(vocabulary, source + " (vocabulary)");
     const std::uint64_t vocab_limit = ts.info.vocabulary.size();
     std::vector<std::uint32_t> tokens;
+    const auto expected = static_cast<std::size_t>(std::min<std::uint64_t>(count, body.size() / 8));
+    ts.corpus.labels.reserve(expected);
+    ts.corpus.ids.reserve(expected);
+    ts.corpus.stories.reserve(expected);
+    ts.corpus.offsets.reserve(expected + 1);
+    ts.corpus.tokens.reserve(r.remaining() / 4);
     while (r.remaining() > 0) {
         if (r.u8("a record tag") != record_tag) r.fail("record " + std::to_string(ts.corpus.size() + 1) + " has an unknown tag; the file is corrupt");
         std::uint8_t label = r.u8("a record label");

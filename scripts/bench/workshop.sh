@@ -9,7 +9,8 @@
 # DATA and GLOVE may be compressed; they are decompressed once, outside the timings. When
 # /usr/bin/python3 has torch (Debian's python3-torch), the same model is also trained by
 # scripts/bench/workshop_torch.py on the same token ids and embedding, as the peer of
-# newsclf-fit; PEER=0 skips it.
+# newsclf-fit (with the OPENBLAS_CORETYPE override of this machine lifted for it, as it slows
+# a current PyTorch); PEER=0 skips it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${NEWSCLF_BIN:-$here/build/bin}
@@ -65,7 +66,7 @@ if [ "${PEER:-1}" != 0 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   peer=true
   "$bin/newsclf-tokenize" -q --output-format jsonl -o "$work/tokens.jsonl" "$work/run$runs/tokens"
   for run in $(seq 1 "$runs"); do
-    timed torch_fit /usr/bin/python3 "$here/scripts/bench/workshop_torch.py" "$work/tokens.jsonl" \
+    timed torch_fit env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/scripts/bench/workshop_torch.py" "$work/tokens.jsonl" \
       "$work/run$run/embedding.npy" "$work/torch.pt" 2> "$work/torch$run.log"
     echo "peer run $run: $(grep -o 'val_acc: [0-9.]*' "$work/torch$run.log" | tr '\n' ' ')" >&2
   done

@@ -41,7 +41,7 @@ def main():
     order = list(range(len(rows)))
     random.Random(99).shuffle(order)
     cut = int(len(order) * 0.8)
-    train, val = np.array(order[:cut]), np.array(order[cut:])
+    train, val = torch.tensor(order[:cut]), torch.tensor(order[cut:])
     embedding = torch.from_numpy(np.load(embedding_path).astype(np.float32))
     model = torch.nn.Sequential(
         torch.nn.Embedding.from_pretrained(embedding, freeze=True),
@@ -59,7 +59,7 @@ def main():
     for epoch in range(1, epochs + 1):
         start = time.time()
         model.train()
-        perm = train[torch.randperm(len(train)).numpy()]
+        perm = train[torch.randperm(len(train))]
         for i in range(0, len(perm), batch):
             idx = perm[i:i + batch]
             optimizer.zero_grad()

@@ -2,7 +2,17 @@
 
 #include <cblas.h>
 
+extern "C" void openblas_set_num_threads(int);
+
 namespace newsclf {
+
+void use_single_threaded_blas() {
+    static const bool done = [] {
+        openblas_set_num_threads(1);
+        return true;
+    }();
+    (void)done;
+}
 
 void Dense::forward(const float* params, const float* x, std::size_t batch, float* out) const {
     const float* bias = params + kernel_size();

@@ -4,6 +4,10 @@
 
 namespace newsclf {
 
+// The matrices of a mini-batch are small: OpenBLAS's threads cost more than they save, and one
+// thread gives the same sums on every machine. Called by every network before it computes.
+void use_single_threaded_blas();
+
 class Dense {
 public:
     Dense(std::size_t inputs, std::size_t units) : inputs_(inputs), units_(units) {}

@@ -8,6 +8,7 @@ namespace newsclf {
 
 MlpNetwork::MlpNetwork(const Matrix* embedding, const MlpShape& shape)
     : shape_(shape), input_(embedding, shape.max_len, shape.hidden_units) {
+    use_single_threaded_blas();
     if (shape.hidden_layers < 1 || shape.hidden_units < 1 || shape.max_len < 1)
         throw UsageError("the network needs at least one hidden layer of at least one unit and max_len >= 1");
     for (std::size_t k = 1; k < shape.hidden_layers; ++k) hidden_.emplace_back(shape.hidden_units, shape.hidden_units);
