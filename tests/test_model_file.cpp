@@ -262,7 +262,7 @@ TEST_CASE("load_classifier checks the self-tests, which catch an altered paramet
 
 TEST_CASE("the committed fixture tiny.model is read, written back byte for byte, and predicts") {
     const std::string dir = std::string(NEWSCLF_SOURCE_DIR) + "/testdata/fixtures/";
-    const std::string bytes = read_bytes(dir + "tiny.model");
+    const std::string bytes = read_bytes(dir + "tiny.model").str();
     REQUIRE(bytes.size() < (1u << 20));
     Model m = parse_model(bytes, "tiny.model");
 

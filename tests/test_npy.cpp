@@ -18,7 +18,7 @@ using namespace newsclf;
 namespace {
 
 std::string fixture(const std::string& name) {
-    return read_bytes(std::string(NEWSCLF_SOURCE_DIR) + "/testdata/fixtures/" + name);
+    return read_bytes(std::string(NEWSCLF_SOURCE_DIR) + "/testdata/fixtures/" + name).str();
 }
 
 // A version 1.0 .npy file with the given header dictionary, padded as NumPy pads it, and data.

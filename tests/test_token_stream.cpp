@@ -66,7 +66,7 @@ std::string write_stream(const std::string& path, const TokenStreamInfo& info, c
     for (const auto& r : rows) writer.add(r.label, r.id, r.story, r.tokens);
     writer.finish();
     out.commit();
-    return read_bytes(path);
+    return read_bytes(path).str();
 }
 
 // The stream's bytes as TokenStreamWriter writes them for a parsed stream.
@@ -280,7 +280,7 @@ TEST_CASE("normaliser settings as JSON") {
 
 TEST_CASE("the committed fixture tiny.tokens is read and written back byte for byte") {
     const std::string path = std::string(NEWSCLF_SOURCE_DIR) + "/testdata/fixtures/tiny.tokens";
-    const std::string bytes = read_bytes(path);
+    const std::string bytes = read_bytes(path).str();
     REQUIRE(bytes.size() < (1u << 20));
     TokenStream ts = parse_token_stream(bytes, path);
 

@@ -20,7 +20,7 @@ struct Options {
 };
 
 void run(const Options& o) {
-    std::string vocab_bytes = read_bytes(o.vocab);
+    InputBytes vocab_bytes = read_bytes(o.vocab);
     Vocabulary vocabulary;
     std::size_t rows = o.rows;
     if (is_token_stream(vocab_bytes)) {
@@ -31,7 +31,7 @@ void run(const Options& o) {
         vocabulary = parse_vocabulary(vocab_bytes, o.vocab);
     }
     if (rows == 0) rows = vocabulary.size() + 1;
-    std::string text = read_bytes(o.vectors);
+    InputBytes text = read_bytes(o.vectors);
     EmbeddingMatrix m = build_embedding_matrix(text, display_name(o.vectors), vocabulary, rows, o.dim);
     char line[200];
     std::snprintf(line, sizeof line, "coverage: %zu of %zu words (%.1f%%) have a vector; %zu vectors read",

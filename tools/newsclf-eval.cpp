@@ -22,7 +22,7 @@ struct Options {
 
 void add_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier, const Options& o) {
     std::string source = display_name(input);
-    std::string bytes = read_bytes(input);
+    InputBytes bytes = read_bytes(input);
     if (is_token_stream(bytes)) {
         TokenStream ts = parse_token_stream(bytes, source);
         if (ts.info.vocabulary.fingerprint() != classifier.model().vocabulary.fingerprint())

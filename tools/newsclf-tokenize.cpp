@@ -57,7 +57,7 @@ void run(const Options& o) {
     read_options.format = parse_record_format(o.input_format);
     read_options.skip_bad = o.skip_bad;
     for (const auto& input : o.inputs) {
-        std::string bytes = read_bytes(input);
+        InputBytes bytes = read_bytes(input);
         if (is_token_stream(bytes)) {
             // A token stream given alone is shown as JSON Lines: its readable view.
             if (o.inputs.size() != 1 || o.output_format != "jsonl" || o.stats)

@@ -1,6 +1,7 @@
 #include "newsclf/io.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <lzma.h>
 #include <unistd.h>
@@ -20,23 +21,6 @@ namespace {
 
 std::string read_fd(int fd, const std::string& name) {
     std::string out;
-    struct stat st;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        // A regular file is read straight into a buffer of its size.
-        out.resize(static_cast<std::size_t>(st.st_size));
-        std::size_t done = 0;
-        while (done < out.size()) {
-            ssize_t n = ::read(fd, &out[done], out.size() - done);
-            if (n == 0) break;
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                throw IoError(name + ": cannot read: " + std::strerror(errno));
-            }
-            done += static_cast<std::size_t>(n);
-        }
-        out.resize(done);
-        if (done < static_cast<std::size_t>(st.st_size)) return out;
-    }
     char chunk[1 << 16];
     for (;;) {
         ssize_t n = ::read(fd, chunk, sizeof chunk);
@@ -124,20 +108,57 @@ std::string decompress_if_compressed(std::string bytes, const std::string& sourc
     return bytes;
 }
 
-std::string read_bytes(const std::string& path) {
+InputBytes::InputBytes(InputBytes&& other) noexcept
+    : owned_(std::move(other.owned_)), mapped_(other.mapped_), mapped_size_(other.mapped_size_) {
+    other.mapped_ = nullptr;
+    other.mapped_size_ = 0;
+}
+
+InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
+    if (this != &other) {
+        if (mapped_) ::munmap(mapped_, mapped_size_);
+        owned_ = std::move(other.owned_);
+        mapped_ = other.mapped_;
+        mapped_size_ = other.mapped_size_;
+        other.mapped_ = nullptr;
+        other.mapped_size_ = 0;
+    }
+    return *this;
+}
+
+InputBytes::~InputBytes() {
+    if (mapped_) ::munmap(mapped_, mapped_size_);
+}
+
+InputBytes InputBytes::map(int fd, std::size_t size, const std::string& name) {
+    InputBytes bytes;
+    if (size == 0) return bytes;
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) throw IoError(name + ": cannot map: " + std::strerror(errno));
+    bytes.mapped_ = static_cast<char*>(p);
+    bytes.mapped_size_ = size;
+    return bytes;
+}
+
+InputBytes read_bytes(const std::string& path) {
     std::string name = display_name(path);
-    if (is_stdio(path)) return decompress_if_compressed(read_fd(0, name), name);
+    if (is_stdio(path)) return InputBytes(decompress_if_compressed(read_fd(0, name), name));
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw IoError(name + ": cannot open: " + std::strerror(errno));
-    std::string bytes;
+    struct stat st;
+    InputBytes bytes;
     try {
-        bytes = read_fd(fd, name);
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            bytes = InputBytes::map(fd, static_cast<std::size_t>(st.st_size), name);
+        else
+            bytes = InputBytes(read_fd(fd, name));
     } catch (...) {
         ::close(fd);
         throw;
     }
     ::close(fd);
-    return decompress_if_compressed(std::move(bytes), name);
+    if (is_xz(bytes) || is_gzip(bytes)) return InputBytes(decompress_if_compressed(bytes.str(), name));
+    return bytes;
 }
 
 LineReader::LineReader(const std::string& path) : name_(display_name(path)) {
