@@ -71,12 +71,12 @@ void add_outer(const float* __restrict e, const float* __restrict dy, std::size_
 
 SequenceDense::SequenceDense(const Matrix* embedding, std::size_t max_len, std::size_t units)
     : embedding_(embedding), max_len_(max_len), dim_(embedding->shape(1)), units_(units),
-      nonzero_row_(embedding->shape(0), false) {
+      nonzero_row_(embedding->shape(0), 0) {
     for (std::size_t r = 0; r < embedding->shape(0); ++r) {
         const float* row = embedding->data() + r * dim_;
         for (std::size_t d = 0; d < dim_; ++d)
             if (row[d] != 0.0f) {
-                nonzero_row_[r] = true;
+                nonzero_row_[r] = 1;
                 break;
             }
     }

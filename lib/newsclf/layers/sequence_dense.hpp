@@ -26,7 +26,7 @@ public:
 private:
     const Matrix* embedding_;
     std::size_t max_len_, dim_, units_;
-    std::vector<bool> nonzero_row_;
+    std::vector<std::uint8_t> nonzero_row_;
 };
 
 }  // namespace newsclf
