@@ -7,7 +7,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <thread>
 #include <cstring>
 
 #include "newsclf/error.hpp"
@@ -36,7 +38,13 @@ std::string read_fd(int fd, const std::string& name) {
 
 std::string decompress_xz(const std::string& in, const std::string& source) {
     lzma_stream strm = LZMA_STREAM_INIT;
-    if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+    // Files written in several blocks (xz -T) are decoded by one thread per core.
+    lzma_mt mt{};
+    mt.flags = LZMA_CONCATENATED;
+    mt.threads = std::max(1u, std::thread::hardware_concurrency());
+    mt.memlimit_threading = lzma_physmem() / 4;
+    mt.memlimit_stop = UINT64_MAX;
+    if (lzma_stream_decoder_mt(&strm, &mt) != LZMA_OK)
         throw IoError(source + ": cannot start the xz decoder");
     std::string out;
     out.resize(in.size() * 4 + 4096);
@@ -47,7 +55,7 @@ std::string decompress_xz(const std::string& in, const std::string& source) {
         if (strm.total_out == out.size()) out.resize(out.size() * 2);
         strm.next_out = reinterpret_cast<uint8_t*>(&out[strm.total_out]);
         strm.avail_out = out.size() - strm.total_out;
-        ret = lzma_code(&strm, LZMA_FINISH);
+        ret = lzma_code(&strm, strm.avail_in > 0 ? LZMA_RUN : LZMA_FINISH);  // FINISH early would stop the threads
     }
     std::size_t total = strm.total_out;
     lzma_end(&strm);
