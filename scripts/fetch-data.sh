@@ -34,32 +34,37 @@ mkdir -p "$dest"
 
 die() { echo "fetch-data: $*" >&2; exit 1; }
 
-# decompress SRC OUT: plain, .xz or .gz by magic bytes, written whole then renamed.
+# decompress SRC OUT: plain, .xz or .gz by magic bytes.
 decompress() {
   local magic
   magic=$(head -c 6 "$1" | od -An -tx1 | tr -d ' \n')
   case "$magic" in
-    fd377a585a00*) xz -dc "$1" > "$2.tmp" ;;
-    1f8b*) gzip -dc "$1" > "$2.tmp" ;;
-    *) cp "$1" "$2.tmp" ;;
+    fd377a585a00*) xz -dc "$1" > "$2" ;;
+    1f8b*) gzip -dc "$1" > "$2" ;;
+    *) cp "$1" "$2" ;;
   esac
-  mv "$2.tmp" "$2"
 }
 
-verify() {
+# install TMP FINAL: verifies TMP under FINAL's name, then renames it; a file that fails is removed.
+install_verified() {
+  if verify "$1" "$(basename "$2")"; then mv "$1" "$2"; else rm -f "$1"; exit 1; fi
+}
+
+verify() {  # verify FILE NAME
   local sum
   sum=$(sha256sum "$1" | cut -d' ' -f1)
   if [ -n "${known[$sum]:-}" ]; then
-    echo "fetch-data: $1: sha256 ok, ${known[$sum]}" >&2
-  elif [ "$(basename "$1")" = glove.6B.100d.txt ] && [ -n "${GLOVE_SHA256:-}" ]; then
-    [ "$sum" = "$GLOVE_SHA256" ] || die "$1: sha256 $sum differs from GLOVE_SHA256"
-    echo "fetch-data: $1: sha256 ok (GLOVE_SHA256)" >&2
-  elif [ "$(basename "$1")" = glove.6B.100d.txt ]; then
+    echo "fetch-data: $2: sha256 ok, ${known[$sum]}" >&2
+  elif [ "$2" = glove.6B.100d.txt ] && [ -n "${GLOVE_SHA256:-}" ]; then
+    [ "$sum" = "$GLOVE_SHA256" ] || { echo "fetch-data: $2: sha256 $sum differs from GLOVE_SHA256" >&2; return 1; }
+    echo "fetch-data: $2: sha256 ok (GLOVE_SHA256)" >&2
+  elif [ "$2" = glove.6B.100d.txt ]; then
     awk 'NF != 101 { bad = NR; exit } END { if (bad || NR != 400000) exit 1 }' "$1" ||
-      die "$1: not 400,000 lines of a word and 100 numbers (sha256 $sum)"
-    echo "fetch-data: $1: 400,000 vectors of 100 dimensions (sha256 $sum; set GLOVE_SHA256 to pin it)" >&2
+      { echo "fetch-data: $2: not 400,000 lines of a word and 100 numbers (sha256 $sum)" >&2; return 1; }
+    echo "fetch-data: $2: 400,000 vectors of 100 dimensions (sha256 $sum; set GLOVE_SHA256 to pin it)" >&2
   else
-    die "$1: unknown sha256 $sum; the file is damaged or not the published one"
+    echo "fetch-data: $2: unknown sha256 $sum; the file is damaged or not the published one" >&2
+    return 1
   fi
 }
 
@@ -84,18 +89,20 @@ if [ -n "$from" ]; then
   [ -d "$from" ] || die "$from: no such directory"
   news=$(find_local "$from" newsCorpora.csv newsCorpora.dev.csv) || die "$from holds no newsCorpora.csv[.xz|.gz]"
   glove=$(find_local "$from" glove.6B.100d.txt glove.6B.100d.wink.txt) || die "$from holds no glove.6B.100d.txt[.xz|.gz]"
-  decompress "$news" "$dest/newsCorpora.csv"
-  decompress "$glove" "$dest/glove.6B.100d.txt"
+  decompress "$news" "$dest/newsCorpora.csv.tmp"
+  install_verified "$dest/newsCorpora.csv.tmp" "$dest/newsCorpora.csv"
+  decompress "$glove" "$dest/glove.6B.100d.txt.tmp"
+  install_verified "$dest/glove.6B.100d.txt.tmp" "$dest/glove.6B.100d.txt"
 else
   command -v curl >/dev/null || die "curl is needed to download (apt-get install curl)"
   command -v unzip >/dev/null || die "unzip is needed (apt-get install unzip)"
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   download "$news_url" "$tmp/news.zip"
-  unzip -p "$tmp/news.zip" newsCorpora.csv > "$dest/newsCorpora.csv.tmp" && mv "$dest/newsCorpora.csv.tmp" "$dest/newsCorpora.csv"
+  unzip -p "$tmp/news.zip" newsCorpora.csv > "$dest/newsCorpora.csv.tmp"
+  install_verified "$dest/newsCorpora.csv.tmp" "$dest/newsCorpora.csv"
   download "$glove_url" "$tmp/glove.zip"
-  unzip -p "$tmp/glove.zip" glove.6B.100d.txt > "$dest/glove.6B.100d.txt.tmp" && mv "$dest/glove.6B.100d.txt.tmp" "$dest/glove.6B.100d.txt"
+  unzip -p "$tmp/glove.zip" glove.6B.100d.txt > "$dest/glove.6B.100d.txt.tmp"
+  install_verified "$dest/glove.6B.100d.txt.tmp" "$dest/glove.6B.100d.txt"
 fi
-verify "$dest/newsCorpora.csv"
-verify "$dest/glove.6B.100d.txt"
 echo "$dest/newsCorpora.csv"
 echo "$dest/glove.6B.100d.txt"

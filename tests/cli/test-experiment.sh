@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# scripts/experiment.mk: the experiment's outputs, nothing redone when nothing changed, a changed
+# hyperparameter redoing only the fit, compressed inputs, an unknown hyperparameter refused.
+. "$(dirname "$0")/lib.sh"
+
+mk() { make --no-print-directory -C "$NEWSCLF_SOURCE_DIR" -f scripts/experiment.mk BIN="$NEWSCLF_BIN" "$@"; }
+out="$SCRATCH/exp"
+
+mk OUT="$out" > "$SCRATCH/first.log" 2>&1 || fail "the experiment failed: $(tail -5 "$SCRATCH/first.log")"
+for f in model metrics.json train.log tokens embedding.npy vocab.txt; do
+  [ -s "$out/$f" ] || fail "the experiment left no $f"
+done
+jq -e '.n == 2001 and .accuracy > 0.5' "$out/metrics.json" > /dev/null || fail "metrics.json is not the validation split's: $(head -c 200 "$out/metrics.json")"
+grep -q 'Epoch 2/2 .*val_acc' "$out/train.log" || fail "train.log has no epoch lines"
+ls "$out" | grep -q 'tmp' && fail "temporary files left in $out: $(ls "$out")"
+
+# Nothing changed: no tool runs, no file changes.
+stamp=$(stat -c %Y.%s "$out/model" "$out/tokens" "$out/metrics.json")
+sleep 1
+mk OUT="$out" > "$SCRATCH/second.log" 2>&1 || fail "the second run failed"
+grep -q newsclf- "$SCRATCH/second.log" && fail "a re-run with nothing changed ran: $(cat "$SCRATCH/second.log")"
+[ "$(stat -c %Y.%s "$out/model" "$out/tokens" "$out/metrics.json")" = "$stamp" ] || fail "a re-run with nothing changed touched the outputs"
+
+# A hyperparameter given as a make variable reaches newsclf-fit; only the fit and eval run again.
+mk OUT="$out" EPOCHS=3 HIDDEN=4 > "$SCRATCH/third.log" 2>&1 || fail "EPOCHS=3 HIDDEN=4 failed: $(tail -3 "$SCRATCH/third.log")"
+grep -q 'newsclf-fit .*--epochs 3' "$SCRATCH/third.log" || fail "EPOCHS=3 did not reach newsclf-fit"
+grep -q 'newsclf-fit .*--hidden-units 4' "$SCRATCH/third.log" || fail "HIDDEN=4 did not reach newsclf-fit as --hidden-units"
+grep -q 'newsclf-tokenize' "$SCRATCH/third.log" && fail "a fit hyperparameter redid the tokenisation"
+grep -q 'Epoch 3/3' "$out/train.log" || fail "train.log is not the 3-epoch run's"
+newsclf-predict -m "$out/model" --inspect | jq -e '.hyperparameters.hidden_units == "4"' > /dev/null || fail "the model is not the HIDDEN=4 one"
+
+# MAX_WORDS reaches newsclf-tokenize and redoes everything after it.
+mk OUT="$out" EPOCHS=3 HIDDEN=4 MAX_WORDS=500 > "$SCRATCH/fourth.log" 2>&1 || fail "MAX_WORDS=500 failed"
+[ "$(wc -l < "$out/vocab.txt")" -eq 499 ] || fail "MAX_WORDS=500 should keep 499 words, vocab.txt has $(wc -l < "$out/vocab.txt")"
+
+# Compressed inputs.
+xz -c "$TESTDATA/news.sample.tsv" > "$SCRATCH/news.tsv.xz"
+xz -dc "$TESTDATA/glove.sample.100d.txt.xz" | gzip > "$SCRATCH/glove.txt.gz"
+mk OUT="$SCRATCH/compressed" DATA="$SCRATCH/news.tsv.xz" GLOVE="$SCRATCH/glove.txt.gz" > "$SCRATCH/fifth.log" 2>&1 ||
+  fail "compressed DATA and GLOVE failed: $(tail -3 "$SCRATCH/fifth.log")"
+mk OUT="$SCRATCH/plain" > /dev/null 2>&1
+cmp -s "$SCRATCH/compressed/model" "$SCRATCH/plain/model" || fail "compressed inputs gave another model than plain ones"
+
+# An unknown hyperparameter fails the fit with a message naming it, and leaves no model.
+mk OUT="$SCRATCH/bad" NO_SUCH_SETTING=1 > "$SCRATCH/bad.log" 2>&1 && fail "an unknown hyperparameter was accepted"
+grep -q -- '--no-such-setting' "$SCRATCH/bad.log" || fail "the error does not name the unknown option: $(tail -3 "$SCRATCH/bad.log")"
+[ -e "$SCRATCH/bad/model" ] && fail "a failed fit left a model"
+
+finish
