@@ -4,15 +4,16 @@
 
 #include <doctest/doctest.h>
 
-#include <functional>
 #include <string>
 
 #include "newsclf/error.hpp"
 #include "newsclf/io.hpp"
 #include "newsclf/npy.hpp"
 #include "newsclf/token_stream.hpp"
+#include "test_support.hpp"
 
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
 
@@ -26,20 +27,6 @@ const char* const glove =
     "cat 1 2 3\n"
     "dog 4 5 6\n"
     "sat -1 -2.5e-1 3E2\n";
-
-std::string data_error(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a DataError, got: " << e.what());
-    }
-    FAIL("expected a DataError, got none");
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 void check_small_matrix(const EmbeddingMatrix& e, std::size_t rows) {
     REQUIRE(e.weights.shape(0) == rows);
@@ -92,7 +79,7 @@ TEST_CASE(".vec text with its \"N D\" header line") {
     std::string vec = std::string("4 3\n") + glove;
     check_small_matrix(build_embedding_matrix(vec, "v.vec", vocabulary(), 5, 3), 5);
 
-    std::string m = data_error([&] { build_embedding_matrix("4 50\n" + std::string(glove), "v.vec", vocabulary(), 5, 3); });
+    std::string m = message_of<DataError>([&] { build_embedding_matrix("4 50\n" + std::string(glove), "v.vec", vocabulary(), 5, 3); });
     CHECK(m.rfind("v.vec:1: ", 0) == 0);
     CHECK(contains(m, "50 dimensions"));
     CHECK(contains(m, "needs 3"));
@@ -100,55 +87,54 @@ TEST_CASE(".vec text with its \"N D\" header line") {
 
 TEST_CASE("vectors of another dimension are a DataError naming the line") {
     SUBCASE("the first line") {
-        std::string m = data_error([&] { build_embedding_matrix("the 0.1 0.2 0.3 0.4\n", "g.txt", vocabulary(), 5, 3); });
+        std::string m = message_of<DataError>([&] { build_embedding_matrix("the 0.1 0.2 0.3 0.4\n", "g.txt", vocabulary(), 5, 3); });
         CHECK(m.rfind("g.txt:1: ", 0) == 0);
         CHECK(contains(m, "4 dimensions"));
         CHECK(contains(m, "needs 3 (--dim)"));
-        CHECK(contains(data_error([&] { build_embedding_matrix("the 0.1 0.2\n", "g.txt", vocabulary(), 5, 3); }),
+        CHECK(contains(message_of<DataError>([&] { build_embedding_matrix("the 0.1 0.2\n", "g.txt", vocabulary(), 5, 3); }),
                        "2 dimensions"));
         // The first line is checked even when its word is not in the vocabulary.
-        CHECK(data_error([&] { build_embedding_matrix("dog 1 2\ncat 1 2 3\n", "g.txt", vocabulary(), 5, 3); })
+        CHECK(message_of<DataError>([&] { build_embedding_matrix("dog 1 2\ncat 1 2 3\n", "g.txt", vocabulary(), 5, 3); })
                   .rfind("g.txt:1: ", 0) == 0);
     }
     SUBCASE("a later vocabulary line with too few or too many values") {
-        std::string m = data_error([&] { build_embedding_matrix("the 0.1 0.2 0.3\ndog 1 2 3\nsat 1 2\n", "g.txt", vocabulary(), 5, 3); });
+        std::string m = message_of<DataError>([&] { build_embedding_matrix("the 0.1 0.2 0.3\ndog 1 2 3\nsat 1 2\n", "g.txt", vocabulary(), 5, 3); });
         CHECK(m.rfind("g.txt:3: ", 0) == 0);
         CHECK(contains(m, "has 2 values, expected 3"));
-        m = data_error([&] { build_embedding_matrix("the 0.1 0.2 0.3\ncat 1 2 3 4\n", "g.txt", vocabulary(), 5, 3); });
+        m = message_of<DataError>([&] { build_embedding_matrix("the 0.1 0.2 0.3\ncat 1 2 3 4\n", "g.txt", vocabulary(), 5, 3); });
         CHECK(m.rfind("g.txt:2: ", 0) == 0);
         CHECK(contains(m, "has 4 values, expected 3"));
     }
 }
 
 TEST_CASE("a value that is not a number is a DataError naming the line and the field") {
-    std::string m = data_error([&] { build_embedding_matrix("the 0.1 0.2 0.3\ncat 1 x2 3\n", "g.txt", vocabulary(), 5, 3); });
+    std::string m = message_of<DataError>([&] { build_embedding_matrix("the 0.1 0.2 0.3\ncat 1 x2 3\n", "g.txt", vocabulary(), 5, 3); });
     CHECK(m.rfind("g.txt:2: ", 0) == 0);
     CHECK(contains(m, "field 3"));
     CHECK(contains(m, "(\"x2\")"));
     CHECK(contains(m, "is not a number"));
-    CHECK(contains(data_error([&] { build_embedding_matrix("sat 1 2 3.5.1\n", "g.txt", vocabulary(), 5, 3); }),
+    CHECK(contains(message_of<DataError>([&] { build_embedding_matrix("sat 1 2 3.5.1\n", "g.txt", vocabulary(), 5, 3); }),
                    "field 4 (\"3.5.1\")"));
-    CHECK(contains(data_error([&] { build_embedding_matrix("sat 1,5 2 3\n", "g.txt", vocabulary(), 5, 3); }), "field 2"));
+    CHECK(contains(message_of<DataError>([&] { build_embedding_matrix("sat 1,5 2 3\n", "g.txt", vocabulary(), 5, 3); }), "field 2"));
 }
 
 TEST_CASE("an empty vector file and too few rows") {
-    std::string m = data_error([&] { build_embedding_matrix("", "empty.txt", vocabulary(), 5, 3); });
+    std::string m = message_of<DataError>([&] { build_embedding_matrix("", "empty.txt", vocabulary(), 5, 3); });
     CHECK(m.rfind("empty.txt: ", 0) == 0);
     CHECK(contains(m, "empty"));
     CHECK_THROWS_AS(build_embedding_matrix(glove, "g.txt", vocabulary(), 4, 3), UsageError);
 }
 
 TEST_CASE("the sample GloVe file gives the committed fixture tiny.npy for the vocabulary of tiny.tokens") {
-    const std::string dir = std::string(NEWSCLF_SOURCE_DIR) + "/testdata/";
-    TokenStream ts = parse_token_stream(read_bytes(dir + "fixtures/tiny.tokens"), "tiny.tokens");
+    TokenStream ts = parse_token_stream(read_fixture("tiny.tokens"), "tiny.tokens");
     REQUIRE(ts.info.vocabulary.size() == 49);
-    EmbeddingMatrix e = build_embedding_matrix(read_bytes(dir + "glove.sample.100d.txt.xz"), "glove.sample.100d.txt.xz",
-                                               ts.info.vocabulary, ts.info.max_words, 100);
+    EmbeddingMatrix e = build_embedding_matrix(read_bytes(source_path("testdata/glove.sample.100d.txt.xz")),
+                                               "glove.sample.100d.txt.xz", ts.info.vocabulary, ts.info.max_words, 100);
     CHECK(e.found == 45);
     CHECK(e.vectors == 8715);
-    Matrix expected = parse_npy(read_bytes(dir + "fixtures/tiny.npy"), "tiny.npy");
+    Matrix expected = parse_npy(read_fixture("tiny.npy"), "tiny.npy");
     REQUIRE(e.weights.shape(0) == expected.shape(0));
     REQUIRE(e.weights.shape(1) == expected.shape(1));
     CHECK(e.weights == expected);
-    CHECK(npy_bytes(e.weights) == read_bytes(dir + "fixtures/tiny.npy"));
+    CHECK(npy_bytes(e.weights) == read_fixture("tiny.npy"));
 }

@@ -6,8 +6,10 @@
 
 #include "newsclf/error.hpp"
 #include "newsclf/fit_options.hpp"
+#include "test_support.hpp"
 
 using namespace newsclf;
+using namespace newsclf::test;
 
 TEST_CASE("every hyperparameter has a snake_case name, help, a type and its default as text") {
     std::set<std::string> names;
@@ -59,13 +61,8 @@ TEST_CASE("values are set by name, as text") {
 
 TEST_CASE("an unknown name or a bad value is a UsageError that names it") {
     FitOptions o;
-    auto message = [&](const char* name, const char* value) -> std::string {
-        try {
-            set_hyperparameter(o, name, value);
-        } catch (const UsageError& e) {
-            return e.what();
-        }
-        return "";
+    auto message = [&](const char* name, const char* value) {
+        return message_of<UsageError>([&] { set_hyperparameter(o, name, value); });
     };
     CHECK(message("epoch", "2").find("unknown hyperparameter \"epoch\"") != std::string::npos);
     CHECK(message("epochs", "0").find("epochs") != std::string::npos);

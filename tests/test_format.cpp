@@ -6,38 +6,21 @@
 
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <limits>
 #include <string>
 
 #include "newsclf/error.hpp"
+#include "test_support.hpp"
 
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
-
-std::string format_error(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const FormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a FormatError, got: " << e.what());
-    }
-    FAIL("expected a FormatError, got none");
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 std::string header_bytes(std::string_view kind, std::uint32_t major, std::uint32_t minor, const Metadata& meta) {
     ByteWriter w;
     write_header(w, kind, major, minor, meta);
     return w.bytes();
-}
-
-std::string with_trailer(const std::string& body, std::uint64_t items) {
-    return body + make_trailer(body.size(), items, crc32_of(body));
 }
 
 }  // namespace
@@ -122,29 +105,29 @@ TEST_CASE("string16 keeps its length field and its bytes in step past 65535 byte
 
 TEST_CASE("reading past the end is a FormatError naming the source and the field") {
     const std::string three("\x01\x02\x03", 3);
-    std::string m = format_error([&] { ByteReader(three, "cut.bin").u32("the record count"); });
+    std::string m = message_of<FormatError>([&] { ByteReader(three, "cut.bin").u32("the record count"); });
     CHECK(m.rfind("cut.bin: ", 0) == 0);
     CHECK(contains(m, "truncated"));
     CHECK(contains(m, "the record count"));
 
-    CHECK(contains(format_error([&] { ByteReader(three, "s").u64("the length"); }), "the length"));
-    CHECK(contains(format_error([&] { ByteReader(three, "s").f64("a weight"); }), "a weight"));
-    CHECK(contains(format_error([&] { ByteReader(three, "s").raw(4, "the magic"); }), "the magic"));
-    CHECK(contains(format_error([&] { ByteReader("", "s").u8("a tag"); }), "a tag"));
+    CHECK(contains(message_of<FormatError>([&] { ByteReader(three, "s").u64("the length"); }), "the length"));
+    CHECK(contains(message_of<FormatError>([&] { ByteReader(three, "s").f64("a weight"); }), "a weight"));
+    CHECK(contains(message_of<FormatError>([&] { ByteReader(three, "s").raw(4, "the magic"); }), "the magic"));
+    CHECK(contains(message_of<FormatError>([&] { ByteReader("", "s").u8("a tag"); }), "a tag"));
 
     // A length that runs past the end: string16 of 0x0302 bytes from 1 left.
-    CHECK(contains(format_error([&] { ByteReader(three, "s").string16("a key"); }), "a key"));
+    CHECK(contains(message_of<FormatError>([&] { ByteReader(three, "s").string16("a key"); }), "a key"));
 
     ByteWriter huge;
     huge.u64(std::numeric_limits<std::uint64_t>::max());
     huge.raw("abc");
-    CHECK(contains(format_error([&] { ByteReader(huge.bytes(), "s").string64("a value"); }), "a value"));
+    CHECK(contains(message_of<FormatError>([&] { ByteReader(huge.bytes(), "s").string64("a value"); }), "a value"));
 
     // An array count whose byte size would overflow.
     std::string eight(8, '\0');
     float out[2];
-    CHECK(contains(format_error([&] { ByteReader(eight, "s").f32_array(out, 3, "tensor data"); }), "tensor data"));
-    CHECK(contains(format_error([&] {
+    CHECK(contains(message_of<FormatError>([&] { ByteReader(eight, "s").f32_array(out, 3, "tensor data"); }), "tensor data"));
+    CHECK(contains(message_of<FormatError>([&] {
                        ByteReader(eight, "s").f32_array(out, std::numeric_limits<std::size_t>::max() / 2, "tensor data");
                    }),
                    "tensor data"));
@@ -221,34 +204,34 @@ TEST_CASE("metadata of every type round-trips") {
     CHECK(meta_f64(h.metadata, "f_pi", "t") == 3.141592653589793);
     CHECK(meta_string(h.metadata, "s_empty", "t").empty());
     CHECK(meta_string(h.metadata, "j_object", "t") == R"({"lower":true,"split":" "})");
-    std::string m = format_error([&] { meta_u64(h.metadata, "missing", "t.bin"); });
+    std::string m = message_of<FormatError>([&] { meta_u64(h.metadata, "missing", "t.bin"); });
     CHECK(m.rfind("t.bin: ", 0) == 0);
     CHECK(contains(m, "\"missing\" is missing"));
-    CHECK(contains(format_error([&] { meta_u64(h.metadata, "f_pi", "t"); }), "\"f_pi\" is not an integer"));
-    CHECK(contains(format_error([&] { meta_f64(h.metadata, "u_zero", "t"); }), "\"u_zero\" is not a number"));
-    CHECK(contains(format_error([&] { meta_string(h.metadata, "u_zero", "t"); }), "\"u_zero\" is not text"));
+    CHECK(contains(message_of<FormatError>([&] { meta_u64(h.metadata, "f_pi", "t"); }), "\"f_pi\" is not an integer"));
+    CHECK(contains(message_of<FormatError>([&] { meta_f64(h.metadata, "u_zero", "t"); }), "\"u_zero\" is not a number"));
+    CHECK(contains(message_of<FormatError>([&] { meta_string(h.metadata, "u_zero", "t"); }), "\"u_zero\" is not text"));
 }
 
 TEST_CASE("read_header refuses another kind and files that are not newsclf containers") {
     std::string tokens = header_bytes("tokens", 1, 0, {});
     ByteReader r(tokens, "data.tokens");
-    std::string m = format_error([&] { read_header(r, "model", 1); });
+    std::string m = message_of<FormatError>([&] { read_header(r, "model", 1); });
     CHECK(m.rfind("data.tokens: ", 0) == 0);
     CHECK(contains(m, "this is a newsclf tokens file, but a model file is needed"));
 
     std::string other = "ID\tTITLE\tURL\tPUBLISHER\tCATEGORY\n";
     ByteReader o(other, "news.tsv");
-    CHECK(contains(format_error([&] { read_header(o, "tokens", 1); }), "not a newsclf tokens file"));
+    CHECK(contains(message_of<FormatError>([&] { read_header(o, "tokens", 1); }), "not a newsclf tokens file"));
 
     ByteReader s(std::string("newsclf"), "short");
-    CHECK(contains(format_error([&] { read_header(s, "tokens", 1); }), "the magic"));
+    CHECK(contains(message_of<FormatError>([&] { read_header(s, "tokens", 1); }), "the magic"));
 }
 
 TEST_CASE("read_header refuses a newer major version and says to upgrade") {
     std::string v2 = header_bytes("model", 2, 0, {});
     CHECK(v2.substr(0, 16) == std::string("newsclf-model/2\n"));
     ByteReader r(v2, "new.model");
-    std::string m = format_error([&] { read_header(r, "model", 1); });
+    std::string m = message_of<FormatError>([&] { read_header(r, "model", 1); });
     CHECK(m.rfind("new.model: ", 0) == 0);
     CHECK(contains(m, "version 2"));
     CHECK(contains(m, "upgrade newsclf"));
@@ -263,7 +246,7 @@ TEST_CASE("read_header refuses a newer major version and says to upgrade") {
     std::string garbled = header_bytes("model", 1, 0, {});
     garbled[14] = 'x';
     ByteReader g(garbled, "g");
-    CHECK(contains(format_error([&] { read_header(g, "model", 1); }), "is not a number"));
+    CHECK(contains(message_of<FormatError>([&] { read_header(g, "model", 1); }), "is not a number"));
 }
 
 TEST_CASE("read_header refuses a bad sanity block") {
@@ -272,7 +255,7 @@ TEST_CASE("read_header refuses a bad sanity block") {
                      std::string("\x3F\x80\x00\x00", 4) + std::string("\xBF\x00\x00\x00", 4) +
                      std::string("\x00\x00\x00\x00\x00\x00\x00\x01", 8) + std::string(4, '\0');
     ByteReader r(be, "foreign.model");
-    std::string m = format_error([&] { read_header(r, "model", 1); });
+    std::string m = message_of<FormatError>([&] { read_header(r, "model", 1); });
     CHECK(m.rfind("foreign.model: ", 0) == 0);
     CHECK(contains(m, "sanity block"));
     CHECK(contains(m, "re-create it"));
@@ -284,7 +267,7 @@ TEST_CASE("read_header refuses a bad sanity block") {
         std::string bad = good;
         bad[at + 1] = static_cast<char>(bad[at + 1] ^ 0x01);
         ByteReader b(bad, "b");
-        CHECK(contains(format_error([&] { read_header(b, "model", 1); }), "sanity block"));
+        CHECK(contains(message_of<FormatError>([&] { read_header(b, "model", 1); }), "sanity block"));
     }
 }
 
@@ -298,7 +281,7 @@ TEST_CASE("read_header refuses an unknown metadata type and a header cut anywher
     REQUIRE(bad[type_at] == static_cast<char>(format::ValueType::u64));
     bad[type_at] = 9;
     ByteReader r(bad, "b");
-    std::string m = format_error([&] { read_header(r, "model", 1); });
+    std::string m = message_of<FormatError>([&] { read_header(r, "model", 1); });
     CHECK(contains(m, "metadata \"a\" has unknown type 9"));
 
     for (std::size_t n = 0; n < bytes.size(); ++n) {
@@ -328,11 +311,11 @@ TEST_CASE("the trailer: length, item count and checksum") {
     CHECK(items == 0);
 
     SUBCASE("a truncated file") {
-        std::string m = format_error([&] { verify_trailer(std::string_view(whole).substr(0, whole.size() - 1), "cut.tokens", &items); });
+        std::string m = message_of<FormatError>([&] { verify_trailer(std::string_view(whole).substr(0, whole.size() - 1), "cut.tokens", &items); });
         CHECK(m.rfind("cut.tokens: ", 0) == 0);
         CHECK(contains(m, "truncated"));
-        CHECK(contains(format_error([&] { verify_trailer(body, "f", &items); }), "truncated"));
-        CHECK(contains(format_error([&] { verify_trailer("", "f", &items); }), "truncated"));
+        CHECK(contains(message_of<FormatError>([&] { verify_trailer(body, "f", &items); }), "truncated"));
+        CHECK(contains(message_of<FormatError>([&] { verify_trailer("", "f", &items); }), "truncated"));
         for (std::size_t n = 0; n < whole.size(); ++n) {
             CAPTURE(n);
             CHECK_THROWS_AS(verify_trailer(std::string_view(whole).substr(0, n), "f", &items), FormatError);
@@ -348,16 +331,16 @@ TEST_CASE("the trailer: length, item count and checksum") {
         }
         std::string bad = whole;
         bad[3] = static_cast<char>(bad[3] ^ 0x01);
-        std::string m = format_error([&] { verify_trailer(bad, "flip.tokens", &items); });
+        std::string m = message_of<FormatError>([&] { verify_trailer(bad, "flip.tokens", &items); });
         CHECK(m.rfind("flip.tokens: ", 0) == 0);
         CHECK(contains(m, "checksum mismatch"));
     }
     SUBCASE("a wrong length") {
         std::string bad = body + make_trailer(body.size() + 1, 42, crc32_of(body));
-        std::string m = format_error([&] { verify_trailer(bad, "len.tokens", &items); });
+        std::string m = message_of<FormatError>([&] { verify_trailer(bad, "len.tokens", &items); });
         CHECK(m.rfind("len.tokens: ", 0) == 0);
         CHECK(contains(m, "records " + std::to_string(body.size() + 1) + " bytes"));
         // Bytes added at the front shift the trailer's length out of step.
-        CHECK(contains(format_error([&] { verify_trailer("x" + whole, "f", &items); }), "trailer records"));
+        CHECK(contains(message_of<FormatError>([&] { verify_trailer("x" + whole, "f", &items); }), "trailer records"));
     }
 }

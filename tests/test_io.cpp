@@ -3,41 +3,22 @@
 #include "newsclf/io.hpp"
 
 #include <doctest/doctest.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "newsclf/error.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "newsclf-test-io-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return path + "/" + name; }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-        return names;
-    }
-};
 
 void write_file(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary);
@@ -58,15 +39,6 @@ std::vector<std::string> all_lines(const std::string& path) {
     std::string line;
     while (reader.next(line)) lines.push_back(line);
     return lines;
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "(no exception)";
 }
 
 }  // namespace
@@ -118,7 +90,7 @@ TEST_CASE("read_bytes of a missing file is an IoError naming it") {
     TempDir dir;
     std::string path = dir.file("missing.tsv");
     CHECK_THROWS_AS(read_bytes(path), IoError);
-    CHECK(error_of([&] { read_bytes(path); }).find(path) != std::string::npos);
+    CHECK(message_of<std::exception>([&] { read_bytes(path); }).find(path) != std::string::npos);
 }
 
 TEST_CASE("corrupt or truncated compressed data is a DataError naming the source") {
@@ -137,7 +109,7 @@ TEST_CASE("corrupt or truncated compressed data is a DataError naming the source
         CAPTURE(name);
         std::string truncated = bytes.substr(0, bytes.size() / 2);
         CHECK_THROWS_AS(decompress_if_compressed(truncated, name), DataError);
-        CHECK(error_of([&] { decompress_if_compressed(truncated, name); }).find(name + ":") == 0);
+        CHECK(message_of<std::exception>([&] { decompress_if_compressed(truncated, name); }).find(name + ":") == 0);
 
         std::string flipped = bytes;
         flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x55);
@@ -151,7 +123,7 @@ TEST_CASE("corrupt or truncated compressed data is a DataError naming the source
     bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0x01);
     write_file(dir.file("bad.xz"), bad);
     CHECK_THROWS_AS(read_bytes(dir.file("bad.xz")), DataError);
-    CHECK(error_of([&] { read_bytes(dir.file("bad.xz")); }).find(dir.file("bad.xz")) != std::string::npos);
+    CHECK(message_of<std::exception>([&] { read_bytes(dir.file("bad.xz")); }).find(dir.file("bad.xz")) != std::string::npos);
 }
 
 TEST_CASE("decompress_if_compressed returns other bytes unchanged") {
@@ -223,11 +195,11 @@ TEST_CASE("LineReader refuses a line over 1 MiB and names it") {
         std::string line;
         REQUIRE(reader.next(line));
         CHECK_THROWS_AS(reader.next(line), DataError);
-        CHECK(error_of([&] { all_lines(dir.file("a")); }).find(dir.file("a") + ":2:") == 0);
+        CHECK(message_of<std::exception>([&] { all_lines(dir.file("a")); }).find(dir.file("a") + ":2:") == 0);
     }
     SUBCASE("a long last line without a newline") {
         write_file(dir.file("a"), "1\n2\n" + std::string(3 * limit, 'b'));
-        std::string message = error_of([&] { all_lines(dir.file("a")); });
+        std::string message = message_of<std::exception>([&] { all_lines(dir.file("a")); });
         CHECK(message.find(dir.file("a") + ":3:") == 0);
         CHECK(message.find("longer than") != std::string::npos);
     }
@@ -303,7 +275,7 @@ TEST_CASE("OutputFile in a missing directory is an IoError naming the path") {
     TempDir dir;
     std::string path = dir.file("no/such/dir/out.txt");
     CHECK_THROWS_AS(OutputFile{path}, IoError);
-    CHECK(error_of([&] { OutputFile out(path); }).find(path) == 0);
+    CHECK(message_of<std::exception>([&] { OutputFile out(path); }).find(path) == 0);
 }
 
 TEST_CASE("write_bytes writes a whole file") {

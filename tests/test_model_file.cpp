@@ -3,12 +3,10 @@
 #include "newsclf/model_file.hpp"
 
 #include <doctest/doctest.h>
-#include <stdlib.h>
 
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <string>
 
 #include "newsclf/classifier.hpp"
@@ -18,25 +16,13 @@
 #include "newsclf/models/mlp.hpp"
 #include "newsclf/npy.hpp"
 #include "newsclf/token_stream.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "newsclf-test-model-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return path + "/" + name; }
-};
 
 // A small model: 9 words, 5-dimensional embedding, max_len 4, two hidden layers of 3 units.
 Model small_model() {
@@ -62,29 +48,11 @@ Model small_model() {
     return m;
 }
 
-std::string format_error(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const FormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a FormatError, got: " << e.what());
-    }
-    FAIL("expected a FormatError, got none");
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // Offset of the data of the named tensor in model bytes (name, dtype, rank, dimensions, data).
 std::size_t tensor_data_offset(const std::string& bytes, const std::string& name, std::size_t rank) {
     std::size_t at = bytes.find(name);
     REQUIRE(at != std::string::npos);
     return at + name.size() + 1 + 1 + 8 * rank;
-}
-
-std::string retrailer(const std::string& body, std::uint64_t items) {
-    return body + make_trailer(body.size(), items, crc32_of(body));
 }
 
 // The tensor count of the small model: the embedding and a kernel and a bias for each of 3 layers.
@@ -144,7 +112,7 @@ TEST_CASE("model_bytes refuses a parameter buffer of the wrong size") {
 
 TEST_CASE("a model cut short is a FormatError") {
     const std::string bytes = model_bytes(small_model());
-    std::string m = format_error([&] { parse_model(std::string_view(bytes).substr(0, bytes.size() / 2), "half.newsclf"); });
+    std::string m = message_of<FormatError>([&] { parse_model(std::string_view(bytes).substr(0, bytes.size() / 2), "half.newsclf"); });
     CHECK(m.rfind("half.newsclf: ", 0) == 0);
     CHECK(contains(m, "truncated"));
     for (std::size_t n = 0; n < bytes.size(); n += 7) {
@@ -155,9 +123,9 @@ TEST_CASE("a model cut short is a FormatError") {
     const std::string body = bytes.substr(0, bytes.size() - format::trailer_size);
     for (std::size_t n = body.size() / 2; n < body.size(); n += 5) {
         CAPTURE(n);
-        CHECK_THROWS_AS(parse_model(retrailer(body.substr(0, n), small_tensors), "cut"), FormatError);
+        CHECK_THROWS_AS(parse_model(with_trailer(body.substr(0, n), small_tensors), "cut"), FormatError);
     }
-    CHECK(parse_model(retrailer(body, small_tensors), "whole").parameters.size() == small_model().parameters.size());
+    CHECK(parse_model(with_trailer(body, small_tensors), "whole").parameters.size() == small_model().parameters.size());
 }
 
 TEST_CASE("a flipped byte anywhere in a model is a FormatError") {
@@ -170,7 +138,7 @@ TEST_CASE("a flipped byte anywhere in a model is a FormatError") {
     }
     std::string bad = bytes;
     bad[bytes.size() / 2] = static_cast<char>(bad[bytes.size() / 2] ^ 0x01);
-    std::string m = format_error([&] { parse_model(bad, "flip.newsclf"); });
+    std::string m = message_of<FormatError>([&] { parse_model(bad, "flip.newsclf"); });
     CHECK(m.rfind("flip.newsclf: ", 0) == 0);
     CHECK(contains(m, "checksum"));
 }
@@ -183,14 +151,14 @@ TEST_CASE("parse_model refuses a token stream and a tensor that does not fit the
         writer.finish();
         out.commit();
     }
-    CHECK(contains(format_error([&] { parse_model(read_bytes(dir.file("t.tokens")), "t.tokens"); }),
+    CHECK(contains(message_of<FormatError>([&] { parse_model(read_bytes(dir.file("t.tokens")), "t.tokens"); }),
                    "this is a newsclf tokens file, but a model file is needed"));
 
     // Renaming a tensor (same length, checksum recomputed) leaves a file the network cannot use.
     std::string body = model_bytes(small_model());
     body.resize(body.size() - format::trailer_size);
     body.replace(body.find("dense_1.bias"), 12, "dense_1.bxas");
-    CHECK(contains(format_error([&] { parse_model(retrailer(body, small_tensors), "r"); }), "does not match the network"));
+    CHECK(contains(message_of<FormatError>([&] { parse_model(with_trailer(body, small_tensors), "r"); }), "does not match the network"));
 }
 
 TEST_CASE("resolve_model_path: a file, or a directory holding model.newsclf or exactly one model file") {
@@ -248,21 +216,20 @@ TEST_CASE("load_classifier checks the self-tests, which catch an altered paramet
     ByteWriter w;
     w.f32(bias + 1.0f);
     body.replace(at, 4, w.bytes());
-    const std::string altered = retrailer(body, small_tensors);
+    const std::string altered = with_trailer(body, small_tensors);
     Model parsed = parse_model(altered, "altered");
     CHECK(parsed.parameters.back() == model.parameters.back());
     CHECK(parsed.parameters[parsed.parameters.size() - 4] == bias + 1.0f);
 
     write_bytes(dir.file("model.newsclf"), altered);
-    std::string m = format_error([&] { load_classifier(dir.path); });
+    std::string m = message_of<FormatError>([&] { load_classifier(dir.path); });
     CHECK(m.rfind(dir.file("model.newsclf") + ": ", 0) == 0);
     CHECK(contains(m, "self-test failed"));
     CHECK(contains(m, "\"" + model.self_tests[0].title + "\""));
 }
 
 TEST_CASE("the committed fixture tiny.model is read, written back byte for byte, and predicts") {
-    const std::string dir = std::string(NEWSCLF_SOURCE_DIR) + "/testdata/fixtures/";
-    const std::string bytes = read_bytes(dir + "tiny.model").str();
+    const std::string bytes = read_fixture("tiny.model");
     REQUIRE(bytes.size() < (1u << 20));
     Model m = parse_model(bytes, "tiny.model");
 
@@ -281,11 +248,11 @@ TEST_CASE("the committed fixture tiny.model is read, written back byte for byte,
     CHECK(model_bytes(m) == bytes);
 
     // It was trained on tiny.tokens with tiny.npy.
-    TokenStream ts = parse_token_stream(read_bytes(dir + "tiny.tokens"), "tiny.tokens");
+    TokenStream ts = parse_token_stream(read_fixture("tiny.tokens"), "tiny.tokens");
     CHECK(m.vocabulary.words() == ts.info.vocabulary.words());
-    CHECK(m.embedding == parse_npy(read_bytes(dir + "tiny.npy"), "tiny.npy"));
+    CHECK(m.embedding == parse_npy(read_fixture("tiny.npy"), "tiny.npy"));
 
-    auto classifier = load_classifier(dir + "tiny.model");  // runs the stored self-tests
+    auto classifier = load_classifier(fixture_path("tiny.model"));  // runs the stored self-tests
     auto p = classifier->classify("Carl Icahn Rift Hurts eBay (EBAY)");
     CHECK(p[0] == doctest::Approx(0.24960408f).epsilon(1e-5));
     CHECK(p[1] == doctest::Approx(0.24960408f).epsilon(1e-5));

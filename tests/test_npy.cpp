@@ -12,14 +12,12 @@
 #include "newsclf/error.hpp"
 #include "newsclf/format.hpp"
 #include "newsclf/io.hpp"
+#include "test_support.hpp"
 
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-    return read_bytes(std::string(NEWSCLF_SOURCE_DIR) + "/testdata/fixtures/" + name).str();
-}
 
 // A version 1.0 .npy file with the given header dictionary, padded as NumPy pads it, and data.
 std::string npy_with_header(const std::string& dict, const std::string& data, std::uint8_t major = 1) {
@@ -44,16 +42,10 @@ std::string f32_data(std::initializer_list<float> values) {
     return w.bytes();
 }
 
+// The message of the FormatError that parse_npy throws for bytes.
 std::string format_error(const std::string& bytes) {
-    try {
-        parse_npy(bytes, "m.npy");
-    } catch (const FormatError& e) {
-        return e.what();
-    }
-    return "(no FormatError)";
+    return message_of<FormatError>([&] { parse_npy(bytes, "m.npy"); });
 }
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 Matrix sample_matrix() {
     Matrix m = Matrix::from_shape({3, 4});
@@ -98,7 +90,7 @@ TEST_CASE("npy_bytes and parse_npy round trip") {
 
 TEST_CASE("a float32 array written by NumPy is read, and written back to the same bytes") {
     // numpy.save("numpy_f32.npy", (numpy.arange(12, dtype="<f4").reshape(3, 4) - 5.5) / 4)
-    const std::string bytes = fixture("numpy_f32.npy");
+    const std::string bytes = read_fixture("numpy_f32.npy");
     Matrix m = parse_npy(bytes, "numpy_f32.npy");
     REQUIRE(m.shape(0) == 3);
     REQUIRE(m.shape(1) == 4);
@@ -111,7 +103,7 @@ TEST_CASE("a float32 array written by NumPy is read, and written back to the sam
 
 TEST_CASE("a float64 array written by NumPy is converted to float32") {
     // numpy.save("numpy_f64.npy", numpy.array([[0.5, -1.25, 3.0], [1e-3, 2.0**-20, -0.0]], dtype="<f8"))
-    Matrix m = parse_npy(fixture("numpy_f64.npy"), "numpy_f64.npy");
+    Matrix m = parse_npy(read_fixture("numpy_f64.npy"), "numpy_f64.npy");
     REQUIRE(m.shape(0) == 2);
     REQUIRE(m.shape(1) == 3);
     CHECK(m(0, 0) == 0.5f);
@@ -131,7 +123,7 @@ TEST_CASE("a float64 array written by NumPy is converted to float32") {
 }
 
 TEST_CASE("the committed fixture tiny.npy, made by newsclf-embed, reads and writes back byte for byte") {
-    const std::string bytes = fixture("tiny.npy");
+    const std::string bytes = read_fixture("tiny.npy");
     Matrix m = parse_npy(bytes, "tiny.npy");
     REQUIRE(m.shape(0) == 50);
     REQUIRE(m.shape(1) == 100);

@@ -4,7 +4,6 @@
 
 #include <doctest/doctest.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,8 +11,10 @@
 #include "newsclf/io.hpp"
 #include "newsclf/labels.hpp"
 #include "newsclf/log.hpp"
+#include "test_support.hpp"
 
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
 
@@ -30,21 +31,6 @@ std::vector<NewsRecord> read_all(std::string_view bytes, const RecordReadOptions
     if (stats) *stats = s;
     return out;
 }
-
-// The message of the DataError that f throws; fails the test for any other outcome.
-std::string data_error(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a DataError, got: " << e.what());
-    }
-    FAIL("expected a DataError, got none");
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 struct QuietLog {
     int saved = verbosity();
@@ -92,7 +78,7 @@ TEST_CASE("a TSV row without a category has no label unless one is required") {
     NewsRecord r = parse_record_line(tsv("3", "A headline", ""), RecordFormat::tsv, "s", 1, options);
     CHECK(r.label == no_label);
     options.require_label = true;
-    std::string m = data_error([&] { parse_record_line(tsv("3", "A headline", ""), RecordFormat::tsv, "in.tsv", 4, options); });
+    std::string m = message_of<DataError>([&] { parse_record_line(tsv("3", "A headline", ""), RecordFormat::tsv, "in.tsv", 4, options); });
     CHECK(m.rfind("in.tsv:4: ", 0) == 0);
     CHECK(contains(m, "field 5 (CATEGORY)"));
 }
@@ -100,40 +86,40 @@ TEST_CASE("a TSV row without a category has no label unless one is required") {
 TEST_CASE("bad TSV rows name the source, the line and the field") {
     RecordReadOptions options;
     SUBCASE("too few fields") {
-        std::string m = data_error([&] { parse_record_line("1\ttitle\turl", RecordFormat::tsv, "news.tsv", 12, options); });
+        std::string m = message_of<DataError>([&] { parse_record_line("1\ttitle\turl", RecordFormat::tsv, "news.tsv", 12, options); });
         CHECK(m.rfind("news.tsv:12: ", 0) == 0);
         CHECK(contains(m, "found 3 TAB-separated fields, expected 8"));
     }
     SUBCASE("too many fields") {
-        std::string m = data_error([&] { parse_record_line(tsv("1", "t", "b") + "\textra", RecordFormat::tsv, "news.tsv", 2, options); });
+        std::string m = message_of<DataError>([&] { parse_record_line(tsv("1", "t", "b") + "\textra", RecordFormat::tsv, "news.tsv", 2, options); });
         CHECK(m.rfind("news.tsv:2: ", 0) == 0);
         CHECK(contains(m, "found 9"));
     }
     SUBCASE("an empty title") {
-        std::string m = data_error([&] { parse_record_line(tsv("1", "", "b"), RecordFormat::tsv, "news.tsv", 3, options); });
+        std::string m = message_of<DataError>([&] { parse_record_line(tsv("1", "", "b"), RecordFormat::tsv, "news.tsv", 3, options); });
         CHECK(m.rfind("news.tsv:3: ", 0) == 0);
         CHECK(contains(m, "field 2 (TITLE) is empty"));
         options.allow_empty_title = true;
         CHECK(parse_record_line(tsv("1", "", "b"), RecordFormat::tsv, "s", 1, options).title.empty());
     }
     SUBCASE("a blank title") {
-        std::string m = data_error([&] { parse_record_line(tsv("1", "   ", "b"), RecordFormat::tsv, "news.tsv", 5, options); });
+        std::string m = message_of<DataError>([&] { parse_record_line(tsv("1", "   ", "b"), RecordFormat::tsv, "news.tsv", 5, options); });
         CHECK(m.rfind("news.tsv:5: ", 0) == 0);
         CHECK(contains(m, "TITLE"));
     }
     SUBCASE("an unknown label") {
-        std::string m = data_error([&] { parse_record_line(tsv("1", "t", "business"), RecordFormat::tsv, "news.tsv", 6, options); });
+        std::string m = message_of<DataError>([&] { parse_record_line(tsv("1", "t", "business"), RecordFormat::tsv, "news.tsv", 6, options); });
         CHECK(m.rfind("news.tsv:6: ", 0) == 0);
         CHECK(contains(m, "field 5 (CATEGORY) is \"business\""));
         CHECK_THROWS_AS(parse_record_line(tsv("1", "t", "B"), RecordFormat::tsv, "s", 1, options), DataError);
     }
     SUBCASE("invalid UTF-8") {
-        std::string m = data_error([&] { parse_record_line(tsv("1", "caf\xe9 au lait", "e"), RecordFormat::tsv, "news.tsv", 8, options); });
+        std::string m = message_of<DataError>([&] { parse_record_line(tsv("1", "caf\xe9 au lait", "e"), RecordFormat::tsv, "news.tsv", 8, options); });
         CHECK(m.rfind("news.tsv:8: ", 0) == 0);
         CHECK(contains(m, "invalid UTF-8 at byte 6"));
     }
     SUBCASE("a CRLF line end") {
-        std::string m = data_error([&] { parse_record_line(tsv("1", "t", "b") + "\r", RecordFormat::tsv, "news.tsv", 9, options); });
+        std::string m = message_of<DataError>([&] { parse_record_line(tsv("1", "t", "b") + "\r", RecordFormat::tsv, "news.tsv", 9, options); });
         CHECK(m.rfind("news.tsv:9: ", 0) == 0);
         CHECK(contains(m, "CR"));
         CHECK(contains(m, "dos2unix"));
@@ -144,7 +130,7 @@ TEST_CASE("a 10 MB line is refused with its line number") {
     RecordReadOptions options;
     std::string huge = tsv("2", std::string(10u << 20, 'w'), "b");
     std::string bytes = tsv("1", "fine", "b") + "\n" + huge + "\n" + tsv("3", "fine", "b") + "\n";
-    std::string m = data_error([&] { read_all(bytes, options); });
+    std::string m = message_of<DataError>([&] { read_all(bytes, options); });
     CHECK(m.rfind("news.tsv:2: ", 0) == 0);
     CHECK(contains(m, "over the limit"));
     // The limit is the line reader's: a line of exactly that size passes the length check.
@@ -155,13 +141,13 @@ TEST_CASE("a 10 MB line is refused with its line number") {
 
 TEST_CASE("an empty input, and one without valid records, are errors naming the source") {
     RecordReadOptions options;
-    std::string m = data_error([&] { read_all("", options); });
+    std::string m = message_of<DataError>([&] { read_all("", options); });
     CHECK(m.rfind("news.tsv: ", 0) == 0);
     CHECK(contains(m, "the input is empty"));
 
     QuietLog quiet;
     options.skip_bad = true;
-    m = data_error([&] { read_all("   \n\n", options); });
+    m = message_of<DataError>([&] { read_all("   \n\n", options); });
     CHECK(m.rfind("news.tsv: ", 0) == 0);
     CHECK(contains(m, "no valid records"));
 }
@@ -199,7 +185,7 @@ TEST_CASE("JSON Lines: title or input, category or label, id as string or number
 TEST_CASE("bad JSON Lines name the source, the line and the field") {
     RecordReadOptions options;
     auto message = [&](const std::string& line) {
-        return data_error([&] { parse_record_line(line, RecordFormat::jsonl, "in.jsonl", 5, options); });
+        return message_of<DataError>([&] { parse_record_line(line, RecordFormat::jsonl, "in.jsonl", 5, options); });
     };
     std::string m = message(R"({"title": "unterminated)");
     CHECK(m.rfind("in.jsonl:5: ", 0) == 0);
@@ -245,12 +231,12 @@ TEST_CASE("plain lines: the whole line is the title") {
     CHECK(r.id.empty());
     CHECK(r.line == 3);
 
-    std::string m = data_error([&] { parse_record_line("   ", RecordFormat::lines, "s", 3, options); });
+    std::string m = message_of<DataError>([&] { parse_record_line("   ", RecordFormat::lines, "s", 3, options); });
     CHECK(m.rfind("s:3: ", 0) == 0);
     CHECK(contains(m, "the headline is empty"));
 
     options.require_label = true;
-    m = data_error([&] { parse_record_line("A headline", RecordFormat::lines, "s", 4, options); });
+    m = message_of<DataError>([&] { parse_record_line("A headline", RecordFormat::lines, "s", 4, options); });
     CHECK(m.rfind("s:4: ", 0) == 0);
     CHECK(contains(m, "carry no category"));
 }
@@ -284,7 +270,7 @@ TEST_CASE("read_records detects the format from the first line and keeps it") {
         CHECK(records[2].label == no_label);
         CHECK(records[2].line == 3);
         // A later row with the wrong field count is an error, not a plain headline.
-        std::string m = data_error([&] { read_all(bytes + "a plain line\n"); });
+        std::string m = message_of<DataError>([&] { read_all(bytes + "a plain line\n"); });
         CHECK(m.rfind("news.tsv:4: ", 0) == 0);
         CHECK(contains(m, "found 1 TAB-separated fields"));
     }
@@ -308,7 +294,7 @@ TEST_CASE("read_records detects the format from the first line and keeps it") {
         CHECK(records[0].title == "{\"title\": \"a\"}");
     }
     SUBCASE("CRLF files fail on their first line") {
-        std::string m = data_error([&] { read_all("one\r\ntwo\r\n"); });
+        std::string m = message_of<DataError>([&] { read_all("one\r\ntwo\r\n"); });
         CHECK(m.rfind("news.tsv:1: ", 0) == 0);
         CHECK(contains(m, "CRLF"));
     }

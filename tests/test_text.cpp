@@ -9,21 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 using newsclf::normalize_text;
 using newsclf::NormalizerSettings;
 using newsclf::tokenize;
 using Tokens = std::vector<std::string>;
-
-namespace doctest {
-template <>
-struct StringMaker<Tokens> {
-    static String convert(const Tokens& tokens) {
-        std::string out = "[";
-        for (std::size_t i = 0; i < tokens.size(); ++i) out += (i ? ", \"" : "\"") + tokens[i] + "\"";
-        return (out + "]").c_str();
-    }
-};
-}  // namespace doctest
 
 namespace {
 
@@ -83,16 +74,10 @@ Tokens split_tokens(const std::string& s) {
     return out;
 }
 
-std::ifstream open_fixture(const std::string& name) {
-    std::ifstream in(name);  // the tests run in the source tree
-    if (!in) in.open(std::string(NEWSCLF_SOURCE_DIR) + "/" + name);
-    return in;
-}
-
 }  // namespace
 
 TEST_CASE("tokenize gives the workshop's tokens for every headline of the fixture") {
-    std::ifstream in = open_fixture("testdata/tokenizer_cases.tsv");
+    std::ifstream in(newsclf::test::source_path("testdata/tokenizer_cases.tsv"));
     REQUIRE_MESSAGE(in, "cannot open testdata/tokenizer_cases.tsv");
     std::size_t line_number = 0, cases = 0;
     for (std::string line; std::getline(in, line);) {

@@ -3,34 +3,19 @@
 #include "newsclf/token_stream.hpp"
 
 #include <doctest/doctest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "newsclf/error.hpp"
 #include "newsclf/format.hpp"
 #include "newsclf/io.hpp"
+#include "test_support.hpp"
 
-namespace fs = std::filesystem;
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "newsclf-test-tokens-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return path + "/" + name; }
-};
 
 struct Row {
     int label;
@@ -76,11 +61,6 @@ std::string rewrite(const TokenStream& ts, const std::string& path) {
         rows.push_back({ts.corpus.labels[i], ts.corpus.ids[i], ts.corpus.stories[i],
                         std::vector<std::uint32_t>(ts.corpus.tokens_of(i), ts.corpus.tokens_of(i) + ts.corpus.length(i))});
     return write_stream(path, ts.info, rows);
-}
-
-// Replaces the trailer with one that matches the (altered) body, so that only the parser can object.
-std::string retrailer(const std::string& body, std::uint64_t items) {
-    return body + make_trailer(body.size(), items, crc32_of(body));
 }
 
 void check_same_as_small(const TokenStream& ts) {
@@ -186,9 +166,9 @@ TEST_CASE("a stream cut at any length is refused with a FormatError") {
     const std::string body = bytes.substr(0, bytes.size() - format::trailer_size);
     for (std::size_t n = 0; n < body.size(); ++n) {
         CAPTURE(n);
-        CHECK_THROWS_AS(parse_token_stream(retrailer(body.substr(0, n), small_rows().size()), "cut.tokens"), FormatError);
+        CHECK_THROWS_AS(parse_token_stream(with_trailer(body.substr(0, n), small_rows().size()), "cut.tokens"), FormatError);
     }
-    CHECK(parse_token_stream(retrailer(body, small_rows().size()), "whole.tokens").corpus.size() == small_rows().size());
+    CHECK(parse_token_stream(with_trailer(body, small_rows().size()), "whole.tokens").corpus.size() == small_rows().size());
 }
 
 TEST_CASE("a flipped bit anywhere in a stream is refused with a FormatError") {
@@ -220,28 +200,23 @@ TEST_CASE("corrupt records behind a valid trailer name what is wrong") {
         w.u32(token);
         return w.bytes();
     };
-    REQUIRE(parse_token_stream(retrailer(header + record(1, 0, 5), 1), "ok").corpus.size() == 1);
-    REQUIRE(parse_token_stream(retrailer(header + record(1, 0xFF, 1), 1), "ok").corpus.labels[0] == -1);
+    REQUIRE(parse_token_stream(with_trailer(header + record(1, 0, 5), 1), "ok").corpus.size() == 1);
+    REQUIRE(parse_token_stream(with_trailer(header + record(1, 0xFF, 1), 1), "ok").corpus.labels[0] == -1);
 
-    auto message = [&](const std::string& bytes) -> std::string {
-        try {
-            parse_token_stream(bytes, "bad.tokens");
-        } catch (const FormatError& e) {
-            return e.what();
-        }
-        return "(no FormatError)";
+    auto message = [&](const std::string& bytes) {
+        return message_of<FormatError>([&] { parse_token_stream(bytes, "bad.tokens"); });
     };
-    std::string m = message(retrailer(header + record(2, 0, 1), 1));
+    std::string m = message(with_trailer(header + record(2, 0, 1), 1));
     CHECK(m.rfind("bad.tokens: ", 0) == 0);
     CHECK(m.find("record 1 has an unknown tag") != std::string::npos);
-    CHECK(message(retrailer(header + record(1, 0, 1) + record(1, 4, 1), 2)).find("record 2 has label 4") != std::string::npos);
-    CHECK(message(retrailer(header + record(1, 0, 6), 1)).find("token id 6 beyond the vocabulary") != std::string::npos);
-    CHECK(message(retrailer(header + record(1, 0, 1), 2)).find("holds 1 records but its trailer says 2") != std::string::npos);
+    CHECK(message(with_trailer(header + record(1, 0, 1) + record(1, 4, 1), 2)).find("record 2 has label 4") != std::string::npos);
+    CHECK(message(with_trailer(header + record(1, 0, 6), 1)).find("token id 6 beyond the vocabulary") != std::string::npos);
+    CHECK(message(with_trailer(header + record(1, 0, 1), 2)).find("holds 1 records but its trailer says 2") != std::string::npos);
 
     // Another kind of container is refused by its header.
     ByteWriter model;
     write_header(model, format::model_kind, format::model_major, format::model_minor, {});
-    CHECK(message(retrailer(model.bytes(), 0)).find("is needed here") != std::string::npos);
+    CHECK(message(with_trailer(model.bytes(), 0)).find("is needed here") != std::string::npos);
     CHECK_FALSE(is_token_stream(model.bytes()));
 }
 
@@ -254,7 +229,7 @@ TEST_CASE("a newer token stream version is refused") {
     write_header(w, format::tokens_kind, format::tokens_major + 1, 0, meta);
     std::string body = w.bytes();
     try {
-        parse_token_stream(retrailer(body, 0), "new.tokens");
+        parse_token_stream(with_trailer(body, 0), "new.tokens");
         FAIL("a newer stream was read");
     } catch (const FormatError& e) {
         CHECK(std::string(e.what()).find("upgrade newsclf") != std::string::npos);
@@ -279,7 +254,7 @@ TEST_CASE("normaliser settings as JSON") {
 }
 
 TEST_CASE("the committed fixture tiny.tokens is read and written back byte for byte") {
-    const std::string path = std::string(NEWSCLF_SOURCE_DIR) + "/testdata/fixtures/tiny.tokens";
+    const std::string path = fixture_path("tiny.tokens");
     const std::string bytes = read_bytes(path).str();
     REQUIRE(bytes.size() < (1u << 20));
     TokenStream ts = parse_token_stream(bytes, path);

@@ -9,6 +9,7 @@
 
 #include "newsclf/error.hpp"
 #include "newsclf/text.hpp"
+#include "test_support.hpp"
 
 using newsclf::parse_vocabulary;
 using newsclf::Vocabulary;
@@ -17,14 +18,6 @@ using Words = std::vector<std::string>;
 using Indices = std::vector<std::uint32_t>;
 
 namespace doctest {
-template <>
-struct StringMaker<Words> {
-    static String convert(const Words& words) {
-        std::string out = "[";
-        for (std::size_t i = 0; i < words.size(); ++i) out += (i ? ", \"" : "\"") + words[i] + "\"";
-        return (out + "]").c_str();
-    }
-};
 template <>
 struct StringMaker<Indices> {
     static String convert(const Indices& indices) {
@@ -72,13 +65,9 @@ std::vector<Indices> sequences(const Vocabulary& v, const std::vector<Words>& to
     return out;
 }
 
+// The message of the DataError that parse_vocabulary throws for bytes.
 std::string error_of(std::string_view bytes) {
-    try {
-        parse_vocabulary(bytes, "vocab.txt");
-    } catch (const newsclf::DataError& e) {
-        return e.what();
-    }
-    return "no error";
+    return newsclf::test::message_of<newsclf::DataError>([&] { parse_vocabulary(bytes, "vocab.txt"); });
 }
 
 }  // namespace

@@ -1,0 +1,105 @@
+// Helpers shared by the unit tests: a temporary directory, the message of an expected exception,
+// substring tests, containers with a matching trailer, and the files under testdata/.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "newsclf/error.hpp"
+#include "newsclf/format.hpp"
+#include "newsclf/io.hpp"
+
+// Vectors of strings (tokens, words, lines) print as ["a", "b"] in assertion messages.
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+    static String convert(const std::vector<std::string>& strings) {
+        std::string out = "[";
+        for (std::size_t i = 0; i < strings.size(); ++i) out += (i ? ", \"" : "\"") + strings[i] + "\"";
+        return (out + "]").c_str();
+    }
+};
+}  // namespace doctest
+
+namespace newsclf::test {
+
+// A fresh directory under the system's temporary directory, removed with its contents at scope exit.
+struct TempDir {
+    std::string path;
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "newsclf-test-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    // The path of name inside the directory.
+    std::string file(const std::string& name) const { return path + "/" + name; }
+    // The names of the directory's entries, in no particular order.
+    std::vector<std::string> entries() const {
+        std::vector<std::string> names;
+        for (const auto& e : std::filesystem::directory_iterator(path)) names.push_back(e.path().filename().string());
+        return names;
+    }
+};
+
+// "a DataError", "a FormatError", ...: the expected exception as message_of names it.
+template <class E>
+constexpr const char* exception_name() {
+    if constexpr (std::is_same_v<E, DataError>) return "a DataError";
+    else if constexpr (std::is_same_v<E, FormatError>) return "a FormatError";
+    else if constexpr (std::is_same_v<E, IoError>) return "an IoError";
+    else if constexpr (std::is_same_v<E, UsageError>) return "a UsageError";
+    else if constexpr (std::is_same_v<E, Error>) return "a newsclf::Error";
+    else return "an exception";
+}
+
+// The message of the E that f throws; FAILs the test when f throws nothing or another exception.
+template <class E>
+std::string message_of(const std::function<void()>& f) {
+    static_assert(std::is_base_of_v<std::exception, E>, "message_of expects an exception type");
+    try {
+        f();
+    } catch (const E& e) {
+        return e.what();
+    } catch (...) {
+        try {
+            throw;
+        } catch (const std::exception& e) {
+            FAIL("expected " << std::string(exception_name<E>()) << ", got: " << std::string(e.what()));
+        }
+    }
+    FAIL("expected " << std::string(exception_name<E>()) << ", got none");
+    return "";
+}
+
+// Whether part occurs in s.
+inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// body followed by the trailer that matches it (length, item count, CRC-32): only a parser can object.
+inline std::string with_trailer(const std::string& body, std::uint64_t items) {
+    return body + make_trailer(body.size(), items, crc32_of(body));
+}
+
+// The path of a file of the source tree, given relative to its top (e.g. "testdata/news.sample.tsv").
+inline std::string source_path(const std::string& relative) { return std::string(NEWSCLF_SOURCE_DIR) + "/" + relative; }
+
+// The path of a committed fixture, testdata/fixtures/<name>.
+inline std::string fixture_path(const std::string& name) { return source_path("testdata/fixtures/" + name); }
+
+// The bytes of the committed fixture testdata/fixtures/<name>.
+inline std::string read_fixture(const std::string& name) { return read_bytes(fixture_path(name)).str(); }
+
+}  // namespace newsclf::test
