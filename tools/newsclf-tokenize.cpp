@@ -71,6 +71,21 @@ void run(const Options& o) {
         write_bytes(o.output, builder.stats_json() + "\n");
         return;
     }
+    if (o.output_format == "fasttext") {
+        OutputFile out(o.output);
+        std::string buffer;
+        for (std::size_t i = 0; i < builder.size(); ++i) {
+            buffer += builder.fasttext_line(i);
+            buffer += '\n';
+            if (buffer.size() > (1 << 20)) {
+                out.write(buffer);
+                buffer.clear();
+            }
+        }
+        out.write(buffer);
+        out.commit();
+        return;
+    }
     TokenStream ts = builder.finish();
     log_info(std::to_string(ts.corpus.size()) + " headlines, " + std::to_string(ts.corpus.tokens.size()) +
              " tokens, vocabulary of " + std::to_string(ts.info.vocabulary.size()) + " words");
@@ -90,8 +105,9 @@ int main(int argc, char** argv) {
                          app.add_option("-o,--output", o.output, "output file (\"-\" is stdout)");
                          add_input_format_option(app, o.input_format);
                          app.add_option("--output-format", o.output_format,
-                                        "binary (token stream for newsclf-fit and newsclf-eval) or jsonl")
-                             ->check(CLI::IsMember({"binary", "jsonl"}));
+                                        "binary (token stream for newsclf-fit and newsclf-eval), jsonl, or fasttext "
+                                        "(\"__label__b word word ...\", every word of the title)")
+                             ->check(CLI::IsMember({"binary", "jsonl", "fasttext"}));
                          app.add_option("--max-words", o.max_words,
                                         "keep the max_words - 1 most frequent words, as Keras's num_words does")
                              ->check(CLI::Range(std::size_t(2), std::size_t(1) << 31));

@@ -19,17 +19,15 @@ void CorpusBuilder::add(const NewsRecord& record) {
     std::uint32_t chars = 0;
     for (unsigned char c : record.title) chars += (c & 0xC0) != 0x80;
     title_chars_.push_back(chars);
-    for (const auto& word : tokenize(record.title, normalizer_)) {
-        if (given_) {
-            counter_.add_word(word);
-            std::uint32_t id = given_->index_of(word);
-            if (id) words_.push_back(id);
-            else ++given_oov_;
-        } else {
-            words_.push_back(counter_.add_word(word));
-        }
-    }
+    for (const auto& word : tokenize(record.title, normalizer_)) words_.push_back(counter_.add_word(word));
     offsets_.push_back(words_.size());
+}
+
+std::vector<std::uint32_t> CorpusBuilder::vocabulary_index() const {
+    if (!given_) return counter_.index_by_first_appearance(max_words_);
+    std::vector<std::uint32_t> index(counter_.distinct_words());
+    for (std::size_t k = 0; k < index.size(); ++k) index[k] = given_->index_of(counter_.word(k));
+    return index;
 }
 
 TokenStream CorpusBuilder::finish() const {
@@ -37,21 +35,28 @@ TokenStream CorpusBuilder::finish() const {
     ts.info.normalizer = normalizer_;
     ts.info.max_words = given_ ? given_->size() + 1 : max_words_;
     ts.info.vocabulary = given_ ? *given_ : counter_.vocabulary(max_words_);
-    std::vector<std::uint32_t> index;
-    if (!given_) index = counter_.index_by_first_appearance(max_words_);
+    const std::vector<std::uint32_t> index = vocabulary_index();
     TokenCorpus& c = ts.corpus;
     c.labels = labels_;
     c.ids = ids_;
     c.stories = stories_;
     c.tokens.reserve(words_.size());
     for (std::size_t r = 0; r < labels_.size(); ++r) {
-        for (std::uint64_t k = offsets_[r]; k < offsets_[r + 1]; ++k) {
-            std::uint32_t id = given_ ? words_[k] : index[words_[k]];
-            if (id) c.tokens.push_back(id);
-        }
+        for (std::uint64_t k = offsets_[r]; k < offsets_[r + 1]; ++k)
+            if (std::uint32_t id = index[words_[k]]) c.tokens.push_back(id);
         c.offsets.push_back(c.tokens.size());
     }
     return ts;
+}
+
+std::string CorpusBuilder::fasttext_line(std::size_t i) const {
+    std::string out;
+    if (labels_[i] >= 0) out = "__label__" + std::string(label_codes[static_cast<std::size_t>(labels_[i])]);
+    for (std::uint64_t k = offsets_[i]; k < offsets_[i + 1]; ++k) {
+        if (!out.empty()) out += ' ';
+        out += counter_.word(words_[k]);
+    }
+    return out;
 }
 
 namespace {
@@ -82,7 +87,13 @@ std::string CorpusBuilder::stats_json() const {
         if (!s.empty()) stories.insert(s);
     std::vector<std::uint64_t> tokens_per_title(labels_.size());
     for (std::size_t r = 0; r < labels_.size(); ++r) tokens_per_title[r] = offsets_[r + 1] - offsets_[r];
-    std::uint64_t oov = given_ ? given_oov_ : counter_.out_of_vocabulary_tokens(max_words_);
+    std::uint64_t oov = 0;
+    if (given_) {
+        const std::vector<std::uint32_t> index = vocabulary_index();
+        for (auto w : words_) oov += index[w] == 0;
+    } else {
+        oov = counter_.out_of_vocabulary_tokens(max_words_);
+    }
     std::uint64_t total = counter_.total_tokens();
     std::size_t vocabulary = given_ ? given_->size() : std::min(counter_.distinct_words(), max_words_ > 0 ? max_words_ - 1 : 0);
     std::string out = "{\"rows\":" + std::to_string(labels_.size());

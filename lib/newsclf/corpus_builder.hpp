@@ -19,6 +19,9 @@ public:
     void add(const NewsRecord& record);
     std::size_t size() const { return labels_.size(); }
     TokenStream finish() const;
+    // Record i in fastText's format: "__label__b word word ..." with every word of the title
+    // (not only the vocabulary's); no label prefix for an unlabelled record.
+    std::string fasttext_line(std::size_t i) const;
     // The exploration of the data: rows, labels, stories, publishers, title lengths, tokens,
     // vocabulary size, out-of-vocabulary rate, as one JSON object.
     std::string stats_json() const;
@@ -31,10 +34,11 @@ private:
     std::vector<std::int8_t> labels_;
     std::vector<std::string> ids_, stories_;
     std::vector<std::uint64_t> offsets_{0};
-    std::vector<std::uint32_t> words_;  // first-appearance numbers, or given-vocabulary indices
+    // Each word's vocabulary index, by its number in order of first appearance.
+    std::vector<std::uint32_t> vocabulary_index() const;
+    std::vector<std::uint32_t> words_;  // every title's words, by order of first appearance
     std::vector<std::uint32_t> title_chars_;
     std::unordered_set<std::string> publishers_;
-    std::uint64_t given_oov_ = 0;
 };
 
 // One JSON line of a token stream record: {"id":...,"label":"b","story":...,"tokens":[...]}

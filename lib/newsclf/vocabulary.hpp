@@ -49,6 +49,8 @@ public:
     // The max_words - 1 most frequent words (Keras keeps indices below num_words).
     Vocabulary vocabulary(std::size_t max_words) const;
     std::size_t distinct_words() const { return words_.size(); }
+    // The word numbered k in order of first appearance.
+    const std::string& word(std::size_t k) const { return words_[k].first; }
     std::uint64_t total_tokens() const { return total_; }
     // Tokens whose word is not among the max_words - 1 most frequent.
     std::uint64_t out_of_vocabulary_tokens(std::size_t max_words) const;

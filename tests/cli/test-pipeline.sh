@@ -162,4 +162,13 @@ jq -e '.format == "newsclf-model/1.0" and .arch == "mlp" and .max_words == 10000
        and (.training.history | length) == 2' inspect.json >/dev/null ||
   fail "predict --inspect: $(head -c 300 inspect.json)"
 
+# fastText's format: every word of the normalised title, in or out of the vocabulary.
+head -n 3 "$TESTDATA/news.sample.tsv" | newsclf-tokenize -q --output-format fasttext > "$SCRATCH/ft.txt"
+printf '%s\n' '__label__b carl icahn rift hurts ebay ebay' \
+  '__label__b ebay asks shareholders to vote against carl icahn board nominees' \
+  '__label__b dow jones industrial average 5 year stock market crash anniversary direxion' | cmp -s - "$SCRATCH/ft.txt" ||
+  fail "fasttext output differs: $(cat "$SCRATCH/ft.txt")"
+printf 'Zyzzyva rally lifts stocks\n' | newsclf-tokenize -q --output-format fasttext --vocab "$NEWSCLF_SOURCE_DIR/tests/golden/pipeline.vocab.head50.txt" 2>/dev/null |
+  grep -qx 'zyzzyva rally lifts stocks' || fail "fasttext output of an unlabelled line with a given vocabulary is not its words"
+
 finish
