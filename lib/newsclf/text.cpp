@@ -1,6 +1,7 @@
 #include "newsclf/text.hpp"
 
 #include <cstdint>
+#include <type_traits>
 
 namespace newsclf {
 namespace {
@@ -44,16 +45,23 @@ void append_utf8(std::string& out, char32_t c) {
     }
 }
 
-std::u32string replace_pairs(const std::u32string& s, bool space_first) {
+// A character of a std::string (ASCII here) or a std::u32string as a code point.
+template <class Char>
+char32_t code_point(Char c) {
+    return static_cast<char32_t>(static_cast<std::make_unsigned_t<Char>>(c));
+}
+
+template <class String>
+String replace_pairs(const String& s, bool space_first) {
     // re.sub('\s\W', ' ') or re.sub('\W\s', ' '): leftmost, non-overlapping two-character matches.
-    std::u32string out;
+    String out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
         if (i + 1 < s.size()) {
-            bool match = space_first ? (is_python_space(s[i]) && !is_python_word(s[i + 1]))
-                                     : (!is_python_word(s[i]) && is_python_space(s[i + 1]));
+            const char32_t a = code_point(s[i]), b = code_point(s[i + 1]);
+            bool match = space_first ? (is_python_space(a) && !is_python_word(b)) : (!is_python_word(a) && is_python_space(b));
             if (match) {
-                out.push_back(U' ');
+                out.push_back(' ');
                 i += 2;
                 continue;
             }
@@ -62,6 +70,36 @@ std::u32string replace_pairs(const std::u32string& s, bool space_first) {
         ++i;
     }
     return out;
+}
+
+// The workshop's three regular expressions, after lower-casing.
+template <class String>
+String apply_workshop_rules(const String& lowered) {
+    String s = replace_pairs(replace_pairs(lowered, true), false);
+    String out;
+    out.reserve(s.size());
+    bool in_space_run = false;
+    for (auto c : s) {
+        bool space = is_python_space(code_point(c));
+        if (!space) out.push_back(c);
+        else if (!in_space_run) out.push_back(' ');
+        in_space_run = space;
+    }
+    return out;
+}
+
+bool is_ascii(std::string_view text) {
+    for (char c : text)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+}
+
+// Most headlines are ASCII: they are normalised byte by byte, the rest code point by code point.
+std::string normalize_ascii(std::string_view text, const NormalizerSettings& settings) {
+    std::string s(text);
+    if (settings.lower)
+        for (auto& c : s) c = static_cast<char>(python_lower(static_cast<unsigned char>(c)));
+    return settings.workshop_rules ? apply_workshop_rules(s) : s;
 }
 
 std::u32string normalize_code_points(std::string_view text, const NormalizerSettings& settings) {
@@ -75,19 +113,7 @@ std::u32string normalize_code_points(std::string_view text, const NormalizerSett
         }
         s = std::move(lowered);
     }
-    if (!settings.workshop_rules) return s;
-    s = replace_pairs(s, true);
-    s = replace_pairs(s, false);
-    std::u32string out;
-    out.reserve(s.size());
-    bool in_space_run = false;
-    for (char32_t c : s) {
-        bool space = is_python_space(c);
-        if (!space) out.push_back(c);
-        else if (!in_space_run) out.push_back(U' ');
-        in_space_run = space;
-    }
-    return out;
+    return settings.workshop_rules ? apply_workshop_rules(s) : s;
 }
 
 }  // namespace
@@ -219,14 +245,31 @@ std::size_t find_invalid_utf8(std::string_view s) {
 }
 
 std::string normalize_text(std::string_view text, const NormalizerSettings& settings) {
+    if (is_ascii(text)) return normalize_ascii(text, settings);
     std::string out;
     for (char32_t c : normalize_code_points(text, settings)) append_utf8(out, c);
     return out;
 }
 
 std::vector<std::string> tokenize(std::string_view text, const NormalizerSettings& settings) {
-    std::u32string s = normalize_code_points(text, settings);
     std::vector<std::string> tokens;
+    if (is_ascii(text)) {
+        // Only the filters' ASCII characters can occur in an ASCII title.
+        bool separator[128] = {};
+        for (char c : settings.filters)
+            if (static_cast<unsigned char>(c) < 0x80) separator[static_cast<unsigned char>(c)] = true;
+        if (static_cast<unsigned char>(settings.split) < 0x80) separator[static_cast<unsigned char>(settings.split)] = true;
+        const std::string s = normalize_ascii(text, settings);
+        std::size_t start = 0;
+        for (std::size_t i = 0; i <= s.size(); ++i) {
+            if (i == s.size() || separator[static_cast<unsigned char>(s[i])]) {
+                if (i > start) tokens.emplace_back(s, start, i - start);
+                start = i + 1;
+            }
+        }
+        return tokens;
+    }
+    std::u32string s = normalize_code_points(text, settings);
     std::string current;
     const std::u32string filters = decode_utf8(settings.filters);  // Keras filters may be any characters
     auto is_filter = [&](char32_t c) { return filters.find(c) != std::u32string::npos; };
