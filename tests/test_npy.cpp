@@ -57,7 +57,6 @@ Matrix sample_matrix() {
 
 TEST_CASE("npy_bytes writes NumPy's version 1.0 header") {
     std::string bytes = npy_bytes(sample_matrix());
-    CHECK(is_npy(bytes));
     CHECK(bytes.substr(0, 8) == std::string("\x93NUMPY\x01\x00", 8));
     std::size_t header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
     CHECK((10 + header_len) % 64 == 0);
@@ -190,7 +189,7 @@ TEST_CASE("other arrays are refused with a FormatError that says why") {
     }
     SUBCASE("not a .npy file, or an unknown version") {
         CHECK(contains(format_error("ID\tTITLE\n"), "not a .npy file"));
-        CHECK_FALSE(is_npy("newsclf-model/1\n"));
+        CHECK(contains(format_error("newsclf-model/1\n"), "not a .npy file"));
         std::string v9 = npy_bytes(sample_matrix());
         v9[6] = 9;
         CHECK(contains(format_error(v9), "version 9"));

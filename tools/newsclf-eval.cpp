@@ -52,6 +52,7 @@ void run(const Options& o) {
     TokenCorpus corpus;
     for (const auto& input : o.inputs) add_input(corpus, input, *classifier, o);
     std::vector<std::size_t> rows = subset_rows(corpus, o.subset, classifier->model().options);
+    log_verbose(std::to_string(rows.size()) + " of " + std::to_string(corpus.size()) + " rows in the " + o.subset + " subset");
     if (rows.empty()) throw DataError("the " + o.subset + " subset holds no rows");
     std::vector<float> p = predict_rows(classifier->network(), classifier->model().parameters.data(), corpus, rows);
     MetricsAccumulator metrics;

@@ -55,6 +55,10 @@ void run(Options& o) {
                         std::to_string(ts.info.vocabulary.size()) + "-word vocabulary of " + source + " needs " +
                         std::to_string(ts.info.vocabulary.size() + 1) +
                         "; build it with newsclf-embed --vocab from the same tokens");
+    log_verbose("hyperparameters " + hyperparameters_json(o.fit));
+    log_verbose(source + ": " + std::to_string(ts.corpus.size()) + " records, vocabulary of " +
+                std::to_string(ts.info.vocabulary.size()) + " words; embedding " + std::to_string(embedding.shape(0)) +
+                " x " + std::to_string(embedding.shape(1)));
     DataSplit split = split_rows(ts.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
     log_info(std::to_string(split.train.size()) + " training rows, " + std::to_string(split.validation.size()) +
              " validation rows (split by " + o.fit.split_by + ")");

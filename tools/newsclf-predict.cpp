@@ -23,6 +23,8 @@ constexpr std::size_t batch_lines = 512;
 
 void run(const Options& o) {
     auto classifier = load_classifier(o.model);
+    log_verbose(o.model + ": " + classifier->model().options.arch + " model, vocabulary of " +
+                std::to_string(classifier->model().vocabulary.size()) + " words, self-tests passed");
     OutputFile out(o.output);
     if (o.inspect) {
         out.write(model_summary_json(classifier->model()) + "\n");
