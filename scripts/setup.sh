@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages newsclf's build, tests and benchmarks need (only those missing),
-# then configures a Release build in build/ and builds the tools and tests.
-# Usage: scripts/setup.sh [extra cmake options...]
+# then configures a Release build in build/ and builds the tools and tests. With --bench it also
+# installs the peers of scripts/bench/peers.sh: fastText, scikit-learn (for /usr/bin/python3), bc.
+# Usage: scripts/setup.sh [--bench] [extra cmake options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bench=false
+cmake_args=()
+for a in "$@"; do
+  case "$a" in
+    --bench) bench=true ;;
+    *) cmake_args+=("$a") ;;
+  esac
+done
 
 packages=(
   cmake g++ make pkg-config
@@ -11,6 +21,9 @@ packages=(
   zlib1g-dev liblzma-dev
   xz-utils gzip time jq man-db
 )
+if $bench; then
+  packages+=(fasttext python3-sklearn bc)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,6 +36,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}" >/dev/null
 cmake --build build -j"$(nproc)"
 echo "setup: tools in build/bin/" >&2

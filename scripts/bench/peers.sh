@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Benchmark of newsclf against the classifiers a user would pick instead, on the same train and
+# test files and the same words: every architecture newsclf-fit --help lists under --arch (each
+# with its defaults), fastText supervised (defaults; -wordNgrams 2 -epoch 10; both -thread 2) and
+# TF-IDF 1-2 grams (sublinear tf) + LinearSVC from scikit-learn. Prints one table: accuracy,
+# macro-F1, training wall time, prediction throughput, model size, training peak memory.
+#
+#   scripts/bench/peers.sh DATA GLOVE [--json FILE]
+#
+# DATA is the data set's TSV, GLOVE the GloVe 100-d text (either may be compressed). Outside the
+# timings: the row split (random.Random(99).shuffle, first 80% train) and the story split
+# (int(md5(STORY), 16) % 5 == 0 is test) are written by split.py, and newsclf-tokenize
+# --output-format fasttext turns them into the words every peer reads.
+# Timed, whole processes, one at a time: training from the train file to a model file (newsclf:
+# tokenize with a learned vocabulary + embed + fit --validation-split 0; fastText: supervised;
+# scikit-learn: tfidf_linearsvc.py train), then prediction of the whole test file, model load
+# included (newsclf-predict on the titles, fasttext predict-prob, tfidf_linearsvc.py predict).
+# Timings are medians of RUNS runs (default 3), peak memory the largest of the runs, accuracy and
+# macro-F1 those of the last run, all scored by score.py from the predicted labels (checked
+# against newsclf-eval on newsclf's own models). The peers come with scripts/setup.sh --bench.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+bench=$here/scripts/bench
+bin=${NEWSCLF_BIN:-$here/build/bin}
+runs=${RUNS:-3}
+python=/usr/bin/python3
+json=""
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --json) [ $# -ge 2 ] || { echo "peers.sh: --json needs a file" >&2; exit 2; }; json=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+[ ${#args[@]} -eq 2 ] || { echo "usage: $0 DATA GLOVE [--json FILE]" >&2; exit 2; }
+data=${args[0]} glove=${args[1]}
+case "$runs" in ''|*[!0-9]*|0) echo "peers.sh: RUNS must be a positive integer, not '$runs'" >&2; exit 2 ;; esac
+for f in "$data" "$glove"; do [ -r "$f" ] || { echo "peers.sh: cannot read $f" >&2; exit 1; }; done
+for t in tokenize embed fit eval predict; do
+  [ -x "$bin/newsclf-$t" ] || { echo "peers.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
+done
+missing=()
+command -v fasttext > /dev/null || missing+=("fasttext")
+$python -c 'import sklearn' 2> /dev/null || missing+=("python3-sklearn (for $python)")
+[ -x /usr/bin/time ] || missing+=("time (/usr/bin/time)")
+command -v jq > /dev/null || missing+=("jq")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "peers.sh: missing ${missing[*]}: run scripts/setup.sh --bench" >&2
+  exit 1
+fi
+
+# Whatever architectures newsclf-fit offers, as its --help lists them: "--arch {mlp,linear}=mlp".
+archs=$("$bin/newsclf-fit" --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' | head -1 | tr ',' ' ')
+[ -n "$archs" ] || { echo "peers.sh: newsclf-fit --help lists no --arch choices" >&2; exit 1; }
+systems=()
+for a in $archs; do systems+=("newsclf-$a"); done
+systems+=(fasttext-default fasttext-bigram sklearn-linearsvc)
+splits=(row story)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+plain() {  # plain SRC OUT: decompress by magic bytes
+  case "$(head -c 6 "$1" | od -An -tx1 | tr -d ' \n')" in
+    fd377a585a00*) xz -dc "$1" > "$2" ;;
+    1f8b*) gzip -dc "$1" > "$2" ;;
+    *) ln -s "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")" "$2" ;;
+  esac
+}
+plain "$data" "$work/data.tsv"
+plain "$glove" "$work/glove.txt"
+
+echo "peers.sh: splitting $(basename "$data"); systems: ${systems[*]}; $runs run(s)" >&2
+$python "$bench/split.py" "$work/data.tsv" "$work/splits"
+for s in "${splits[@]}"; do
+  d=$work/splits
+  for p in train test; do
+    "$bin/newsclf-tokenize" -q --output-format fasttext -o "$d/$s.$p.ft" "$d/$s.$p.tsv"
+  done
+  sed 's/^__label__[a-z]* \{0,1\}//' "$d/$s.test.ft" > "$d/$s.test.words"  # the words alone
+  cut -f2 "$d/$s.test.tsv" > "$d/$s.test.titles"
+  cut -f5 "$d/$s.test.tsv" > "$d/$s.test.gold"
+done
+cat "$work/data.tsv" "$work/glove.txt" "$work"/splits/* > /dev/null  # into the page cache
+
+# run_timed SYSTEM SPLIT STEP RUN command...: when the command succeeds, appends
+# "SYSTEM SPLIT STEP RUN wall_s peak_rss_kb" to $work/times; its stderr goes to $work/logs.
+# Returns the command's exit status. timed: the same, and a failure ends the benchmark.
+mkdir -p "$work/logs"
+run_timed() {
+  local sys=$1 split=$2 step=$3 run=$4 rc=0; shift 4
+  /usr/bin/time -f "$sys $split $step $run %e %M" -o "$work/time.last" "$@" 2> "$work/logs/$sys.$split.$step.log" || rc=$?
+  [ "$rc" -ne 0 ] || cat "$work/time.last" >> "$work/times"
+  return "$rc"
+}
+step_failed() {
+  echo "peers.sh: $1 ($2 split, $3) failed:" >&2
+  tail -5 "$work/logs/$1.$2.$3.log" >&2
+  exit 1
+}
+timed() { run_timed "$@" || step_failed "$@"; }
+
+# train_and_predict SYSTEM SPLIT RUN: trains on the split's train file, predicts its test file,
+# leaves the model's size in $out/model_bytes and the predicted labels in $out/pred.
+train_and_predict() {
+  local sys=$1 s=$2 run=$3 d=$work/splits out=$work/out/$1.$2
+  rm -rf "$out"; mkdir -p "$out"
+  case "$sys" in
+    newsclf-*)
+      timed "$sys" "$s" tokenize "$run" "$bin/newsclf-tokenize" -q -o "$out/tokens" "$d/$s.train.tsv"
+      timed "$sys" "$s" embed "$run" "$bin/newsclf-embed" -q --vocab "$out/tokens" -o "$out/embedding.npy" "$work/glove.txt"
+      # Trained on every row; an arch that refuses that (usage error, exit 2: it needs a validation
+      # split, say for early stopping) is trained with its own default split instead.
+      local arch=${sys#newsclf-} rc=0 split_opt=(--validation-split 0)
+      [ -e "$work/default-split.$arch" ] && split_opt=()
+      run_timed "$sys" "$s" fit "$run" "$bin/newsclf-fit" -q --arch "$arch" "${split_opt[@]}" \
+        -e "$out/embedding.npy" -o "$out/model" "$out/tokens" || rc=$?
+      if [ "$rc" -eq 2 ] && [ ${#split_opt[@]} -gt 0 ]; then
+        echo "peers.sh: newsclf-fit --arch $arch refused --validation-split 0; it keeps its default split" >&2
+        touch "$work/default-split.$arch"
+        timed "$sys" "$s" fit "$run" "$bin/newsclf-fit" -q --arch "$arch" -e "$out/embedding.npy" -o "$out/model" "$out/tokens"
+      elif [ "$rc" -ne 0 ]; then
+        step_failed "$sys" "$s" fit
+      fi
+      timed "$sys" "$s" predict "$run" "$bin/newsclf-predict" -q -m "$out/model" --input-format lines \
+        -o "$out/pred.jsonl" "$d/$s.test.titles"
+      jq -r .label "$out/pred.jsonl" > "$out/pred"
+      wc -c < "$out/model" > "$out/model_bytes"
+      ;;
+    fasttext-*)
+      local opts=()
+      [ "$sys" = fasttext-bigram ] && opts=(-wordNgrams 2 -epoch 10)
+      timed "$sys" "$s" train "$run" fasttext supervised -input "$d/$s.train.ft" -output "$out/model" \
+        -thread 2 -verbose 0 "${opts[@]}"
+      timed "$sys" "$s" predict "$run" sh -c 'fasttext predict-prob "$1" "$2" > "$3"' sh \
+        "$out/model.bin" "$d/$s.test.words" "$out/pred.txt"
+      sed 's/^__label__\([a-z]*\).*/\1/' "$out/pred.txt" > "$out/pred"
+      wc -c < "$out/model.bin" > "$out/model_bytes"
+      rm -f "$out/model.bin" "$out/model.vec"  # the bigram model is 800 MB
+      ;;
+    sklearn-linearsvc)
+      timed "$sys" "$s" train "$run" $python "$bench/tfidf_linearsvc.py" train "$d/$s.train.ft" "$out/model.pkl"
+      timed "$sys" "$s" predict "$run" sh -c '"$1" "$2" predict "$3" "$4" > "$5"' sh \
+        $python "$bench/tfidf_linearsvc.py" "$out/model.pkl" "$d/$s.test.words" "$out/pred"
+      wc -c < "$out/model.pkl" > "$out/model_bytes"
+      ;;
+  esac
+  $python "$bench/score.py" "$d/$s.test.gold" "$out/pred" > "$out/score.json"
+}
+
+for run in $(seq 1 "$runs"); do
+  for s in "${splits[@]}"; do
+    for sys in "${systems[@]}"; do
+      train_and_predict "$sys" "$s" "$run"
+      echo "run $run, $s split, $sys: accuracy $(jq .accuracy "$work/out/$sys.$s/score.json")" >&2
+    done
+  done
+done
+
+# The scorer must agree with newsclf-eval on newsclf's own models (last run).
+disagree=0
+for s in "${splits[@]}"; do
+  for sys in "${systems[@]}"; do
+    case "$sys" in newsclf-*) ;; *) continue ;; esac
+    out=$work/out/$sys.$s
+    "$bin/newsclf-eval" -q -m "$out/model" -o "$out/eval.json" "$work/splits/$s.test.tsv"
+    if ! jq -e -n --slurpfile a "$out/score.json" --slurpfile b "$out/eval.json" \
+      '($a[0].n == $b[0].n) and ((($a[0].accuracy - $b[0].accuracy) | fabs) < 1e-6)
+       and ((($a[0].macro_f1 - $b[0].macro_f1) | fabs) < 1e-6)' > /dev/null; then
+      echo "peers.sh: score.py and newsclf-eval disagree on $sys ($s split): $(jq -c . "$out/score.json") vs $(jq -c '{n, accuracy, macro_f1}' "$out/eval.json")" >&2
+      disagree=1
+    fi
+  done
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# train_s SYS SPLIT: median over runs of the training steps' summed wall time.
+train_s() {
+  awk -v sys="$1" -v s="$2" '$1 == sys && $2 == s && $3 != "predict" { t[$4] += $5 } END { for (r in t) print t[r] }' "$work/times" | median
+}
+step_s() { awk -v sys="$1" -v s="$2" -v st="$3" '$1 == sys && $2 == s && $3 == st { print $5 }' "$work/times" | median; }
+train_rss_kb() {
+  awk -v sys="$1" -v s="$2" '$1 == sys && $2 == s && $3 != "predict" && $6 > m { m = $6 } END { print m + 0 }' "$work/times"
+}
+commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+peer_of() {
+  case "$1" in
+    newsclf-linear) echo sklearn-linearsvc ;;
+    newsclf-*) echo fasttext-bigram ;;
+  esac
+}
+
+# One line per system and split: "sys split accuracy macro_f1 train_s titles_per_s model_bytes peak_rss_bytes"
+for s in "${splits[@]}"; do
+  n=$(wc -l < "$work/splits/$s.test.gold")
+  for sys in "${systems[@]}"; do
+    out=$work/out/$sys.$s
+    echo "$sys $s $(jq -r '"\(.accuracy) \(.macro_f1)"' "$out/score.json") $(train_s "$sys" "$s")" \
+      "$(awk -v n="$n" -v t="$(step_s "$sys" "$s" predict)" 'BEGIN { printf "%.0f", n / (t > 0 ? t : 0.005) }')" \
+      "$(cat "$out/model_bytes") $(( $(train_rss_kb "$sys" "$s") * 1024 ))"
+  done
+done > "$work/rows"
+
+echo
+echo "newsclf against its peers on $(basename "$data"): $(wc -l < "$work/splits/row.test.gold") row-split and" \
+  "$(wc -l < "$work/splits/story.test.gold") story-split test titles; medians of $runs run(s)"
+printf '| %-18s | %-5s | %8s | %8s | %8s | %-24s | %16s | %9s | %18s |\n' \
+  system split accuracy macro-F1 "train s" "train time vs peer" "predict titles/s" "model MiB" "train peak RSS MiB"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------- ------- ---------: ---------: ---------: \
+  -------------------------- -----------------: ----------: -------------------:
+while read -r sys s acc f1 tr tps bytes rss; do
+  ratio=""
+  peer=$(peer_of "$sys")
+  if [ -n "$peer" ]; then
+    peer_tr=$(awk -v p="$peer" -v s="$s" '$1 == p && $2 == s { print $5 }' "$work/rows")
+    ratio=$(awk -v a="$tr" -v b="$peer_tr" -v p="$peer" 'BEGIN { printf "%.3f of %s", a / b, p }')
+  fi
+  printf '| %-18s | %-5s | %8.4f | %8.4f | %8.2f | %-24s | %16s | %9.1f | %18.0f |\n' "$sys" "$s" "$acc" "$f1" "$tr" \
+    "$ratio" "$(commas "$tps")" "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')" \
+    "$(awk -v b="$rss" 'BEGIN { print b / 1048576 }')"
+done < "$work/rows"
+echo
+for sys in "${systems[@]}"; do
+  case "$sys" in newsclf-*) ;; *) continue ;; esac
+  how="on every training row"
+  [ -e "$work/default-split.${sys#newsclf-}" ] && how="with its default validation split"
+  echo "$sys, fit $how: train s = newsclf-tokenize + newsclf-embed + newsclf-fit; the fit alone:" \
+    "$(printf '%.2f s (row), %.2f s (story)' "$(step_s "$sys" row fit)" "$(step_s "$sys" story fit)")"
+done
+for s in "${splits[@]}"; do
+  awk -v s="$s" '$2 == s {
+      if ($1 ~ /^newsclf-/) { if ($3 > na) { na = $3; ns = $1 } } else if ($3 > pa) { pa = $3; ps = $1 } }
+    END { printf "%s split: most accurate newsclf model %s %.4f, best peer %s %.4f: %+.2f points\n", s, ns, na, ps, pa, 100 * (na - pa) }' \
+    "$work/rows"
+done
+
+if [ -n "$json" ]; then
+  awk 'BEGIN { print "[" } NR > 1 { print "," }
+    { printf "  {\"system\": \"%s\", \"split\": \"%s\", \"accuracy\": %s, \"macro_f1\": %s, \"train_s\": %s, \"predict_titles_per_s\": %s, \"model_bytes\": %s, \"peak_rss_bytes\": %s}", $1, $2, $3, $4, $5, $6, $7, $8 }
+    END { print ""; print "]" }' "$work/rows" > "$json.tmp"
+  jq -e 'length > 0' "$json.tmp" > /dev/null && mv "$json.tmp" "$json"
+fi
+exit "$disagree"

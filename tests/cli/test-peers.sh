@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# scripts/bench/peers.sh on the bundled sample, one run: a row of the table and of the JSON for
+# every system (each newsclf-fit --arch choice and the three peers) on both splits, with the
+# JSON keys the benchmark promises. Skipped when fastText or scikit-learn is not installed
+# (scripts/setup.sh --bench installs them).
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v fasttext > /dev/null || ! /usr/bin/python3 -c 'import sklearn' 2> /dev/null; then
+  echo "skipped: fasttext or python3-sklearn missing (scripts/setup.sh --bench)"
+  finish
+  exit 0
+fi
+
+json=$SCRATCH/peers.json
+RUNS=1 NEWSCLF_BIN="$NEWSCLF_BIN" "$NEWSCLF_SOURCE_DIR/scripts/bench/peers.sh" \
+  "$TESTDATA/news.sample.tsv" "$TESTDATA/glove.sample.100d.txt.xz" --json "$json" \
+  > "$SCRATCH/table.txt" 2> "$SCRATCH/peers.log" || fail "peers.sh failed: $(tail -5 "$SCRATCH/peers.log")"
+
+archs=$(newsclf-fit --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' | tr ',' ' ')
+[ -n "$archs" ] || fail "newsclf-fit --help lists no --arch choices"
+systems="fasttext-default fasttext-bigram sklearn-linearsvc"
+for a in $archs; do systems="$systems newsclf-$a"; done
+
+keys='["accuracy","macro_f1","model_bytes","peak_rss_bytes","predict_titles_per_s","split","system","train_s"]'
+jq -e --argjson k "$keys" 'type == "array" and all(.[]; (keys == $k))' "$json" > /dev/null ||
+  fail "the JSON's objects do not have exactly the keys $keys: $(head -c 300 "$json")"
+jq -e 'all(.[]; (.accuracy | type) == "number" and .accuracy > 0.25 and .accuracy <= 1
+                and .macro_f1 > 0 and .macro_f1 <= 1 and .train_s > 0 and .predict_titles_per_s > 0
+                and .model_bytes > 0 and .peak_rss_bytes > 0)' "$json" > /dev/null ||
+  fail "implausible values in the JSON: $(cat "$json")"
+for sys in $systems; do
+  for split in row story; do
+    n=$(jq --arg s "$sys" --arg p "$split" '[.[] | select(.system == $s and .split == $p)] | length' "$json")
+    [ "$n" = 1 ] || fail "$n JSON rows for $sys on the $split split, expected 1"
+    grep -Eq "^\| $sys +\| $split +\|" "$SCRATCH/table.txt" || fail "no table row for $sys on the $split split"
+  done
+done
+[ "$(jq length "$json")" -eq "$(echo "$systems" | wc -w | awk '{ print 2 * $1 }')" ] ||
+  fail "the JSON has rows for systems that are not benchmarked: $(jq -c '[.[].system]' "$json")"
+grep -q 'newsclf-mlp .*of fasttext-bigram' "$SCRATCH/table.txt" || fail "newsclf-mlp's training time is not compared with fasttext-bigram's"
+
+# The usage, a missing input.
+expect_exit 2 "$NEWSCLF_SOURCE_DIR/scripts/bench/peers.sh" "$TESTDATA/news.sample.tsv" 2> /dev/null
+expect_exit 1 "$NEWSCLF_SOURCE_DIR/scripts/bench/peers.sh" "$SCRATCH/none.tsv" "$TESTDATA/glove.sample.100d.txt.xz" 2> /dev/null
+
+finish
