@@ -19,6 +19,7 @@
 # macro-F1 those of the last run, all scored by score.py from the predicted labels (checked
 # against newsclf-eval on newsclf's own models). The peers come with scripts/setup.sh --bench.
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$here/scripts/bench
 bin=${NEWSCLF_BIN:-$here/build/bin}
@@ -60,13 +61,6 @@ splits=(row story)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-plain() {  # plain SRC OUT: decompress by magic bytes
-  case "$(head -c 6 "$1" | od -An -tx1 | tr -d ' \n')" in
-    fd377a585a00*) xz -dc "$1" > "$2" ;;
-    1f8b*) gzip -dc "$1" > "$2" ;;
-    *) ln -s "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")" "$2" ;;
-  esac
-}
 plain "$data" "$work/data.tsv"
 plain "$glove" "$work/glove.txt"
 
@@ -173,7 +167,6 @@ for s in "${splits[@]}"; do
   done
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # train_s SYS SPLIT: median over runs of the training steps' summed wall time.
 train_s() {
   awk -v sys="$1" -v s="$2" '$1 == sys && $2 == s && $3 != "predict" { t[$4] += $5 } END { for (r in t) print t[r] }' "$work/times" | median

@@ -12,6 +12,7 @@
 # newsclf-fit (with the OPENBLAS_CORETYPE override of this machine lifted for it, as it slows
 # a current PyTorch); PEER=0 skips it.
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
@@ -31,13 +32,6 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-plain() {  # plain SRC OUT: decompress by magic bytes
-  case "$(head -c 6 "$1" | od -An -tx1 | tr -d ' \n')" in
-    fd377a585a00*) xz -dc "$1" > "$2" ;;
-    1f8b*) gzip -dc "$1" > "$2" ;;
-    *) ln -s "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")" "$2" ;;
-  esac
-}
 plain "$data" "$work/data.tsv"
 plain "$glove" "$work/glove.txt"
 cat "$work/data.tsv" "$work/glove.txt" > /dev/null  # into the page cache, like every run after it
@@ -72,7 +66,6 @@ if [ "${PEER:-1}" != 0 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   done
 fi
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 med_of() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$work/times" | median; }
 
 last="$work/run$runs"
