@@ -1,4 +1,6 @@
 // newsclf-fit: token stream + embedding matrix -> one model file.
+#include <optional>
+
 #include "newsclf/classifier.hpp"
 #include "newsclf/io.hpp"
 #include "newsclf/json.hpp"
@@ -15,6 +17,7 @@ namespace {
 
 struct Options {
     std::string tokens = "-";
+    std::string validation;
     std::string embedding;
     std::string output = "-";
     FitOptions fit;
@@ -25,11 +28,18 @@ std::string evaluation_json(const Evaluation& e) {
            ",\"accuracy\":" + json_number(e.accuracy) + "}";
 }
 
+std::string crc_text(std::uint32_t crc) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%08x", crc);
+    return text;
+}
+
 // Training metadata: everything here is a function of the inputs, so the model stays reproducible.
-std::string training_json(const TokenStream& ts, const DataSplit& split, const std::vector<EpochResult>& history) {
-    char crc[16];
-    std::snprintf(crc, sizeof crc, "%08x", ts.checksum);
-    std::string out = "{\"data_crc32\":\"" + std::string(crc) + "\",\"rows\":" + std::to_string(ts.corpus.size());
+std::string training_json(const TokenStream& ts, const TokenStream* validation, const DataSplit& split,
+                          const std::vector<EpochResult>& history) {
+    std::string out = "{\"data_crc32\":\"" + crc_text(ts.checksum) + "\"";
+    if (validation) out += ",\"validation_crc32\":\"" + crc_text(validation->checksum) + "\"";
+    out += ",\"rows\":" + std::to_string(split.train.size() + split.validation.size());
     out += ",\"train_rows\":" + std::to_string(split.train.size());
     out += ",\"validation_rows\":" + std::to_string(split.validation.size());
     out += ",\"history\":[";
@@ -41,14 +51,38 @@ std::string training_json(const TokenStream& ts, const DataSplit& split, const s
     return out + "]}";
 }
 
+void require_labels(const TokenCorpus& corpus, const std::string& source) {
+    for (std::size_t i = 0; i < corpus.size(); ++i)
+        if (corpus.labels[i] < 0)
+            throw DataError(source + ": record " + std::to_string(i + 1) + " (id \"" + corpus.ids[i] +
+                            "\") has no category; training needs labelled headlines");
+}
+
 void run(Options& o) {
     validate(o.fit);
     std::string source = display_name(o.tokens);
     TokenStream ts = parse_token_stream(read_bytes(o.tokens), source);
-    for (std::size_t i = 0; i < ts.corpus.size(); ++i)
-        if (ts.corpus.labels[i] < 0)
-            throw DataError(source + ": record " + std::to_string(i + 1) + " (id \"" + ts.corpus.ids[i] +
-                            "\") has no category; training needs labelled headlines");
+    require_labels(ts.corpus, source);
+    // A validation file replaces the split: its rows follow the training rows in one corpus.
+    std::optional<TokenStream> validation;
+    DataSplit split;
+    if (!o.validation.empty()) {
+        validation = parse_token_stream(read_bytes(o.validation), o.validation);
+        if (validation->info.vocabulary.fingerprint() != ts.info.vocabulary.fingerprint())
+            throw DataError(o.validation + ": made with another vocabulary than " + source +
+                            "; tokenize it with --vocab and the training data's vocabulary");
+        require_labels(validation->corpus, o.validation);
+        set_hyperparameter(o.fit, "validation_split", "0");
+        split = split_rows(ts.corpus, o.fit.split_by, 0.0, o.fit.seed);
+        for (std::size_t i = 0; i < validation->corpus.size(); ++i) {
+            std::vector<std::uint32_t> tokens(validation->corpus.tokens_of(i),
+                                              validation->corpus.tokens_of(i) + validation->corpus.length(i));
+            split.validation.push_back(ts.corpus.size());
+            ts.corpus.add(validation->corpus.labels[i], validation->corpus.ids[i], validation->corpus.stories[i], tokens);
+        }
+    } else {
+        split = split_rows(ts.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
+    }
     Matrix embedding = parse_npy(read_bytes(o.embedding), o.embedding);
     if (embedding.shape(0) < ts.info.vocabulary.size() + 1)
         throw DataError(o.embedding + ": the matrix has " + std::to_string(embedding.shape(0)) + " rows, but the " +
@@ -59,9 +93,8 @@ void run(Options& o) {
     log_verbose(source + ": " + std::to_string(ts.corpus.size()) + " records, vocabulary of " +
                 std::to_string(ts.info.vocabulary.size()) + " words; embedding " + std::to_string(embedding.shape(0)) +
                 " x " + std::to_string(embedding.shape(1)));
-    DataSplit split = split_rows(ts.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
     log_info(std::to_string(split.train.size()) + " training rows, " + std::to_string(split.validation.size()) +
-             " validation rows (split by " + o.fit.split_by + ")");
+             " validation rows (" + (validation ? "from " + o.validation : "split by " + o.fit.split_by) + ")");
     Model model;
     model.options = o.fit;
     model.normalizer = ts.info.normalizer;
@@ -74,7 +107,7 @@ void run(Options& o) {
     network.initialize(model.parameters.data(), init_rng);
     auto history = train_network(network, model.parameters, ts.corpus, split, o.fit,
                                  [](const EpochResult& e) { log_info(epoch_line(e)); });
-    model.training_json = training_json(ts, split, history);
+    model.training_json = training_json(ts, validation ? &*validation : nullptr, split, history);
     Classifier classifier(std::move(model));
     auto self_tests = classifier.run_self_tests();
     Model finished = classifier.model();
@@ -92,6 +125,9 @@ int main(int argc, char** argv) {
                      [](CLI::App& app) {
                          app.add_option("tokens", o.tokens, "token stream from newsclf-tokenize (\"-\" is stdin)");
                          app.add_option("-e,--embedding", o.embedding, "embedding matrix (.npy) from newsclf-embed")->required();
+                         app.add_option("--validation", o.validation,
+                                        "token stream of validation headlines (same vocabulary), instead of a split "
+                                        "of the training rows");
                          app.add_option("-o,--output", o.output, "model file (\"-\" is stdout)");
                          static const FitOptions defaults;
                          for (const auto& h : hyperparameters()) {
