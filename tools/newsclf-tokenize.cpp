@@ -1,4 +1,6 @@
 // newsclf-tokenize: headlines (TSV, JSON Lines or plain lines) -> token stream, JSONL or statistics.
+#include <functional>
+
 #include "newsclf/corpus_builder.hpp"
 #include "newsclf/io.hpp"
 #include "newsclf/records.hpp"
@@ -22,19 +24,24 @@ struct Options {
     bool skip_bad = false;
 };
 
+// Writes count lines made by line(i), a megabyte at a time.
+void write_lines(OutputFile& out, std::size_t count, const std::function<std::string(std::size_t)>& line) {
+    std::string buffer;
+    for (std::size_t i = 0; i < count; ++i) {
+        buffer += line(i);
+        buffer += '\n';
+        if (buffer.size() > (1 << 20)) {
+            out.write(buffer);
+            buffer.clear();
+        }
+    }
+    out.write(buffer);
+}
+
 void write_stream(const TokenStream& ts, const Options& o) {
     OutputFile out(o.output);
     if (o.output_format == "jsonl") {
-        std::string buffer;
-        for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
-            buffer += token_record_json(ts.corpus, i);
-            buffer += '\n';
-            if (buffer.size() > (1 << 20)) {
-                out.write(buffer);
-                buffer.clear();
-            }
-        }
-        out.write(buffer);
+        write_lines(out, ts.corpus.size(), [&](std::size_t i) { return token_record_json(ts.corpus, i); });
     } else {
         TokenStreamWriter writer(out, ts.info);
         std::vector<std::uint32_t> tokens;
@@ -71,25 +78,16 @@ void run(const Options& o) {
         write_bytes(o.output, builder.stats_json() + "\n");
         return;
     }
+    if (!o.vocab_out.empty()) write_bytes(o.vocab_out, builder.vocabulary().to_text());
     if (o.output_format == "fasttext") {
         OutputFile out(o.output);
-        std::string buffer;
-        for (std::size_t i = 0; i < builder.size(); ++i) {
-            buffer += builder.fasttext_line(i);
-            buffer += '\n';
-            if (buffer.size() > (1 << 20)) {
-                out.write(buffer);
-                buffer.clear();
-            }
-        }
-        out.write(buffer);
+        write_lines(out, builder.size(), [&](std::size_t i) { return builder.fasttext_line(i); });
         out.commit();
         return;
     }
     TokenStream ts = builder.finish();
     log_info(std::to_string(ts.corpus.size()) + " headlines, " + std::to_string(ts.corpus.tokens.size()) +
              " tokens, vocabulary of " + std::to_string(ts.info.vocabulary.size()) + " words");
-    if (!o.vocab_out.empty()) write_bytes(o.vocab_out, ts.info.vocabulary.to_text());
     write_stream(ts, o);
 }
 

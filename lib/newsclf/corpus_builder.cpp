@@ -30,11 +30,13 @@ std::vector<std::uint32_t> CorpusBuilder::vocabulary_index() const {
     return index;
 }
 
+Vocabulary CorpusBuilder::vocabulary() const { return given_ ? *given_ : counter_.vocabulary(max_words_); }
+
 TokenStream CorpusBuilder::finish() const {
     TokenStream ts;
     ts.info.normalizer = normalizer_;
     ts.info.max_words = given_ ? given_->size() + 1 : max_words_;
-    ts.info.vocabulary = given_ ? *given_ : counter_.vocabulary(max_words_);
+    ts.info.vocabulary = vocabulary();
     const std::vector<std::uint32_t> index = vocabulary_index();
     TokenCorpus& c = ts.corpus;
     c.labels = labels_;

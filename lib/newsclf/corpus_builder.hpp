@@ -18,6 +18,8 @@ public:
     CorpusBuilder(const NormalizerSettings& normalizer, std::size_t max_words, std::optional<Vocabulary> given);
     void add(const NewsRecord& record);
     std::size_t size() const { return labels_.size(); }
+    // The vocabulary learned (or given) so far.
+    Vocabulary vocabulary() const;
     TokenStream finish() const;
     // Record i in fastText's format: "__label__b word word ..." with every word of the title
     // (not only the vocabulary's); no label prefix for an unlabelled record.
