@@ -42,6 +42,13 @@ std::string training_json(const TokenStream& ts, const TokenStream* validation, 
     out += ",\"rows\":" + std::to_string(split.train.size() + split.validation.size());
     out += ",\"train_rows\":" + std::to_string(split.train.size());
     out += ",\"validation_rows\":" + std::to_string(split.validation.size());
+    if (history.size() > 0 && history.back().validation.rows > 0) {
+        std::size_t best = 0;
+        for (std::size_t i = 1; i < history.size(); ++i)
+            if (history[i].validation.loss < history[best].validation.loss) best = i;
+        out += ",\"best_epoch\":" + std::to_string(history[best].epoch);
+    }
+    out += ",\"epochs_run\":" + std::to_string(history.size());
     out += ",\"history\":[";
     for (std::size_t i = 0; i < history.size(); ++i) {
         out += (i ? "," : "") + std::string("{\"epoch\":") + std::to_string(history[i].epoch) +
@@ -93,6 +100,7 @@ void run(Options& o) {
     log_verbose(source + ": " + std::to_string(ts.corpus.size()) + " records, vocabulary of " +
                 std::to_string(ts.info.vocabulary.size()) + " words; embedding " + std::to_string(embedding.shape(0)) +
                 " x " + std::to_string(embedding.shape(1)));
+    validate(o.fit, !split.validation.empty());
     log_info(std::to_string(split.train.size()) + " training rows, " + std::to_string(split.validation.size()) +
              " validation rows (" + (validation ? "from " + o.validation : "split by " + o.fit.split_by) + ")");
     Model model;

@@ -51,6 +51,9 @@ std::vector<Hyperparameter> make_table() {
                  [](FitOptions& o, const std::string& v) { o.arch = parse_choice("arch", v, {"mlp"}); },
                  [](const FitOptions& o) { return o.arch; }});
     count("epochs", "passes over the training rows", 1, &FitOptions::epochs);
+    count("patience",
+          "stop after this many epochs without a lower validation loss and keep the best epoch's weights; 0: never stop early",
+          0, &FitOptions::patience);
     count("batch_size", "rows per gradient step", 1, &FitOptions::batch_size);
     count("max_len", "tokens per headline: longer ones keep their last max_len, shorter ones are padded at the front", 1,
           &FitOptions::max_len);
@@ -93,6 +96,12 @@ void set_hyperparameter(FitOptions& options, const std::string& name, const std:
 
 void validate(const FitOptions& options) {
     if (options.validation_split >= 1.0) throw UsageError("validation_split must be below 1");
+}
+
+void validate(const FitOptions& options, bool has_validation_rows) {
+    validate(options);
+    if (options.patience > 0 && !has_validation_rows)
+        throw UsageError("patience needs validation rows: a validation_split above 0 or a validation file");
 }
 
 std::string hyperparameters_json(const FitOptions& options) {

@@ -14,6 +14,7 @@ namespace newsclf {
 struct FitOptions {
     std::string arch = "mlp";
     std::size_t epochs = 2;
+    std::size_t patience = 0;  // 0: train every epoch
     std::size_t batch_size = 32;
     std::size_t max_len = 100;
     std::size_t hidden_units = 2;
@@ -37,6 +38,8 @@ const std::vector<Hyperparameter>& hyperparameters();
 void set_hyperparameter(FitOptions& options, const std::string& name, const std::string& value);
 // Checks the combination (e.g. validation_split in [0, 1)).
 void validate(const FitOptions& options);
+// The same, once it is known whether there are validation rows (early stopping needs them).
+void validate(const FitOptions& options, bool has_validation_rows);
 // {"arch": "mlp", "batch_size": "32", ...}: every value a string, as SageMaker passes them.
 std::string hyperparameters_json(const FitOptions& options);
 

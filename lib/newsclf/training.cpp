@@ -145,6 +145,10 @@ std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<fl
     std::vector<EpochResult> history;
     const std::size_t batch_size = options.batch_size;
     const std::size_t steps = (order.size() + batch_size - 1) / batch_size;
+    // Early stopping, as Keras's EarlyStopping(monitor="val_loss", restore_best_weights=True).
+    std::vector<float> best_params;
+    double best_loss = 0;
+    std::size_t epochs_without_improvement = 0;
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         auto start = std::chrono::steady_clock::now();
         order_rng.shuffle(order);
@@ -178,7 +182,16 @@ std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<fl
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         history.push_back(r);
         if (on_epoch) on_epoch(r);
+        if (options.patience == 0 || r.validation.rows == 0) continue;
+        if (best_params.empty() || r.validation.loss < best_loss) {
+            best_loss = r.validation.loss;
+            best_params = params;
+            epochs_without_improvement = 0;
+        } else if (++epochs_without_improvement >= options.patience) {
+            break;
+        }
     }
+    if (!best_params.empty()) params = std::move(best_params);
     return history;
 }
 

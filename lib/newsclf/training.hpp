@@ -42,7 +42,9 @@ std::vector<float> predict_rows(const MlpNetwork& network, const float* params, 
 Evaluation evaluate_rows(const MlpNetwork& network, const float* params, const TokenCorpus& corpus,
                          const std::vector<std::size_t>& rows);
 
-// Trains from the initial params in place; calls on_epoch after each epoch.
+// Trains from the initial params in place; calls on_epoch after each epoch. With a patience,
+// stops once that many epochs in a row did not lower the validation loss, and leaves the
+// weights of the epoch with the lowest one.
 std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                        const DataSplit& split, const FitOptions& options,
                                        const std::function<void(const EpochResult&)>& on_epoch);
