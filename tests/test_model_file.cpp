@@ -259,3 +259,32 @@ TEST_CASE("the committed fixture tiny.model is read, written back byte for byte,
     CHECK(p[2] == doctest::Approx(0.2511877f).epsilon(1e-5));
     CHECK(p[3] == doctest::Approx(0.24960408f).epsilon(1e-5));
 }
+
+TEST_CASE("a model file of version 1.0 (before patience) is still read and predicts as it did") {
+    const std::string bytes = read_fixture("tiny-1.0.model");
+    REQUIRE(bytes.substr(16, 4) == std::string("\0\0\0\0", 4));  // minor version 0
+    Model m = parse_model(bytes, "tiny-1.0.model");
+    CHECK(m.options.patience == 0);
+    CHECK(m.options.epochs == 1);
+    CHECK_FALSE(contains(m.training_json, "epochs_run"));
+    auto classifier = load_classifier(fixture_path("tiny-1.0.model"));  // runs the stored self-tests
+    auto p = classifier->classify("Carl Icahn Rift Hurts eBay (EBAY)");
+    CHECK(p[2] == doctest::Approx(0.2511877f).epsilon(1e-5));
+    // Written again, it becomes the current version.
+    CHECK(model_bytes(m).substr(16, 4) == std::string("\1\0\0\0", 4));
+}
+
+TEST_CASE("a hyperparameter this newsclf does not know is skipped; a known one with a bad value is not") {
+    std::string bytes = read_fixture("tiny.model");
+    const std::string key = "\"patience\":\"0\"";
+    const std::size_t at = bytes.find(key);
+    REQUIRE(at != std::string::npos);
+    std::string unknown = bytes, bad = bytes;
+    unknown.replace(at, key.size(), "\"patienZe\":\"0\"");  // same length: only the trailer changes
+    bad.replace(at, key.size(), "\"patience\":\"x\"");
+    CHECK(parse_model(with_trailer(unknown.substr(0, unknown.size() - format::trailer_size), 5), "u").options.patience == 0);
+    CHECK(contains(message_of<FormatError>([&] {
+                       parse_model(with_trailer(bad.substr(0, bad.size() - format::trailer_size), 5), "b");
+                   }),
+                   "patience"));
+}

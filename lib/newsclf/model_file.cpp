@@ -1,6 +1,7 @@
 #include "newsclf/model_file.hpp"
 
 #include <dirent.h>
+#include <algorithm>
 #include <sys/stat.h>
 #include <simdjson.h>
 
@@ -142,6 +143,10 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     for (auto [key, value] : hp.get_object()) {
         std::string_view v;
         if (value.get_string().get(v)) throw FormatError(source + ": hyperparameter \"" + std::string(key) + "\" is not a string");
+        // A hyperparameter this newsclf does not know came with a later minor version and does not
+        // shape the network (the tensors and self-tests check that); a known one must parse.
+        const auto& table = hyperparameters();
+        if (std::none_of(table.begin(), table.end(), [&](const Hyperparameter& h) { return h.name == key; })) continue;
         try {
             set_hyperparameter(m.options, std::string(key), std::string(v));
         } catch (const UsageError& e) {
