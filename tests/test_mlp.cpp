@@ -77,12 +77,22 @@ struct Comparison {
 // relu on or off measures the kink, not the gradient: such a step is shrunk (to at most 1/64 of
 // h), and an entry whose smallest step still crosses a kink is skipped and counted.
 // An entry passes when |a - n| <= rtol * max(|a|, |n|) + atol, atol = 1e-4 of the largest entry.
+// With a dropout rate, every forward pass draws the same masks (a generator seeded alike).
+constexpr std::uint64_t mask_seed = 777;
+double forward_with(const MlpNetwork& network, const float* params, const TokenBatch& batch, const Headlines& data,
+                    MlpNetwork::Workspace& ws, float dropout_rate) {
+    PythonRandom rng(mask_seed);
+    const MlpNetwork::Dropout dropout{dropout_rate, &rng};
+    return network.forward(params, batch, data.labels.data(), ws, dropout_rate > 0 ? &dropout : nullptr);
+}
+
 Comparison compare_with_differences(const MlpNetwork& network, std::vector<float> params, const Headlines& data,
-                                    const std::vector<float>& analytic, float h, double rtol = 1e-2) {
+                                    const std::vector<float>& analytic, float h, double rtol = 1e-2,
+                                    float dropout_rate = 0.0f) {
     const TokenBatch batch = data.batch();
     const double count = static_cast<double>(data.labelled());
     MlpNetwork::Workspace ws;
-    network.forward(params.data(), batch, data.labels.data(), ws);
+    forward_with(network, params.data(), batch, data, ws, dropout_rate);
     const std::vector<bool> base = active_units(ws);
     std::vector<double> numeric(params.size());
     std::vector<bool> skip(params.size(), true);
@@ -91,10 +101,10 @@ Comparison compare_with_differences(const MlpNetwork& network, std::vector<float
         for (float step = h; step >= h / 64 && skip[i]; step /= 4) {
             const float up = saved + step, down = saved - step;
             params[i] = up;
-            const double f_up = network.forward(params.data(), batch, data.labels.data(), ws) / count;
+            const double f_up = forward_with(network, params.data(), batch, data, ws, dropout_rate) / count;
             bool crossed = active_units(ws) != base;
             params[i] = down;
-            const double f_down = network.forward(params.data(), batch, data.labels.data(), ws) / count;
+            const double f_down = forward_with(network, params.data(), batch, data, ws, dropout_rate) / count;
             crossed = crossed || active_units(ws) != base;
             numeric[i] = (f_up - f_down) / (static_cast<double>(up) - static_cast<double>(down));
             skip[i] = crossed;
@@ -309,4 +319,47 @@ TEST_CASE("MlpNetwork initialises kernels Glorot-uniform and biases to zero") {
     const double limit0 = std::sqrt(6.0 / (20.0 * dim + 4.0));
     PythonRandom first(99);
     CHECK(a[0] == static_cast<float>((2.0 * first.random() - 1.0) * limit0));
+}
+
+TEST_CASE("with dropout, gradients match central differences under the same masks") {
+    const Matrix embedding = embedding_matrix(2);
+    const Headlines data;
+    const float rate = 0.3f;
+    for (std::size_t units : {3, 8}) {
+        for (std::size_t layers : {1, 2}) {
+            MlpShape shape;
+            shape.max_len = 6;
+            shape.hidden_units = units;
+            shape.hidden_layers = layers;
+            CAPTURE(units);
+            CAPTURE(layers);
+            MlpNetwork network(&embedding, shape);
+            const std::vector<float> params = random_parameters(network, 90 + units + layers);
+            MlpNetwork::Workspace ws, plain;
+            const TokenBatch batch = data.batch();
+            forward_with(network, params.data(), batch, data, ws, rate);
+            forward_with(network, params.data(), batch, data, plain, 0.0f);
+            // Each hidden output is dropped or scaled by 1 / (1 - rate); some of both.
+            REQUIRE(ws.masks.size() == layers);
+            std::size_t dropped = 0, kept = 0;
+            for (float m : ws.masks[0]) {
+                CHECK((m == 0.0f || m == doctest::Approx(1.0f / (1.0f - rate))));
+                (m == 0.0f ? dropped : kept) += 1;
+            }
+            CHECK(dropped > 0);
+            CHECK(kept > dropped);
+            for (std::size_t i = 0; i < ws.activations[0].size(); ++i)
+                CHECK(ws.activations[0][i] == doctest::Approx(plain.activations[0][i] * ws.masks[0][i]));
+            std::vector<float> grads(network.parameter_count(), 0.0f);
+            network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, grads.data());
+            Comparison c = compare_with_differences(network, params, data, grads, 1e-2f, 1e-2, rate);
+            INFO("compared " << c.compared << ", skipped " << c.skipped << ", worst ratio " << c.worst);
+            CHECK(c.failures == 0);
+            CHECK(c.compared * 3 > grads.size());
+            // The gradient without the masks is not the gradient with them.
+            std::vector<float> unmasked(network.parameter_count(), 0.0f);
+            network.backward(params.data(), batch, data.labels.data(), data.labelled(), plain, unmasked.data());
+            CHECK(compare_with_differences(network, params, data, unmasked, 1e-2f, 1e-2, rate).failures > 0);
+        }
+    }
 }

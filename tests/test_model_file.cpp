@@ -260,11 +260,12 @@ TEST_CASE("the committed fixture tiny.model is read, written back byte for byte,
     CHECK(p[3] == doctest::Approx(0.24960408f).epsilon(1e-5));
 }
 
-TEST_CASE("a model file of version 1.0 (before patience) is still read and predicts as it did") {
+TEST_CASE("a model file of version 1.0 (before patience and dropout) is still read and predicts as it did") {
     const std::string bytes = read_fixture("tiny-1.0.model");
     REQUIRE(bytes.substr(16, 4) == std::string("\0\0\0\0", 4));  // minor version 0
     Model m = parse_model(bytes, "tiny-1.0.model");
     CHECK(m.options.patience == 0);
+    CHECK(m.options.dropout == 0.0);
     CHECK(m.options.epochs == 1);
     CHECK_FALSE(contains(m.training_json, "epochs_run"));
     auto classifier = load_classifier(fixture_path("tiny-1.0.model"));  // runs the stored self-tests

@@ -59,6 +59,9 @@ std::vector<Hyperparameter> make_table() {
           &FitOptions::max_len);
     count("hidden_units", "units of each hidden Dense(relu) layer", 1, &FitOptions::hidden_units);
     count("hidden_layers", "number of hidden Dense(relu) layers", 1, &FitOptions::hidden_layers);
+    t.push_back({"dropout", "fraction of each hidden layer's outputs dropped at random in training; 0: none", "FLOAT",
+                 [](FitOptions& o, const std::string& v) { o.dropout = parse_real("dropout", v, 0.0, 0.95); },
+                 [](const FitOptions& o) { return text(o.dropout); }});
     t.push_back({"optimizer", "sgd, rmsprop or adam", "{sgd,rmsprop,adam}",
                  [](FitOptions& o, const std::string& v) { o.optimizer.name = parse_choice("optimizer", v, {"sgd", "rmsprop", "adam"}); },
                  [](const FitOptions& o) { return o.optimizer.name; }});

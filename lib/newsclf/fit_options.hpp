@@ -19,6 +19,7 @@ struct FitOptions {
     std::size_t max_len = 100;
     std::size_t hidden_units = 2;
     std::size_t hidden_layers = 1;
+    double dropout = 0.0;  // of each hidden layer's outputs, in training
     OptimizerSettings optimizer;
     double validation_split = 0.2;
     std::string split_by = "row";

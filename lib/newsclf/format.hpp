@@ -17,7 +17,7 @@ inline constexpr std::string_view magic_prefix = "newsclf-";
 inline constexpr std::string_view tokens_kind = "tokens";
 inline constexpr std::string_view model_kind = "model";
 inline constexpr std::uint32_t tokens_major = 1, tokens_minor = 0;
-inline constexpr std::uint32_t model_major = 1, model_minor = 1;  // 1.1: patience, epochs_run, best_epoch
+inline constexpr std::uint32_t model_major = 1, model_minor = 1;  // 1.1: patience, dropout, epochs_run, best_epoch
 inline constexpr std::string_view trailer_magic = "NCLF-END";
 inline constexpr std::size_t trailer_size = 8 + 8 + 8 + 4;
 enum class ValueType : std::uint8_t { u64 = 1, f64 = 2, string = 3, json = 4 };

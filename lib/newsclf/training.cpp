@@ -139,6 +139,8 @@ std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<fl
     auto optimizer = make_optimizer(options.optimizer, n_params);
     // Batch order: a generator of its own, so the split and the initial weights do not shift it.
     PythonRandom order_rng(options.seed + 1);
+    PythonRandom dropout_rng(options.seed + 2);
+    const MlpNetwork::Dropout dropout{static_cast<float>(options.dropout), &dropout_rng};
     std::vector<std::size_t> order = split.train;
     MlpNetwork::Workspace ws;
     std::vector<std::int8_t> labels;
@@ -159,7 +161,7 @@ std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<fl
             std::size_t begin = step * batch_size, end = std::min(order.size(), begin + batch_size);
             TokenBatch batch = gather(corpus, order, begin, end, labels);
             std::fill(grads.begin(), grads.end(), 0.0f);
-            loss_sum += network.forward(params.data(), batch, labels.data(), ws);
+            loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
             hits += correct(ws.probabilities, labels, network.shape().classes);
             network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
             optimizer->step(params.data(), grads.data(), n_params);

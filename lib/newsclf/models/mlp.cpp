@@ -44,16 +44,34 @@ void MlpNetwork::initialize(float* params, PythonRandom& rng) const {
     for (std::size_t k = 0; k < hidden_.size(); ++k) glorot(params + offsets_[k + 1], hidden_[k].inputs(), hidden_[k].units());
 }
 
-double MlpNetwork::forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, Workspace& ws) const {
+namespace {
+
+void apply_dropout(std::vector<float>& activations, std::vector<float>& mask, const MlpNetwork::Dropout& dropout) {
+    const float scale = 1.0f / (1.0f - dropout.rate);
+    mask.resize(activations.size());
+    for (std::size_t i = 0; i < activations.size(); ++i) {
+        mask[i] = dropout.rng->random() < dropout.rate ? 0.0f : scale;
+        activations[i] *= mask[i];
+    }
+}
+
+}  // namespace
+
+double MlpNetwork::forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, Workspace& ws,
+                           const Dropout* dropout) const {
     const std::size_t n = batch.size();
+    const bool drop = dropout && dropout->rate > 0.0f;
     ws.activations.resize(hidden_.size());
+    ws.masks.resize(drop ? hidden_.size() : 0);
     ws.activations[0].resize(n * input_.units());
     input_.forward(params + offsets_[0], batch, ws.activations[0].data());
     relu_forward(ws.activations[0].data(), ws.activations[0].size());
+    if (drop) apply_dropout(ws.activations[0], ws.masks[0], *dropout);
     for (std::size_t k = 0; k + 1 < hidden_.size(); ++k) {
         ws.activations[k + 1].resize(n * hidden_[k].units());
         hidden_[k].forward(params + offsets_[k + 1], ws.activations[k].data(), n, ws.activations[k + 1].data());
         relu_forward(ws.activations[k + 1].data(), ws.activations[k + 1].size());
+        if (drop) apply_dropout(ws.activations[k + 1], ws.masks[k + 1], *dropout);
     }
     const Dense& out = hidden_.back();
     ws.probabilities.resize(n * out.units());
@@ -71,6 +89,8 @@ void MlpNetwork::backward(const float* params, const TokenBatch& batch, const st
         ws.delta_next.resize(n * layer.inputs());
         layer.backward(params + offsets_[k + 1], ws.activations[k].data(), ws.delta.data(), n, grads + offsets_[k + 1],
                        ws.delta_next.data());
+        if (!ws.masks.empty())
+            for (std::size_t i = 0; i < ws.delta_next.size(); ++i) ws.delta_next[i] *= ws.masks[k][i];
         relu_backward(ws.activations[k].data(), ws.delta_next.data(), ws.delta_next.size());
         std::swap(ws.delta, ws.delta_next);
     }

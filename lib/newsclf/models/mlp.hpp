@@ -36,14 +36,23 @@ public:
     // Glorot-uniform kernels, zero biases, as Keras initialises Dense layers.
     void initialize(float* params, PythonRandom& rng) const;
 
+    // Inverted dropout after every hidden layer, for training: each output is kept with
+    // probability 1 - rate and then scaled by 1 / (1 - rate); the generator draws the masks.
+    struct Dropout {
+        float rate;
+        PythonRandom* rng;
+    };
+
     // Activations of one batch; reused across batches.
     struct Workspace {
-        std::vector<std::vector<float>> activations;  // per layer, batch x units (post-relu)
+        std::vector<std::vector<float>> activations;  // per layer, batch x units (post-relu, post-dropout)
+        std::vector<std::vector<float>> masks;        // per layer: 0 or 1 / (1 - rate); empty without dropout
         std::vector<float> probabilities;              // batch x classes
         std::vector<float> delta, delta_next;
     };
     // Class probabilities of a batch into ws.probabilities; returns the summed loss of labelled rows.
-    double forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, Workspace& ws) const;
+    double forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, Workspace& ws,
+                   const Dropout* dropout = nullptr) const;
     // After forward: adds d(mean loss over `count` labelled rows)/d params into grads.
     void backward(const float* params, const TokenBatch& batch, const std::int8_t* labels, std::size_t count,
                   Workspace& ws, float* grads) const;
