@@ -51,9 +51,6 @@ void run(const Options& o) {
     auto classifier = load_classifier(o.model);
     TokenCorpus corpus;
     for (const auto& input : o.inputs) add_input(corpus, input, *classifier, o);
-    if (o.subset != "all" && classifier->model().options.validation_split <= 0.0)
-        throw UsageError(o.model + " was trained without a validation split (validation_split 0, or a --validation "
-                         "file): evaluate that file, with --subset all");
     std::vector<std::size_t> rows = subset_rows(corpus, o.subset, classifier->model().options);
     log_verbose(std::to_string(rows.size()) + " of " + std::to_string(corpus.size()) + " rows in the " + o.subset + " subset");
     if (rows.empty()) throw DataError("the " + o.subset + " subset holds no rows");

@@ -49,6 +49,9 @@ std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::strin
         for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
         return rows;
     }
+    if (options.validation_split <= 0.0)
+        throw UsageError("the model was trained without a validation split (validation_split 0, or a --validation "
+                         "file), so it has no " + subset + " subset to make again: evaluate that file, with --subset all");
     DataSplit split = split_rows(corpus, options.split_by, options.validation_split, options.seed);
     if (subset == "train") return split.train;
     if (subset == "validation") return split.validation;

@@ -20,7 +20,8 @@ struct DataSplit {
 // int(md5(STORY), 16) % k == 0, otherwise when it % 1000000 < fraction * 1000000. Rows without a
 // story are their own story (keyed by record id, or row number).
 DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, double fraction, std::uint64_t seed);
-// The rows of a named subset: "all", "train" or "validation".
+// The rows of a named subset: "all", "train" or "validation"; a model trained without a split
+// (validation_split 0) has only "all", the others are a UsageError that says what to do.
 std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const FitOptions& options);
 
 struct Evaluation {
