@@ -82,7 +82,7 @@ constexpr std::uint64_t mask_seed = 777;
 double forward_with(const MlpNetwork& network, const float* params, const TokenBatch& batch, const Headlines& data,
                     MlpNetwork::Workspace& ws, float dropout_rate) {
     PythonRandom rng(mask_seed);
-    const MlpNetwork::Dropout dropout{dropout_rate, &rng};
+    const Dropout dropout{dropout_rate, &rng};
     return network.forward(params, batch, data.labels.data(), ws, dropout_rate > 0 ? &dropout : nullptr);
 }
 

@@ -260,19 +260,28 @@ TEST_CASE("the committed fixture tiny.model is read, written back byte for byte,
     CHECK(p[3] == doctest::Approx(0.24960408f).epsilon(1e-5));
 }
 
-TEST_CASE("a model file of version 1.0 (before patience and dropout) is still read and predicts as it did") {
-    const std::string bytes = read_fixture("tiny-1.0.model");
-    REQUIRE(bytes.substr(16, 4) == std::string("\0\0\0\0", 4));  // minor version 0
-    Model m = parse_model(bytes, "tiny-1.0.model");
-    CHECK(m.options.patience == 0);
-    CHECK(m.options.dropout == 0.0);
-    CHECK(m.options.epochs == 1);
-    CHECK_FALSE(contains(m.training_json, "epochs_run"));
-    auto classifier = load_classifier(fixture_path("tiny-1.0.model"));  // runs the stored self-tests
-    auto p = classifier->classify("Carl Icahn Rift Hurts eBay (EBAY)");
-    CHECK(p[2] == doctest::Approx(0.2511877f).epsilon(1e-5));
-    // Written again, it becomes the current version.
-    CHECK(model_bytes(m).substr(16, 4) == std::string("\1\0\0\0", 4));
+// Older versions: 1.0 (before patience and dropout), 1.1 (before max_words, f16 tensors and members).
+TEST_CASE("model files of versions 1.0 and 1.1 are still read and predict as they did") {
+    for (std::uint32_t minor : {0u, 1u}) {
+        const std::string name = "tiny-1." + std::to_string(minor) + ".model";
+        CAPTURE(name);
+        const std::string bytes = read_fixture(name);
+        REQUIRE(bytes.substr(16, 4) == std::string(1, static_cast<char>(minor)) + std::string("\0\0\0", 3));
+        Model m = parse_model(bytes, name);
+        CHECK(m.options.arch == "mlp");
+        CHECK(m.options.patience == 0);
+        CHECK(m.options.dropout == 0.0);
+        CHECK(m.options.epochs == 1);
+        CHECK(contains(m.training_json, "epochs_run") == (minor >= 1));
+        CHECK(m.members.empty());
+        auto classifier = load_classifier(fixture_path(name));  // runs the stored self-tests
+        auto p = classifier->classify("Carl Icahn Rift Hurts eBay (EBAY)");
+        CHECK(p[2] == doctest::Approx(0.2511877f).epsilon(1e-5));
+        // Written again, it becomes the current version, with the same tensors.
+        const std::string again = model_bytes(m);
+        CHECK(again.substr(16, 4) == std::string(1, static_cast<char>(format::model_minor)) + std::string("\0\0\0", 3));
+        CHECK(parse_model(again, "again").parameters == m.parameters);
+    }
 }
 
 TEST_CASE("a hyperparameter this newsclf does not know is skipped; a known one with a bad value is not") {

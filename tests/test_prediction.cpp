@@ -7,6 +7,7 @@
 #include "newsclf/classifier.hpp"
 #include "newsclf/error.hpp"
 #include "newsclf/labels.hpp"
+#include "newsclf/models/mlp.hpp"
 #include "newsclf/prediction.hpp"
 
 using namespace newsclf;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "newsclf/error.hpp"
+#include "newsclf/models/mlp.hpp"
 #include "newsclf/log.hpp"
 #include "newsclf/md5.hpp"
 #include "newsclf/training.hpp"

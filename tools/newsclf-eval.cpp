@@ -25,9 +25,10 @@ void add_input(TokenCorpus& corpus, const std::string& input, const Classifier& 
     InputBytes bytes = read_bytes(input);
     if (is_token_stream(bytes)) {
         TokenStream ts = parse_token_stream(bytes, source);
-        if (ts.info.vocabulary.fingerprint() != classifier.model().vocabulary.fingerprint())
+        if (!is_prefix_of(classifier.model().vocabulary, ts.info.vocabulary))
             throw DataError(source + ": the token stream was made with another vocabulary than the model's; "
                             "give the headlines as TSV or JSON Lines, or tokenize them with the model's vocabulary");
+        drop_ids_beyond(ts.corpus, classifier.model().vocabulary.size());
         for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
             if (ts.corpus.labels[i] < 0) {
                 if (o.skip_bad) continue;

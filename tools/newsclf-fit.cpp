@@ -6,6 +6,7 @@
 #include "newsclf/json.hpp"
 #include "newsclf/labels.hpp"
 #include "newsclf/model_file.hpp"
+#include "newsclf/models/architecture.hpp"
 #include "newsclf/npy.hpp"
 #include "newsclf/token_stream.hpp"
 #include "newsclf/training.hpp"
@@ -20,6 +21,7 @@ struct Options {
     std::string validation;
     std::string embedding;
     std::string output = "-";
+    Settings settings;  // hyperparameters as given, in order
     FitOptions fit;
 };
 
@@ -65,20 +67,40 @@ void require_labels(const TokenCorpus& corpus, const std::string& source) {
                             "\") has no category; training needs labelled headlines");
 }
 
+// The first rows of the embedding matrix, one per token id of a vocabulary of `words` words.
+Matrix pretrained_rows(const std::string& path, std::size_t words, const std::string& tokens_source) {
+    Matrix embedding = parse_npy(read_bytes(path), path);
+    if (embedding.shape(0) < words + 1)
+        throw DataError(path + ": the matrix has " + std::to_string(embedding.shape(0)) + " rows, but the " +
+                        std::to_string(words) + "-word vocabulary of " + tokens_source + " needs " +
+                        std::to_string(words + 1) + "; build it with newsclf-embed --vocab from the same tokens");
+    if (embedding.shape(0) == words + 1) return embedding;
+    Matrix rows = Matrix::from_shape({words + 1, embedding.shape(1)});
+    std::copy(embedding.data(), embedding.data() + rows.size(), rows.data());
+    return rows;
+}
+
 void run(Options& o) {
+    o.fit = fit_options(o.settings);
     validate(o.fit);
+    const Architecture& arch = architecture(o.fit.arch);
+    if (arch.needs_pretrained && o.embedding.empty())
+        throw UsageError("--arch " + arch.name + " needs --embedding: the word vectors from newsclf-embed");
     std::string source = display_name(o.tokens);
     TokenStream ts = parse_token_stream(read_bytes(o.tokens), source);
     require_labels(ts.corpus, source);
+    const Vocabulary full_vocabulary = ts.info.vocabulary;
+    limit_vocabulary(ts, o.fit.max_words);
     // A validation file replaces the split: its rows follow the training rows in one corpus.
     std::optional<TokenStream> validation;
     DataSplit split;
     if (!o.validation.empty()) {
         validation = parse_token_stream(read_bytes(o.validation), o.validation);
-        if (validation->info.vocabulary.fingerprint() != ts.info.vocabulary.fingerprint())
+        if (validation->info.vocabulary.fingerprint() != full_vocabulary.fingerprint())
             throw DataError(o.validation + ": made with another vocabulary than " + source +
                             "; tokenize it with --vocab and the training data's vocabulary");
         require_labels(validation->corpus, o.validation);
+        drop_ids_beyond(validation->corpus, ts.info.vocabulary.size());
         set_hyperparameter(o.fit, "validation_split", "0");
         split = split_rows(ts.corpus, o.fit.split_by, 0.0, o.fit.seed);
         for (std::size_t i = 0; i < validation->corpus.size(); ++i) {
@@ -90,16 +112,12 @@ void run(Options& o) {
     } else {
         split = split_rows(ts.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
     }
-    Matrix embedding = parse_npy(read_bytes(o.embedding), o.embedding);
-    if (embedding.shape(0) < ts.info.vocabulary.size() + 1)
-        throw DataError(o.embedding + ": the matrix has " + std::to_string(embedding.shape(0)) + " rows, but the " +
-                        std::to_string(ts.info.vocabulary.size()) + "-word vocabulary of " + source + " needs " +
-                        std::to_string(ts.info.vocabulary.size() + 1) +
-                        "; build it with newsclf-embed --vocab from the same tokens");
+    std::optional<Matrix> pretrained;
+    if (!o.embedding.empty()) pretrained = pretrained_rows(o.embedding, ts.info.vocabulary.size(), source);
     log_verbose("hyperparameters " + hyperparameters_json(o.fit));
     log_verbose(source + ": " + std::to_string(ts.corpus.size()) + " records, vocabulary of " +
-                std::to_string(ts.info.vocabulary.size()) + " words; embedding " + std::to_string(embedding.shape(0)) +
-                " x " + std::to_string(embedding.shape(1)));
+                std::to_string(ts.info.vocabulary.size()) + " words" +
+                (pretrained ? "; embedding " + std::to_string(pretrained->shape(0)) + " x " + std::to_string(pretrained->shape(1)) : ""));
     validate(o.fit, !split.validation.empty());
     log_info(std::to_string(split.train.size()) + " training rows, " + std::to_string(split.validation.size()) +
              " validation rows (" + (validation ? "from " + o.validation : "split by " + o.fit.split_by) + ")");
@@ -108,14 +126,11 @@ void run(Options& o) {
     model.normalizer = ts.info.normalizer;
     model.vocabulary = ts.info.vocabulary;
     model.max_words = ts.info.max_words;
-    model.embedding = std::move(embedding);
-    MlpNetwork network(&model.embedding, MlpShape{o.fit.max_len, o.fit.hidden_units, o.fit.hidden_layers, label_count});
-    model.parameters.resize(network.parameter_count());
-    PythonRandom init_rng(o.fit.seed);
-    network.initialize(model.parameters.data(), init_rng);
-    auto history = train_network(network, model.parameters, ts.corpus, split, o.fit,
-                                 [](const EpochResult& e) { log_info(epoch_line(e)); });
+    TrainingData data{ts.corpus, split, pretrained ? &*pretrained : nullptr,
+                      [](const EpochResult& e) { log_info(epoch_line(e)); }};
+    auto history = arch.train(model, data);
     model.training_json = training_json(ts, validation ? &*validation : nullptr, split, history);
+    round_to_storage(model);
     Classifier classifier(std::move(model));
     auto self_tests = classifier.run_self_tests();
     Model finished = classifier.model();
@@ -128,11 +143,15 @@ void run(Options& o) {
 int main(int argc, char** argv) {
     static Options o;
     return tool_main(argc, argv, "newsclf-fit",
-                     "Train the workshop's network (frozen GloVe embedding, Flatten, Dense(relu), Dense(4, softmax)) "
-                     "on a token stream and write one model file.",
+                     "Train a classifier (--arch: the workshop's network, a linear model, a fastText-style bag of "
+                     "words and n-grams, a CNN, an LSTM, or an ensemble) on a token stream and write one model file.",
                      [](CLI::App& app) {
                          app.add_option("tokens", o.tokens, "token stream from newsclf-tokenize (\"-\" is stdin)");
-                         app.add_option("-e,--embedding", o.embedding, "embedding matrix (.npy) from newsclf-embed")->required();
+                         static std::string needing;
+                         for (const auto& a : architectures())
+                             if (a.needs_pretrained) needing += (needing.empty() ? "" : ", ") + a.name;
+                         app.add_option("-e,--embedding", o.embedding,
+                                        "word vectors (.npy) from newsclf-embed, by token id; required by " + needing);
                          app.add_option("--validation", o.validation,
                                         "token stream of validation headlines (same vocabulary), instead of a split "
                                         "of the training rows");
@@ -143,7 +162,12 @@ int main(int argc, char** argv) {
                              for (auto& c : flag)
                                  if (c == '_') c = '-';
                              app.add_option_function<std::string>(
-                                    flag, [&h](const std::string& v) { h.set(o.fit, v); }, h.help)
+                                    flag,
+                                    [&h](const std::string& v) {
+                                        h.set(o.fit, v);  // a bad value fails here, naming its option
+                                        o.settings.emplace_back(h.name, v);
+                                    },
+                                    h.help)
                                  ->type_name(h.type)
                                  ->default_str(h.get(defaults));
                          }

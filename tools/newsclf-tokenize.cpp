@@ -107,8 +107,16 @@ int main(int argc, char** argv) {
                                         "(\"__label__b word word ...\", every word of the title)")
                              ->check(CLI::IsMember({"binary", "jsonl", "fasttext"}));
                          app.add_option("--max-words", o.max_words,
-                                        "keep the max_words - 1 most frequent words, as Keras's num_words does")
-                             ->check(CLI::Range(std::size_t(2), std::size_t(1) << 31));
+                                        "keep the max_words - 1 most frequent words, as Keras's num_words does; 0: every word")
+                             ->check(CLI::Validator(
+                                 [](const std::string& v) {
+                                     const bool digits = !v.empty() && v.size() < 11 &&
+                                                         v.find_first_not_of("0123456789") == std::string::npos;
+                                     return digits && (std::stoull(v) == 0 || (std::stoull(v) >= 2 && std::stoull(v) <= (1ull << 31)))
+                                                ? std::string()
+                                                : "must be 0 (every word) or in [2, 2147483648], not " + v;
+                                 },
+                                 "0 or 2..2^31"));
                          app.add_option("--vocab", o.vocab, "apply this vocabulary (one word a line, or JSON) instead of learning one");
                          app.add_option("--vocab-out", o.vocab_out, "write the vocabulary, one word a line");
                          app.add_option("--filters", o.filters, "characters replaced by spaces (Keras's default filters)")

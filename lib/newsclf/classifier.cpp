@@ -5,6 +5,7 @@
 #include "newsclf/error.hpp"
 #include "newsclf/io.hpp"
 #include "newsclf/labels.hpp"
+#include "newsclf/models/architecture.hpp"
 
 namespace newsclf {
 
@@ -17,10 +18,8 @@ std::vector<std::uint32_t> encode_title(std::string_view title, const Normalizer
 }
 
 Classifier::Classifier(Model model)
-    : model_(std::move(model)),
-      network_(&model_.embedding, MlpShape{model_.options.max_len, model_.options.hidden_units,
-                                           model_.options.hidden_layers, label_count}) {
-    if (network_.parameter_count() != model_.parameters.size())
+    : model_(std::move(model)), network_(architecture(model_.options.arch).network(model_)) {
+    if (network_->parameter_count() != model_.parameters.size())
         throw FormatError("the model's parameters do not fit its network; the file is corrupt");
 }
 
@@ -35,11 +34,9 @@ std::vector<Probabilities> Classifier::classify(const std::vector<std::string>& 
         ids[i] = encode(titles[i]);
         batch[i] = {ids[i].data(), ids[i].size()};
     }
-    MlpNetwork::Workspace ws;
-    network_.forward(model_.parameters.data(), batch, nullptr, ws);
     std::vector<Probabilities> out(titles.size());
-    for (std::size_t i = 0; i < titles.size(); ++i)
-        for (std::size_t c = 0; c < label_count; ++c) out[i][c] = ws.probabilities[i * label_count + c];
+    static_assert(sizeof(Probabilities) == label_count * sizeof(float));
+    network_->predict(model_.parameters.data(), batch, out.data()->data());
     return out;
 }
 

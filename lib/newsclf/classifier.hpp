@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "newsclf/model_file.hpp"
-#include "newsclf/models/mlp.hpp"
+#include "newsclf/models/network.hpp"
 
 namespace newsclf {
 
@@ -25,7 +25,7 @@ public:
     Classifier& operator=(const Classifier&) = delete;
 
     const Model& model() const { return model_; }
-    const MlpNetwork& network() const { return network_; }
+    const Network& network() const { return *network_; }
     std::vector<std::uint32_t> encode(std::string_view title) const;
     Probabilities classify(std::string_view title) const;
     std::vector<Probabilities> classify(const std::vector<std::string>& titles) const;
@@ -38,7 +38,7 @@ public:
 
 private:
     Model model_;
-    MlpNetwork network_;
+    std::unique_ptr<Network> network_;
 };
 
 // Reads, parses and self-tests a model file (or a directory holding one).

@@ -35,8 +35,8 @@ Vocabulary CorpusBuilder::vocabulary() const { return given_ ? *given_ : counter
 TokenStream CorpusBuilder::finish() const {
     TokenStream ts;
     ts.info.normalizer = normalizer_;
-    ts.info.max_words = given_ ? given_->size() + 1 : max_words_;
     ts.info.vocabulary = vocabulary();
+    ts.info.max_words = given_ || max_words_ == 0 ? ts.info.vocabulary.size() + 1 : max_words_;
     const std::vector<std::uint32_t> index = vocabulary_index();
     TokenCorpus& c = ts.corpus;
     c.labels = labels_;
@@ -97,7 +97,7 @@ std::string CorpusBuilder::stats_json() const {
         oov = counter_.out_of_vocabulary_tokens(max_words_);
     }
     std::uint64_t total = counter_.total_tokens();
-    std::size_t vocabulary = given_ ? given_->size() : std::min(counter_.distinct_words(), max_words_ > 0 ? max_words_ - 1 : 0);
+    std::size_t vocabulary = given_ ? given_->size() : words_kept(max_words_, counter_.distinct_words());
     std::string out = "{\"rows\":" + std::to_string(labels_.size());
     out += ",\"labels\":{";
     for (std::size_t c = 0; c < label_count; ++c)
@@ -110,7 +110,7 @@ std::string CorpusBuilder::stats_json() const {
     out += ",\"tokens\":" + std::to_string(total);
     out += ",\"distinct_words\":" + std::to_string(counter_.distinct_words());
     out += ",\"vocabulary_size\":" + std::to_string(vocabulary);
-    out += ",\"max_words\":" + std::to_string(given_ ? given_->size() + 1 : max_words_);
+    out += ",\"max_words\":" + std::to_string(given_ || max_words_ == 0 ? vocabulary + 1 : max_words_);
     out += ",\"out_of_vocabulary_tokens\":" + std::to_string(oov);
     out += ",\"out_of_vocabulary_rate\":" + json_number(total ? static_cast<double>(oov) / static_cast<double>(total) : 0.0);
     return out + "}";

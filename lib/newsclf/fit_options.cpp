@@ -5,6 +5,7 @@
 
 #include "newsclf/error.hpp"
 #include "newsclf/json.hpp"
+#include "newsclf/models/architecture.hpp"
 
 namespace newsclf {
 
@@ -47,9 +48,20 @@ std::vector<Hyperparameter> make_table() {
                      [=](FitOptions& o, const std::string& v) { o.optimizer.*field = parse_real(name, v, min, max); },
                      [=](const FitOptions& o) { return text(o.optimizer.*field); }});
     };
-    t.push_back({"arch", "model architecture: mlp (the workshop's network)", "{mlp}",
-                 [](FitOptions& o, const std::string& v) { o.arch = parse_choice("arch", v, {"mlp"}); },
+    std::vector<std::string> archs;
+    std::string arch_help = "model architecture, each with its own defaults:";
+    for (const auto& a : architectures()) {
+        archs.push_back(a.name);
+        arch_help += (archs.size() > 1 ? "; " : " ") + a.name + ": " + a.help;
+    }
+    std::string arch_type;
+    for (const auto& a : archs) arch_type += (arch_type.empty() ? "{" : ",") + a;
+    t.push_back({"arch", arch_help, arch_type + "}",
+                 [archs](FitOptions& o, const std::string& v) { o.arch = parse_choice("arch", v, archs); },
                  [](const FitOptions& o) { return o.arch; }});
+    count("max_words",
+          "keep the max_words - 1 most frequent words of the token stream's vocabulary (as Keras's num_words); 0: all",
+          0, &FitOptions::max_words);
     count("epochs", "passes over the training rows", 1, &FitOptions::epochs);
     count("patience",
           "stop after this many epochs without a lower validation loss and keep the best epoch's weights; 0: never stop early",

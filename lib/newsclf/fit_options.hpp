@@ -13,6 +13,7 @@ namespace newsclf {
 
 struct FitOptions {
     std::string arch = "mlp";
+    std::size_t max_words = 10000;  // of the token stream's vocabulary; 0: all
     std::size_t epochs = 2;
     std::size_t patience = 0;  // 0: train every epoch
     std::size_t batch_size = 32;

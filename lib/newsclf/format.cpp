@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "newsclf/error.hpp"
+#include "newsclf/half.hpp"
 
 namespace newsclf {
 
@@ -54,6 +55,9 @@ void ByteWriter::string16(std::string_view s) {
 void ByteWriter::string64(std::string_view s) {
     u64(s.size());
     raw(s);
+}
+void ByteWriter::f16_array(const float* data, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) u16(float_to_half(data[i]));
 }
 void ByteWriter::f32_array(const float* data, std::size_t n) {
     if (n == 0) return;  // data may be null; memcpy must not see it
@@ -129,6 +133,13 @@ std::string ByteReader::string64(const char* field) {
     std::uint64_t n = u64(field);
     if (n > remaining()) need(static_cast<std::size_t>(-1), field);
     return std::string(raw(static_cast<std::size_t>(n), field));
+}
+void ByteReader::f16_array(float* out, std::size_t n, const char* field) {
+    if (n > remaining() / 2) need(static_cast<std::size_t>(-1), field);
+    std::string_view src = raw(2 * n, field);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = half_to_float(static_cast<std::uint16_t>(static_cast<unsigned char>(src[2 * i]) |
+                                                          static_cast<unsigned char>(src[2 * i + 1]) << 8));
 }
 void ByteReader::f32_array(float* out, std::size_t n, const char* field) {
     if (n > remaining() / 4) need(static_cast<std::size_t>(-1), field);

@@ -17,11 +17,12 @@ inline constexpr std::string_view magic_prefix = "newsclf-";
 inline constexpr std::string_view tokens_kind = "tokens";
 inline constexpr std::string_view model_kind = "model";
 inline constexpr std::uint32_t tokens_major = 1, tokens_minor = 0;
-inline constexpr std::uint32_t model_major = 1, model_minor = 1;  // 1.1: patience, dropout, epochs_run, best_epoch
+inline constexpr std::uint32_t model_major = 1, model_minor = 2;  // 1.1: patience, dropout, epochs_run, best_epoch;
+                                                                   // 1.2: arch tensors, f16 tensors, ensembles
 inline constexpr std::string_view trailer_magic = "NCLF-END";
 inline constexpr std::size_t trailer_size = 8 + 8 + 8 + 4;
 enum class ValueType : std::uint8_t { u64 = 1, f64 = 2, string = 3, json = 4 };
-enum class DType : std::uint8_t { f32 = 1 };
+enum class DType : std::uint8_t { f32 = 1, f16 = 2 };
 }  // namespace format
 
 // Typed key/value metadata; keys are sorted so the same content gives the same bytes.
@@ -49,6 +50,7 @@ public:
     void string16(std::string_view s);  // u16 length + bytes
     void string64(std::string_view s);  // u64 length + bytes
     void f32_array(const float* data, std::size_t n);
+    void f16_array(const float* data, std::size_t n);  // rounded to nearest even
     std::string& bytes() { return bytes_; }
 
 private:
@@ -69,6 +71,7 @@ public:
     std::string string16(const char* field);
     std::string string64(const char* field);
     void f32_array(float* out, std::size_t n, const char* field);
+    void f16_array(float* out, std::size_t n, const char* field);
     std::size_t position() const { return pos_; }
     std::size_t remaining() const { return bytes_.size() - pos_; }
     const std::string& source() const { return source_; }

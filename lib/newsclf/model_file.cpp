@@ -10,7 +10,8 @@
 #include "newsclf/io.hpp"
 #include "newsclf/json.hpp"
 #include "newsclf/labels.hpp"
-#include "newsclf/models/mlp.hpp"
+#include "newsclf/half.hpp"
+#include "newsclf/models/architecture.hpp"
 #include "newsclf/token_stream.hpp"
 
 namespace newsclf {
@@ -61,20 +62,25 @@ std::vector<SelfTest> parse_self_tests(const std::string& json, const std::strin
     return tests;
 }
 
-void write_tensor(ByteWriter& w, const std::string& name, const std::vector<std::size_t>& shape, const float* data) {
+void write_tensor(ByteWriter& w, const std::string& name, const std::vector<std::size_t>& shape, const float* data,
+                  Storage storage) {
     w.string16(name);
-    w.u8(static_cast<std::uint8_t>(format::DType::f32));
+    w.u8(static_cast<std::uint8_t>(storage == Storage::f16 ? format::DType::f16 : format::DType::f32));
     w.u8(static_cast<std::uint8_t>(shape.size()));
     std::size_t n = 1;
     for (auto d : shape) {
         w.u64(d);
         n *= d;
     }
-    w.f32_array(data, n);
+    if (storage == Storage::f16)
+        w.f16_array(data, n);
+    else
+        w.f32_array(data, n);
 }
 
 struct TensorView {
     std::string name;
+    Storage storage = Storage::f32;
     std::vector<std::size_t> shape;
     std::vector<float> data;
 };
@@ -83,27 +89,46 @@ TensorView read_tensor(ByteReader& r) {
     TensorView t;
     t.name = r.string16("a tensor name");
     auto dtype = r.u8("a tensor type");
-    if (dtype != static_cast<std::uint8_t>(format::DType::f32))
+    if (dtype != static_cast<std::uint8_t>(format::DType::f32) && dtype != static_cast<std::uint8_t>(format::DType::f16))
         r.fail("tensor \"" + t.name + "\" has unknown type " + std::to_string(dtype) + "; the file is corrupt or newer than this newsclf");
+    t.storage = dtype == static_cast<std::uint8_t>(format::DType::f16) ? Storage::f16 : Storage::f32;
+    const std::size_t width = t.storage == Storage::f16 ? 2 : 4;
     std::uint8_t ndim = r.u8("a tensor rank");
     std::size_t n = 1;
     for (std::uint8_t i = 0; i < ndim; ++i) {
         std::uint64_t d = r.u64("a tensor dimension");
-        if (d != 0 && n > r.remaining() / d) r.fail("tensor \"" + t.name + "\" is larger than the file; the file is truncated or corrupt");
+        if (d != 0 && n > r.remaining() / width / d) r.fail("tensor \"" + t.name + "\" is larger than the file; the file is truncated or corrupt");
         t.shape.push_back(d);
         n *= d;
     }
     t.data.resize(n);
-    r.f32_array(t.data.data(), n, "tensor data");
+    if (t.storage == Storage::f16)
+        r.f16_array(t.data.data(), n, "tensor data");
+    else
+        r.f32_array(t.data.data(), n, "tensor data");
     return t;
+}
+
+// The network of a model's arch; shapes that make no network are a corrupt file.
+std::unique_ptr<Network> network_of(const Model& m, const std::string& source) {
+    try {
+        return architecture(m.options.arch).network(m);
+    } catch (const UsageError& e) {
+        throw FormatError(source + ": " + e.what() + "; the file is corrupt");
+    }
+}
+
+std::string shape_json(const std::vector<std::size_t>& shape) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
+    return out + "]";
 }
 
 }  // namespace
 
 std::string model_bytes(const Model& model) {
-    MlpShape shape{model.options.max_len, model.options.hidden_units, model.options.hidden_layers, label_count};
-    MlpNetwork network(&model.embedding, shape);
-    if (network.parameter_count() != model.parameters.size())
+    auto network = network_of(model, "internal");
+    if (network->parameter_count() != model.parameters.size())
         throw Error(ErrorKind::usage, "internal: the parameter buffer does not match the network");
     Metadata meta;
     meta["arch"] = model.options.arch;
@@ -116,13 +141,26 @@ std::string model_bytes(const Model& model) {
     meta["self_tests"] = JsonText{self_tests_json(model.self_tests)};
     ByteWriter w;
     write_header(w, format::model_kind, format::model_major, format::model_minor, meta);
-    auto blocks = network.parameter_blocks();
-    w.u32(static_cast<std::uint32_t>(blocks.size() + 1));
-    write_tensor(w, "embedding", {model.embedding.shape(0), model.embedding.shape(1)}, model.embedding.data());
-    for (const auto& b : blocks) write_tensor(w, b.name, b.shape, model.parameters.data() + b.offset);
+    auto blocks = network->parameter_blocks();
+    const bool has_embedding = model.embedding.size() > 0;
+    const std::size_t items = blocks.size() + (has_embedding ? 1 : 0);
+    w.u32(static_cast<std::uint32_t>(items));
+    if (has_embedding)
+        write_tensor(w, "embedding", {model.embedding.shape(0), model.embedding.shape(1)}, model.embedding.data(), Storage::f32);
+    for (const auto& b : blocks) write_tensor(w, b.name, b.shape, model.parameters.data() + b.offset, b.storage);
+    w.u32(static_cast<std::uint32_t>(model.members.size()));
+    for (const auto& member : model.members) w.string64(model_bytes(member));
     std::string bytes = std::move(w.bytes());
-    bytes += make_trailer(bytes.size(), blocks.size() + 1, crc32_of(bytes));
+    bytes += make_trailer(bytes.size(), items, crc32_of(bytes));
     return bytes;
+}
+
+void round_to_storage(Model& model) {
+    auto network = network_of(model, "internal");
+    for (const auto& b : network->parameter_blocks())
+        if (b.storage == Storage::f16)
+            for (std::size_t i = 0; i < b.size(); ++i) model.parameters[b.offset + i] = round_to_half(model.parameters[b.offset + i]);
+    for (auto& member : model.members) round_to_storage(member);
 }
 
 bool is_model_file(std::string_view bytes) { return container_kind(bytes) == format::model_kind; }
@@ -162,18 +200,32 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     m.self_tests = parse_self_tests(meta_string(h.metadata, "self_tests", source), source);
     std::uint32_t count = r.u32("the tensor count");
     if (count != tensor_count) r.fail("the tensor count disagrees with the trailer; the file is corrupt");
-    TensorView embedding = read_tensor(r);
-    if (embedding.name != "embedding" || embedding.shape.size() != 2 || embedding.shape[0] < m.vocabulary.size() + 1)
-        r.fail("the first tensor is not an embedding matrix for the vocabulary; the file is corrupt");
-    m.embedding = Matrix::from_shape({embedding.shape[0], embedding.shape[1]});
-    std::copy(embedding.data.begin(), embedding.data.end(), m.embedding.begin());
-    MlpNetwork network(&m.embedding, MlpShape{m.options.max_len, m.options.hidden_units, m.options.hidden_layers, label_count});
-    m.parameters.resize(network.parameter_count());
-    auto blocks = network.parameter_blocks();
-    if (count != blocks.size() + 1) r.fail("holds " + std::to_string(count) + " tensors, the network needs " + std::to_string(blocks.size() + 1) + "; the file is corrupt");
+    std::vector<TensorView> tensors;
+    for (std::uint32_t i = 0; i < count; ++i) tensors.push_back(read_tensor(r));
+    std::size_t next = 0;
+    if (!tensors.empty() && tensors[0].name == "embedding") {
+        const TensorView& e = tensors[0];
+        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1)
+            r.fail("the embedding tensor is not a matrix for the vocabulary; the file is corrupt");
+        m.embedding = Matrix::from_shape({e.shape[0], e.shape[1]});
+        std::copy(e.data.begin(), e.data.end(), m.embedding.begin());
+        next = 1;
+    }
+    if (h.minor >= 2) {
+        std::uint32_t members = r.u32("the member count");
+        for (std::uint32_t k = 0; k < members; ++k)
+            m.members.push_back(parse_model(r.string64("a member model"), source + " (member " + std::to_string(k + 1) + ")"));
+    }
+    auto network = network_of(m, source);
+    m.parameters.resize(network->parameter_count());
+    auto blocks = network->parameter_blocks();
+    if (count - next != blocks.size())
+        r.fail("holds " + std::to_string(count) + " tensors, the " + m.options.arch + " network needs " +
+               std::to_string(blocks.size() + next) + "; the file is corrupt");
     for (const auto& b : blocks) {
-        TensorView t = read_tensor(r);
-        if (t.name != b.name || t.shape != b.shape) r.fail("tensor \"" + t.name + "\" does not match the network's \"" + b.name + "\"; the file is corrupt");
+        const TensorView& t = tensors[next++];
+        if (t.name != b.name || t.shape != b.shape || t.storage != b.storage)
+            r.fail("tensor \"" + t.name + "\" does not match the network's \"" + b.name + "\"; the file is corrupt");
         std::copy(t.data.begin(), t.data.end(), m.parameters.begin() + static_cast<std::ptrdiff_t>(b.offset));
     }
     if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the last tensor; the file is corrupt");
@@ -206,7 +258,7 @@ std::string resolve_model_path(const std::string& path) {
 }
 
 std::string model_summary_json(const Model& m) {
-    MlpNetwork network(&m.embedding, MlpShape{m.options.max_len, m.options.hidden_units, m.options.hidden_layers, label_count});
+    auto network = network_of(m, "internal");
     std::string out = "{\"format\":" + json_string("newsclf-model/" + std::to_string(format::model_major) + "." +
                                                    std::to_string(format::model_minor));
     out += ",\"arch\":" + json_string(m.options.arch);
@@ -215,13 +267,22 @@ std::string model_summary_json(const Model& m) {
     out += ",\"vocabulary_size\":" + std::to_string(m.vocabulary.size());
     out += ",\"normalizer\":" + normalizer_to_json(m.normalizer);
     out += ",\"labels\":" + labels_json();
-    out += ",\"tensors\":{\"embedding\":[" + std::to_string(m.embedding.shape(0)) + "," + std::to_string(m.embedding.shape(1)) + "]";
-    for (const auto& b : network.parameter_blocks()) {
-        out += "," + json_string(b.name) + ":[";
-        for (std::size_t i = 0; i < b.shape.size(); ++i) out += (i ? "," : "") + std::to_string(b.shape[i]);
-        out += "]";
+    out += ",\"tensors\":{";
+    bool first = true;
+    if (m.embedding.size() > 0) {
+        out += "\"embedding\":" + shape_json({m.embedding.shape(0), m.embedding.shape(1)});
+        first = false;
+    }
+    for (const auto& b : network->parameter_blocks()) {
+        out += (first ? "" : ",") + json_string(b.name) + ":" + shape_json(b.shape);
+        first = false;
     }
     out += "},\"parameters\":" + std::to_string(m.parameters.size());
+    if (!m.members.empty()) {
+        out += ",\"members\":[";
+        for (std::size_t k = 0; k < m.members.size(); ++k) out += (k ? "," : "") + model_summary_json(m.members[k]);
+        out += "]";
+    }
     out += ",\"training\":" + (m.training_json.empty() ? std::string("{}") : m.training_json);
     out += ",\"self_tests\":" + self_tests_json(m.self_tests) + "}";
     return out;

@@ -131,4 +131,25 @@ TokenStream parse_token_stream(std::string_view bytes, const std::string& source
     return ts;
 }
 
+void drop_ids_beyond(TokenCorpus& corpus, std::size_t words) {
+    std::size_t out = 0;
+    for (std::size_t r = 0; r < corpus.size(); ++r) {
+        const std::size_t begin = corpus.offsets[r], end = corpus.offsets[r + 1];
+        corpus.offsets[r] = out;
+        for (std::size_t i = begin; i < end; ++i)
+            if (corpus.tokens[i] <= words) corpus.tokens[out++] = corpus.tokens[i];
+    }
+    corpus.offsets[corpus.size()] = out;
+    corpus.tokens.resize(out);
+}
+
+void limit_vocabulary(TokenStream& ts, std::size_t max_words) {
+    const std::size_t keep = words_kept(max_words, ts.info.vocabulary.size());
+    if (keep == ts.info.vocabulary.size()) return;
+    std::vector<std::string> words(ts.info.vocabulary.words().begin(), ts.info.vocabulary.words().begin() + keep);
+    ts.info.vocabulary = Vocabulary(std::move(words));
+    ts.info.max_words = max_words;
+    drop_ids_beyond(ts.corpus, keep);
+}
+
 }  // namespace newsclf

@@ -57,6 +57,12 @@ private:
 std::string normalizer_to_json(const NormalizerSettings& s);
 NormalizerSettings normalizer_from_json(std::string_view json, const std::string& source);
 
+// Keeps the max_words - 1 most frequent words (0: all): the vocabulary's first words, and only
+// their ids in the records, as if the text had been tokenized with that max_words.
+void limit_vocabulary(TokenStream& ts, std::size_t max_words);
+// The records' ids beyond `words` dropped.
+void drop_ids_beyond(TokenCorpus& corpus, std::size_t words);
+
 bool is_token_stream(std::string_view bytes);
 // Reads a whole token stream; a truncated, corrupt or newer stream is a FormatError.
 TokenStream parse_token_stream(std::string_view bytes, const std::string& source);

@@ -1,71 +1,16 @@
 #include "newsclf/training.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
 #include "newsclf/error.hpp"
+#include "newsclf/labels.hpp"
 #include "newsclf/log.hpp"
-#include "newsclf/md5.hpp"
 #include "newsclf/optimizers.hpp"
 
 namespace newsclf {
-
-DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, double fraction, std::uint64_t seed) {
-    DataSplit split;
-    const std::size_t n = corpus.size();
-    if (fraction <= 0.0) {
-        split.train.resize(n);
-        for (std::size_t i = 0; i < n; ++i) split.train[i] = i;
-        return split;
-    }
-    if (split_by == "row") {
-        std::vector<std::size_t> order(n);
-        for (std::size_t i = 0; i < n; ++i) order[i] = i;
-        PythonRandom(seed).shuffle(order);
-        std::size_t train_count = static_cast<std::size_t>(std::floor(static_cast<double>(n) * (1.0 - fraction)));
-        std::vector<bool> is_train(n, false);
-        for (std::size_t i = 0; i < train_count; ++i) is_train[order[i]] = true;
-        for (std::size_t i = 0; i < n; ++i) (is_train[i] ? split.train : split.validation).push_back(i);
-        return split;
-    }
-    if (split_by != "story") throw UsageError("split_by: \"" + split_by + "\" is not one of row, story");
-    const double inverse = 1.0 / fraction;
-    const auto k = static_cast<std::uint64_t>(std::llround(inverse));
-    const bool divisor_rule = std::fabs(inverse - static_cast<double>(k)) < 1e-9;
-    for (std::size_t i = 0; i < n; ++i) {
-        std::string key = corpus.stories[i];
-        if (key.empty()) key = corpus.ids[i].empty() ? "#" + std::to_string(i + 1) : "#" + corpus.ids[i];
-        bool validation = divisor_rule ? md5_mod(key, k) == 0
-                                       : static_cast<double>(md5_mod(key, 1000000)) < fraction * 1e6;
-        (validation ? split.validation : split.train).push_back(i);
-    }
-    return split;
-}
-
-std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const FitOptions& options) {
-    if (subset == "all") {
-        std::vector<std::size_t> rows(corpus.size());
-        for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-        return rows;
-    }
-    if (options.validation_split <= 0.0)
-        throw UsageError("the model was trained without a validation split (validation_split 0, or a --validation "
-                         "file), so it has no " + subset + " subset to make again: evaluate that file, with --subset all");
-    DataSplit split = split_rows(corpus, options.split_by, options.validation_split, options.seed);
-    if (subset == "train") return split.train;
-    if (subset == "validation") return split.validation;
-    throw UsageError("unknown subset \"" + subset + "\": expected all, train or validation");
-}
-
-std::string epoch_line(const EpochResult& e) {
-    char buf[256];
-    int n = std::snprintf(buf, sizeof buf, "Epoch %zu/%zu - %zu/%zu steps - %.2fs - loss: %.4f - acc: %.4f", e.epoch,
-                          e.epochs, e.steps, e.steps, e.seconds, e.train.loss, e.train.accuracy);
-    if (e.validation.rows > 0)
-        std::snprintf(buf + n, sizeof buf - n, " - val_loss: %.4f - val_acc: %.4f", e.validation.loss, e.validation.accuracy);
-    return buf;
-}
 
 namespace {
 
@@ -97,33 +42,29 @@ std::size_t correct(const std::vector<float>& probabilities, const std::vector<s
 
 }  // namespace
 
-std::vector<float> predict_rows(const MlpNetwork& network, const float* params, const TokenCorpus& corpus,
+std::vector<float> predict_rows(const Network& network, const float* params, const TokenCorpus& corpus,
                                 const std::vector<std::size_t>& rows) {
-    const std::size_t classes = network.shape().classes;
-    std::vector<float> out(rows.size() * classes);
-    MlpNetwork::Workspace ws;
+    std::vector<float> out(rows.size() * label_count);
     std::vector<std::int8_t> labels;
     for (std::size_t begin = 0; begin < rows.size(); begin += prediction_batch) {
         std::size_t end = std::min(rows.size(), begin + prediction_batch);
         TokenBatch batch = gather(corpus, rows, begin, end, labels);
-        network.forward(params, batch, nullptr, ws);
-        std::copy(ws.probabilities.begin(), ws.probabilities.end(), out.begin() + begin * classes);
+        network.predict(params, batch, out.data() + begin * label_count);
     }
     return out;
 }
 
-Evaluation evaluate_rows(const MlpNetwork& network, const float* params, const TokenCorpus& corpus,
-                         const std::vector<std::size_t>& rows) {
+Evaluation evaluate_probabilities(const std::vector<float>& probabilities, const TokenCorpus& corpus,
+                                  const std::vector<std::size_t>& rows) {
     Evaluation e;
-    MlpNetwork::Workspace ws;
-    std::vector<std::int8_t> labels;
     double loss = 0;
     std::size_t hits = 0;
-    for (std::size_t begin = 0; begin < rows.size(); begin += prediction_batch) {
-        std::size_t end = std::min(rows.size(), begin + prediction_batch);
-        TokenBatch batch = gather(corpus, rows, begin, end, labels);
-        loss += network.forward(params, batch, labels.data(), ws);
-        hits += correct(ws.probabilities, labels, network.shape().classes);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const float* p = probabilities.data() + i * label_count;
+        const int label = corpus.labels[rows[i]];
+        if (label < 0) continue;
+        loss -= std::log(static_cast<double>(std::clamp(p[label], 1e-7f, 1.0f - 1e-7f)));
+        hits += static_cast<std::size_t>(label) == static_cast<std::size_t>(std::max_element(p, p + label_count) - p);
     }
     e.rows = rows.size();
     if (e.rows > 0) {
@@ -133,7 +74,12 @@ Evaluation evaluate_rows(const MlpNetwork& network, const float* params, const T
     return e;
 }
 
-std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
+Evaluation evaluate_rows(const Network& network, const float* params, const TokenCorpus& corpus,
+                         const std::vector<std::size_t>& rows) {
+    return evaluate_probabilities(predict_rows(network, params, corpus, rows), corpus, rows);
+}
+
+std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                        const DataSplit& split, const FitOptions& options,
                                        const std::function<void(const EpochResult&)>& on_epoch) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
@@ -143,9 +89,10 @@ std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<fl
     // Batch order: a generator of its own, so the split and the initial weights do not shift it.
     PythonRandom order_rng(options.seed + 1);
     PythonRandom dropout_rng(options.seed + 2);
-    const MlpNetwork::Dropout dropout{static_cast<float>(options.dropout), &dropout_rng};
+    const Dropout dropout{static_cast<float>(options.dropout), &dropout_rng};
     std::vector<std::size_t> order = split.train;
-    MlpNetwork::Workspace ws;
+    auto workspace = network.workspace();
+    Workspace& ws = *workspace;
     std::vector<std::int8_t> labels;
     std::vector<EpochResult> history;
     const std::size_t batch_size = options.batch_size;
@@ -165,7 +112,7 @@ std::vector<EpochResult> train_network(const MlpNetwork& network, std::vector<fl
             TokenBatch batch = gather(corpus, order, begin, end, labels);
             std::fill(grads.begin(), grads.end(), 0.0f);
             loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
-            hits += correct(ws.probabilities, labels, network.shape().classes);
+            hits += correct(ws.probabilities, labels, label_count);
             network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
             optimizer->step(params.data(), grads.data(), n_params);
             if ((step & 63) == 0 || step + 1 == steps) {

@@ -122,7 +122,7 @@ void WordCounter::add(const std::vector<std::string>& tokens) {
 std::vector<std::uint32_t> WordCounter::index_by_first_appearance(std::size_t max_words) const {
     std::vector<std::size_t> order = ranking();
     std::vector<std::uint32_t> index(words_.size(), 0);
-    std::size_t keep = std::min(order.size(), max_words > 0 ? max_words - 1 : 0);
+    std::size_t keep = words_kept(max_words, order.size());
     for (std::size_t i = 0; i < keep; ++i) index[order[i]] = static_cast<std::uint32_t>(i + 1);
     return index;
 }
@@ -137,7 +137,7 @@ std::vector<std::size_t> WordCounter::ranking() const {
 
 Vocabulary WordCounter::vocabulary(std::size_t max_words) const {
     std::vector<std::size_t> order = ranking();
-    std::size_t keep = std::min(order.size(), max_words > 0 ? max_words - 1 : 0);
+    std::size_t keep = words_kept(max_words, order.size());
     std::vector<std::string> words;
     words.reserve(keep);
     for (std::size_t i = 0; i < keep; ++i) words.push_back(words_[order[i]].first);
@@ -147,8 +147,12 @@ Vocabulary WordCounter::vocabulary(std::size_t max_words) const {
 std::uint64_t WordCounter::out_of_vocabulary_tokens(std::size_t max_words) const {
     std::vector<std::size_t> order = ranking();
     std::uint64_t oov = 0;
-    for (std::size_t i = max_words > 0 ? max_words - 1 : 0; i < order.size(); ++i) oov += words_[order[i]].second;
+    for (std::size_t i = words_kept(max_words, order.size()); i < order.size(); ++i) oov += words_[order[i]].second;
     return oov;
+}
+
+bool is_prefix_of(const Vocabulary& prefix, const Vocabulary& whole) {
+    return prefix.size() <= whole.size() && std::equal(prefix.words().begin(), prefix.words().end(), whole.words().begin());
 }
 
 }  // namespace newsclf

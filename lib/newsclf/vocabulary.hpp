@@ -1,6 +1,7 @@
 // The word index: words numbered from 1 (0 is padding) by descending frequency, ties in order of
 // first appearance, as the Keras Tokenizer numbers them; read from and written as readable text.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,12 +39,22 @@ private:
 // (a Keras word_index). Throws DataError naming source and line.
 Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source);
 
+// How many of `distinct` words ranked by frequency a max_words keeps: max_words - 1, as Keras's
+// num_words does; 0 keeps them all.
+inline std::size_t words_kept(std::size_t max_words, std::size_t distinct) {
+    return max_words == 0 ? distinct : std::min(distinct, max_words - 1);
+}
+
+// Whether `prefix` is `whole`'s first words: the vocabulary of a smaller max_words on the same text.
+bool is_prefix_of(const Vocabulary& prefix, const Vocabulary& whole);
+
 // Counts words in order of first appearance, like Keras's fit_on_texts.
 class WordCounter {
 public:
     void add(const std::vector<std::string>& tokens);
     // Counts one word; returns its number in order of first appearance (0, 1, 2, ...).
     std::uint32_t add_word(const std::string& word);
+    // max_words 0 keeps every word.
     // For each word by order of first appearance, its vocabulary index (0 beyond max_words - 1).
     std::vector<std::uint32_t> index_by_first_appearance(std::size_t max_words) const;
     // The max_words - 1 most frequent words (Keras keeps indices below num_words).

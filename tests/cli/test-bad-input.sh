@@ -157,7 +157,7 @@ bad 2 'optimizer: "foo"' "${fit[@]}" --optimizer foo
 bad 2 'learning_rate: "abc"' "${fit[@]}" --learning-rate abc
 bad 2 'validation_split: "1.5"' "${fit[@]}" --validation-split 1.5
 bad 2 'seed: "-1"' "${fit[@]}" --seed -1
-bad 2 "--embedding is required" newsclf-fit "$D/tokens.bin"
+bad 2 "--arch mlp needs --embedding" newsclf-fit "$D/tokens.bin"
 bad 2 "--model is required" newsclf-predict "$D/small.tsv"
 bad 2 "--vocab is required" newsclf-embed "$GLOVE"
 bad 2 "--max-words" newsclf-tokenize --max-words 1 "$D/small.tsv"

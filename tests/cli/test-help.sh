@@ -31,7 +31,7 @@ for default in 'epochs [A-Z]+=2' 'batch-size [A-Z]+=32' 'max-len [A-Z]+=100' 'hi
   'validation-split [A-Z]+=0\.2' 'split-by \{row,story\}=row' 'seed [A-Z]+=99' 'arch \{mlp\}=mlp'; do
   has_line newsclf-fit "^ +--$default( |$)"
 done
-has_line newsclf-fit '^ +-e,--embedding [A-Z]+ REQUIRED'
+has_line newsclf-fit '^ +-e,--embedding TEXT +word vectors .*required by mlp'
 has_line newsclf-eval '^ +--subset .*=all( |$)'
 has_line newsclf-eval '^ +-m,--model [A-Z]+ REQUIRED'
 has_line newsclf-predict '^ +-k,--top-k .*=4( |$)'

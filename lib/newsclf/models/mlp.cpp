@@ -3,6 +3,9 @@
 #include <cmath>
 
 #include "newsclf/error.hpp"
+#include "newsclf/labels.hpp"
+#include "newsclf/models/architecture.hpp"
+#include "newsclf/training.hpp"
 
 namespace newsclf {
 
@@ -46,7 +49,7 @@ void MlpNetwork::initialize(float* params, PythonRandom& rng) const {
 
 namespace {
 
-void apply_dropout(std::vector<float>& activations, std::vector<float>& mask, const MlpNetwork::Dropout& dropout) {
+void apply_dropout(std::vector<float>& activations, std::vector<float>& mask, const Dropout& dropout) {
     const float scale = 1.0f / (1.0f - dropout.rate);
     mask.resize(activations.size());
     for (std::size_t i = 0; i < activations.size(); ++i) {
@@ -57,8 +60,9 @@ void apply_dropout(std::vector<float>& activations, std::vector<float>& mask, co
 
 }  // namespace
 
-double MlpNetwork::forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, Workspace& ws,
-                           const Dropout* dropout) const {
+double MlpNetwork::forward(const float* params, const TokenBatch& batch, const std::int8_t* labels,
+                           newsclf::Workspace& base, const Dropout* dropout) const {
+    auto& ws = static_cast<Workspace&>(base);
     const std::size_t n = batch.size();
     const bool drop = dropout && dropout->rate > 0.0f;
     ws.activations.resize(hidden_.size());
@@ -80,7 +84,8 @@ double MlpNetwork::forward(const float* params, const TokenBatch& batch, const s
 }
 
 void MlpNetwork::backward(const float* params, const TokenBatch& batch, const std::int8_t* labels, std::size_t count,
-                          Workspace& ws, float* grads) const {
+                          newsclf::Workspace& base, float* grads) const {
+    auto& ws = static_cast<Workspace&>(base);
     const std::size_t n = batch.size();
     ws.delta.resize(n * shape_.classes);
     softmax_cross_entropy_backward(ws.probabilities.data(), labels, n, shape_.classes, count, ws.delta.data());
@@ -95,6 +100,32 @@ void MlpNetwork::backward(const float* params, const TokenBatch& batch, const st
         std::swap(ws.delta, ws.delta_next);
     }
     input_.backward(batch, ws.delta.data(), grads + offsets_[0]);
+}
+
+namespace {
+
+MlpShape mlp_shape(const FitOptions& o) { return {o.max_len, o.hidden_units, o.hidden_layers, label_count}; }
+
+}  // namespace
+
+Architecture mlp_architecture() {
+    Architecture a;
+    a.name = "mlp";
+    a.help = "the workshop's network: frozen GloVe embedding, Flatten, Dense(relu) x hidden_layers, Dense(4, softmax)";
+    a.defaults = {};  // the table's defaults are the workshop's settings
+    a.needs_pretrained = true;
+    a.network = [](const Model& m) -> std::unique_ptr<Network> {
+        return std::make_unique<MlpNetwork>(&m.embedding, mlp_shape(m.options));
+    };
+    a.train = [](Model& m, const TrainingData& data) {
+        m.embedding = *data.pretrained;
+        MlpNetwork network(&m.embedding, mlp_shape(m.options));
+        m.parameters.resize(network.parameter_count());
+        PythonRandom init_rng(m.options.seed);
+        network.initialize(m.parameters.data(), init_rng);
+        return train_network(network, m.parameters, data.corpus, data.split, m.options, data.on_epoch);
+    };
+    return a;
 }
 
 }  // namespace newsclf

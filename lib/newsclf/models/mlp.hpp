@@ -9,6 +9,7 @@
 #include "newsclf/layers/activations.hpp"
 #include "newsclf/layers/dense.hpp"
 #include "newsclf/layers/sequence_dense.hpp"
+#include "newsclf/models/network.hpp"
 #include "newsclf/random.hpp"
 
 namespace newsclf {
@@ -20,42 +21,26 @@ struct MlpShape {
     std::size_t classes = 4;
 };
 
-// A named slice of the flat parameter buffer, for the model file and for inspection.
-struct ParameterBlock {
-    std::string name;
-    std::size_t offset;
-    std::vector<std::size_t> shape;
-};
-
-class MlpNetwork {
+class MlpNetwork : public TrainableNetwork {
 public:
     MlpNetwork(const Matrix* embedding, const MlpShape& shape);
     std::size_t parameter_count() const { return parameter_count_; }
     const MlpShape& shape() const { return shape_; }
-    std::vector<ParameterBlock> parameter_blocks() const;
+    std::vector<ParameterBlock> parameter_blocks() const override;
     // Glorot-uniform kernels, zero biases, as Keras initialises Dense layers.
-    void initialize(float* params, PythonRandom& rng) const;
+    void initialize(float* params, PythonRandom& rng) const override;
 
-    // Inverted dropout after every hidden layer, for training: each output is kept with
-    // probability 1 - rate and then scaled by 1 / (1 - rate); the generator draws the masks.
-    struct Dropout {
-        float rate;
-        PythonRandom* rng;
-    };
-
-    // Activations of one batch; reused across batches.
-    struct Workspace {
+    // Activations of one batch; dropout (inverted) follows every hidden layer in training.
+    struct Workspace : newsclf::Workspace {
         std::vector<std::vector<float>> activations;  // per layer, batch x units (post-relu, post-dropout)
         std::vector<std::vector<float>> masks;        // per layer: 0 or 1 / (1 - rate); empty without dropout
-        std::vector<float> probabilities;              // batch x classes
         std::vector<float> delta, delta_next;
     };
-    // Class probabilities of a batch into ws.probabilities; returns the summed loss of labelled rows.
-    double forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, Workspace& ws,
-                   const Dropout* dropout = nullptr) const;
-    // After forward: adds d(mean loss over `count` labelled rows)/d params into grads.
+    std::unique_ptr<newsclf::Workspace> workspace() const override { return std::make_unique<Workspace>(); }
+    double forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, newsclf::Workspace& ws,
+                   const Dropout* dropout = nullptr) const override;
     void backward(const float* params, const TokenBatch& batch, const std::int8_t* labels, std::size_t count,
-                  Workspace& ws, float* grads) const;
+                  newsclf::Workspace& ws, float* grads) const override;
 
 private:
     MlpShape shape_;
@@ -64,5 +49,9 @@ private:
     std::vector<std::size_t> offsets_;  // of input_, then of each Dense
     std::size_t parameter_count_;
 };
+
+struct Architecture;
+// --arch mlp: the network above over a frozen pretrained embedding, trained by train_network.
+Architecture mlp_architecture();
 
 }  // namespace newsclf

@@ -1,0 +1,16 @@
+#include "newsclf/history.hpp"
+
+#include <cstdio>
+
+namespace newsclf {
+
+std::string epoch_line(const EpochResult& e) {
+    char buf[256];
+    int n = std::snprintf(buf, sizeof buf, "Epoch %zu/%zu - %zu/%zu steps - %.2fs - loss: %.4f - acc: %.4f", e.epoch,
+                          e.epochs, e.steps, e.steps, e.seconds, e.train.loss, e.train.accuracy);
+    if (e.validation.rows > 0)
+        std::snprintf(buf + n, sizeof buf - n, " - val_loss: %.4f - val_acc: %.4f", e.validation.loss, e.validation.accuracy);
+    return buf;
+}
+
+}  // namespace newsclf

@@ -1,0 +1,34 @@
+#include "newsclf/models/architecture.hpp"
+
+#include "newsclf/error.hpp"
+#include "newsclf/models/mlp.hpp"
+
+namespace newsclf {
+
+const std::vector<Architecture>& architectures() {
+    static const std::vector<Architecture> table = {
+        mlp_architecture(),
+    };
+    return table;
+}
+
+const Architecture& architecture(const std::string& name) {
+    std::string choices;
+    for (const auto& a : architectures()) {
+        if (a.name == name) return a;
+        choices += (choices.empty() ? "" : ", ") + a.name;
+    }
+    throw UsageError("arch: \"" + name + "\" is not one of " + choices);
+}
+
+FitOptions fit_options(const Settings& settings) {
+    std::string arch = "mlp";
+    for (const auto& [name, value] : settings)
+        if (name == "arch") arch = value;
+    FitOptions options;
+    for (const auto& [name, value] : architecture(arch).defaults) set_hyperparameter(options, name, value);
+    for (const auto& [name, value] : settings) set_hyperparameter(options, name, value);
+    return options;
+}
+
+}  // namespace newsclf

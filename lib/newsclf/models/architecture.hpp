@@ -1,0 +1,47 @@
+// The model architectures newsclf-fit offers (--arch): for each, its name, its best measured
+// hyperparameters, the network a model of it predicts with, and its training. newsclf-fit, the
+// model file and the classifier see architectures only through this table.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "newsclf/data_split.hpp"
+#include "newsclf/history.hpp"
+#include "newsclf/model.hpp"
+#include "newsclf/models/network.hpp"
+#include "newsclf/token_stream.hpp"
+
+namespace newsclf {
+
+struct TrainingData {
+    const TokenCorpus& corpus;  // token ids already limited to the model's vocabulary
+    const DataSplit& split;
+    const Matrix* pretrained;   // word vectors by token id (row 0 and words without one: zeros), or null
+    std::function<void(const EpochResult&)> on_epoch;
+};
+
+using Settings = std::vector<std::pair<std::string, std::string>>;  // hyperparameter name, value
+
+struct Architecture {
+    std::string name;
+    std::string help;
+    Settings defaults;        // over the table's defaults: this arch's best measured settings
+    bool needs_pretrained;    // newsclf-fit requires --embedding
+    // The network of a model of this arch; it may keep pointers into the model.
+    std::function<std::unique_ptr<Network>(const Model&)> network;
+    // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from
+    // model.options, model.vocabulary and the data; returns the epochs' history.
+    std::function<std::vector<EpochResult>(Model&, const TrainingData&)> train;
+};
+
+const std::vector<Architecture>& architectures();
+// The architecture of that name; a UsageError listing the choices otherwise.
+const Architecture& architecture(const std::string& name);
+// Options from settings in order, over the defaults of the arch they name (the last "arch"
+// setting; mlp without one). Unknown names and bad values are UsageErrors naming them.
+FitOptions fit_options(const Settings& settings);
+
+}  // namespace newsclf
