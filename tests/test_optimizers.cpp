@@ -119,3 +119,27 @@ TEST_CASE("an unknown optimiser is a usage error") {
     s.name = "adagrad";
     CHECK_THROWS_AS(make_optimizer(s, 3), UsageError);
 }
+
+TEST_CASE("learning-rate schedules: constant, linear down to 0, half a cosine down to 0") {
+    CHECK(scheduled_learning_rate("constant", 0.5, 7, 10) == 0.5);
+    CHECK(scheduled_learning_rate("linear", 0.5, 0, 10) == 0.5);
+    CHECK(scheduled_learning_rate("linear", 0.5, 5, 10) == doctest::Approx(0.25));
+    CHECK(scheduled_learning_rate("linear", 0.5, 9, 10) == doctest::Approx(0.05));
+    CHECK(scheduled_learning_rate("cosine", 0.5, 0, 10) == doctest::Approx(0.5));
+    CHECK(scheduled_learning_rate("cosine", 0.5, 5, 10) == doctest::Approx(0.25));
+    CHECK(scheduled_learning_rate("cosine", 0.5, 10, 10) == doctest::Approx(0.0));
+}
+
+TEST_CASE("an optimizer steps with the learning rate it was last given") {
+    OptimizerSettings s;
+    s.name = "sgd";
+    s.learning_rate = 1.0;
+    auto sgd = make_optimizer(s, 1);
+    float p = 0.0f;
+    const float g = 1.0f;
+    sgd->step(&p, &g, 1);
+    CHECK(p == -1.0f);
+    sgd->set_learning_rate(0.25);
+    sgd->step(&p, &g, 1);
+    CHECK(p == -1.25f);
+}

@@ -83,6 +83,15 @@ std::vector<Hyperparameter> make_table() {
     real("beta_2", "adam: decay of the second moment", 0.0, 1.0, &OptimizerSettings::beta_2);
     real("epsilon", "rmsprop and adam: added to the root mean square", 0.0, 1.0, &OptimizerSettings::epsilon);
     real("momentum", "sgd: momentum", 0.0, 1.0, &OptimizerSettings::momentum);
+    t.push_back({"lr_schedule", "learning rate over the steps: constant, linear (down to 0 at the last step) or cosine",
+                 "{constant,linear,cosine}",
+                 [](FitOptions& o, const std::string& v) {
+                     o.lr_schedule = parse_choice("lr_schedule", v, {"constant", "linear", "cosine"});
+                 },
+                 [](const FitOptions& o) { return o.lr_schedule; }});
+    count("ngrams", "linear and bag: word n-grams of 1 to ngrams words", 1, &FitOptions::ngrams);
+    count("buckets", "linear and bag: hash buckets shared by the n-grams of 2 and more words", 1, &FitOptions::buckets);
+    count("threads", "training threads; 0: one per CPU; 1 gives the same model file on every run", 0, &FitOptions::threads);
     t.push_back({"validation_split", "fraction of rows (or stories) held out for validation, 0 for none", "FLOAT",
                  [](FitOptions& o, const std::string& v) { o.validation_split = parse_real("validation_split", v, 0.0, 0.9); },
                  [](const FitOptions& o) { return text(o.validation_split); }});

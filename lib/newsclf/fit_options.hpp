@@ -22,6 +22,10 @@ struct FitOptions {
     std::size_t hidden_layers = 1;
     double dropout = 0.0;  // of each hidden layer's outputs, in training
     OptimizerSettings optimizer;
+    std::string lr_schedule = "constant";  // constant, linear (to 0 at the last step), cosine
+    std::size_t ngrams = 2;           // linear, bag: word n-grams of 1 to ngrams words
+    std::size_t buckets = 2097152;    // linear, bag: hash buckets of the n-grams of 2 words and more
+    std::size_t threads = 0;          // training threads; 0: one per CPU; 1 gives the same model on every run
     double validation_split = 0.2;
     std::string split_by = "row";
     std::uint64_t seed = 99;

@@ -10,49 +10,52 @@ namespace {
 
 class Sgd : public Optimizer {
 public:
-    Sgd(const OptimizerSettings& s, std::size_t n) : lr_(float(s.learning_rate)), momentum_(float(s.momentum)), velocity_(n, 0.0f) {}
+    Sgd(const OptimizerSettings& s, std::size_t n)
+        : Optimizer(s.learning_rate), momentum_(float(s.momentum)), velocity_(n, 0.0f) {}
     void step(float* p, const float* g, std::size_t n) override {
+        const float lr = static_cast<float>(learning_rate_);
         if (momentum_ == 0.0f) {
-            for (std::size_t i = 0; i < n; ++i) p[i] -= lr_ * g[i];
+            for (std::size_t i = 0; i < n; ++i) p[i] -= lr * g[i];
             return;
         }
         for (std::size_t i = 0; i < n; ++i) {
-            velocity_[i] = momentum_ * velocity_[i] - lr_ * g[i];
+            velocity_[i] = momentum_ * velocity_[i] - lr * g[i];
             p[i] += velocity_[i];
         }
     }
 
 private:
-    float lr_, momentum_;
+    float momentum_;
     std::vector<float> velocity_;
 };
 
 class RmsProp : public Optimizer {
 public:
     RmsProp(const OptimizerSettings& s, std::size_t n)
-        : lr_(float(s.learning_rate)), rho_(float(s.rho)), eps_(float(s.epsilon)), mean_square_(n, 0.0f) {}
+        : Optimizer(s.learning_rate), rho_(float(s.rho)), eps_(float(s.epsilon)), mean_square_(n, 0.0f) {}
     void step(float* p, const float* g, std::size_t n) override {
+        const float lr = static_cast<float>(learning_rate_);
         float* ms = mean_square_.data();
         const float keep = rho_, add = 1.0f - rho_;
         for (std::size_t i = 0; i < n; ++i) {
             ms[i] = keep * ms[i] + add * g[i] * g[i];
-            p[i] -= lr_ * g[i] / (std::sqrt(ms[i]) + eps_);
+            p[i] -= lr * g[i] / (std::sqrt(ms[i]) + eps_);
         }
     }
 
 private:
-    float lr_, rho_, eps_;
+    float rho_, eps_;
     std::vector<float> mean_square_;
 };
 
 class Adam : public Optimizer {
 public:
     Adam(const OptimizerSettings& s, std::size_t n)
-        : s_(s), m_(n, 0.0f), v_(n, 0.0f) {}
+        : Optimizer(s.learning_rate), s_(s), m_(n, 0.0f), v_(n, 0.0f) {}
     void step(float* p, const float* g, std::size_t n) override {
         ++t_;
         const double correction = std::sqrt(1.0 - std::pow(s_.beta_2, t_)) / (1.0 - std::pow(s_.beta_1, t_));
-        const float lr = static_cast<float>(s_.learning_rate * correction);
+        const float lr = static_cast<float>(learning_rate_ * correction);
         const float b1 = float(s_.beta_1), b2 = float(s_.beta_2), eps = float(s_.epsilon);
         for (std::size_t i = 0; i < n; ++i) {
             m_[i] = b1 * m_[i] + (1.0f - b1) * g[i];
@@ -68,6 +71,13 @@ private:
 };
 
 }  // namespace
+
+double scheduled_learning_rate(const std::string& schedule, double base, std::size_t step, std::size_t steps) {
+    const double progress = steps > 0 ? static_cast<double>(step) / static_cast<double>(steps) : 0.0;
+    if (schedule == "linear") return base * (1.0 - progress);
+    if (schedule == "cosine") return base * 0.5 * (1.0 + std::cos(M_PI * progress));
+    return base;
+}
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSettings& s, std::size_t n) {
     if (s.name == "sgd") return std::make_unique<Sgd>(s, n);

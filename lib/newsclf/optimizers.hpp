@@ -18,10 +18,20 @@ struct OptimizerSettings {
 
 class Optimizer {
 public:
+    explicit Optimizer(double learning_rate) : learning_rate_(learning_rate) {}
     virtual ~Optimizer() = default;
     // params -= update(grads); called once per batch.
     virtual void step(float* params, const float* grads, std::size_t n) = 0;
+    // For a schedule: the step size of the steps that follow.
+    void set_learning_rate(double learning_rate) { learning_rate_ = learning_rate; }
+
+protected:
+    double learning_rate_;
 };
+
+// The learning rate of step `step` (from 0) of `steps` under a schedule: constant; linear, from
+// the base down to 0 after the last step; cosine, half a cosine wave from the base down to 0.
+double scheduled_learning_rate(const std::string& schedule, double base, std::size_t step, std::size_t steps);
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSettings& settings, std::size_t parameter_count);
 

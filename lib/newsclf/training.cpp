@@ -114,6 +114,9 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
             loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
             hits += correct(ws.probabilities, labels, label_count);
             network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
+            if (options.lr_schedule != "constant")
+                optimizer->set_learning_rate(scheduled_learning_rate(options.lr_schedule, options.optimizer.learning_rate,
+                                                                     (epoch - 1) * steps + step, options.epochs * steps));
             optimizer->step(params.data(), grads.data(), n_params);
             if ((step & 63) == 0 || step + 1 == steps) {
                 char suffix[64];
