@@ -268,10 +268,9 @@ else
   check_words "$SCRATCH/model.txt" "training member" \
     $(json_members "$NEWSCLF_SOURCE_DIR/tools/newsclf-fit.cpp" training_json) \
     $(json_members "$NEWSCLF_SOURCE_DIR/tools/newsclf-fit.cpp" evaluation_json)
-  check_words "$SCRATCH/model.txt" "hyperparameter" \
-    $(sed -nE 's/.*(t\.push_back\(\{|count\(|real\()"([a-z0-9_]+)".*/\2/p' "$LIB_DIR/fit_options.cpp")
+  # Every arch's tensors: the blocks its network names (blocks.push_back({"name", ...).
   check_words "$SCRATCH/model.txt" "tensor" \
-    $(grep -ohE 'write_tensor\(w, "[a-z0-9_.]+"|\{"dense_[0-9]+\.[a-z]+"' "$LIB_DIR/model_file.cpp" "$LIB_DIR/models/mlp.cpp" |
+    $(grep -ohE 'write_tensor\(w, "[a-z0-9_.]+"|push_back\(\{"[a-z0-9_.]+"' "$LIB_DIR/model_file.cpp" "$LIB_DIR"/models/*.cpp |
       grep -oE '"[^"]+"' | tr -d '"')
   check_examples "$page"
 fi
