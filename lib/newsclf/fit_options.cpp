@@ -92,6 +92,23 @@ std::vector<Hyperparameter> make_table() {
     count("ngrams", "linear and bag: word n-grams of 1 to ngrams words", 1, &FitOptions::ngrams);
     count("buckets", "linear and bag: hash buckets shared by the n-grams of 2 and more words", 1, &FitOptions::buckets);
     count("threads", "training threads; 0: one per CPU; 1 gives the same model file on every run", 0, &FitOptions::threads);
+    t.push_back({"members", "ensemble: the architectures of its members, comma-separated, each trained with its own defaults",
+                 "LIST",
+                 [archs](FitOptions& o, const std::string& v) {
+                     std::vector<std::string> members;
+                     std::string rest = v;
+                     for (std::size_t at; !rest.empty(); rest = at == std::string::npos ? "" : rest.substr(at + 1)) {
+                         at = rest.find(',');
+                         members.push_back(rest.substr(0, at));
+                     }
+                     if (members.empty()) throw UsageError("members: name at least one architecture");
+                     std::vector<std::string> allowed;
+                     for (const auto& a : archs)
+                         if (a != "ensemble") allowed.push_back(a);
+                     for (const auto& m : members) parse_choice("members", m, allowed);
+                     o.members = v;
+                 },
+                 [](const FitOptions& o) { return o.members; }});
     t.push_back({"validation_split", "fraction of rows (or stories) held out for validation, 0 for none", "FLOAT",
                  [](FitOptions& o, const std::string& v) { o.validation_split = parse_real("validation_split", v, 0.0, 0.9); },
                  [](const FitOptions& o) { return text(o.validation_split); }});

@@ -16,7 +16,8 @@ struct EpochResult {
     double seconds = 0;
 };
 
-// "Epoch 1/2 - 9571/9571 steps - 0.52s - loss: 0.6132 - acc: 0.7701 - val_loss: 0.5512 - val_acc: 0.7968"
+// "Epoch 1/2 - 9571/9571 steps - 0.52s - loss: 0.6132 - acc: 0.7701 - val_loss: 0.5512 - val_acc: 0.7968";
+// the training or validation part only when there were such rows.
 std::string epoch_line(const EpochResult& e);
 
 }  // namespace newsclf
