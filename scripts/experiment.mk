@@ -3,10 +3,12 @@
 #
 #   make -f scripts/experiment.mk DATA=newsCorpora.csv GLOVE=glove.6B.100d.txt OUT=out/run1 \
 #        EPOCHS=10 SPLIT_BY=story HIDDEN_UNITS=32
+#   make -f scripts/experiment.mk ARCH=linear OUT=out/linear
 #
-# DATA and GLOVE may be .xz or .gz compressed. MAX_WORDS goes to newsclf-tokenize, DIM to
+# DATA and GLOVE may be .xz or .gz compressed. The token stream keeps every word; DIM goes to
 # newsclf-embed; every other upper-case variable given on the command line is a newsclf-fit
-# hyperparameter (EPOCHS -> --epochs, SPLIT_BY -> --split-by, ...; see newsclf-fit --help).
+# hyperparameter (ARCH -> --arch, with that arch's defaults for the others; EPOCHS -> --epochs,
+# MAX_WORDS -> --max-words, SPLIT_BY -> --split-by, ...; see newsclf-fit --help).
 # HIDDEN is short for HIDDEN_UNITS.
 
 DATA ?= testdata/news.sample.tsv
@@ -18,12 +20,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 .DELETE_ON_ERROR:
 
-own_variables := DATA GLOVE OUT BIN MAX_WORDS DIM
+own_variables := DATA GLOVE OUT BIN DIM
 command_line := $(foreach v,$(filter-out $(own_variables),$(.VARIABLES)),$(if $(filter command line,$(origin $v)),$v))
 hyperparameter_variables := $(filter-out $(own_variables),$(command_line))
 option_name = $(subst _,-,$(shell echo '$(if $(filter HIDDEN,$1),HIDDEN_UNITS,$1)' | tr A-Z a-z))
 
-TOKENIZE_ARGS := $(if $(MAX_WORDS),--max-words $(MAX_WORDS))
+TOKENIZE_ARGS := --max-words 0
 EMBED_ARGS := $(if $(DIM),--dim $(DIM))
 FIT_ARGS := $(foreach v,$(hyperparameter_variables),--$(call option_name,$v) $($v))
 

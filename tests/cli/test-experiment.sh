@@ -29,9 +29,16 @@ grep -q 'newsclf-tokenize' "$SCRATCH/third.log" && fail "a fit hyperparameter re
 grep -q 'Epoch 3/3' "$out/train.log" || fail "train.log is not the 3-epoch run's"
 newsclf-predict -m "$out/model" --inspect | jq -e '.hyperparameters.hidden_units == "4"' > /dev/null || fail "the model is not the HIDDEN=4 one"
 
-# MAX_WORDS reaches newsclf-tokenize and redoes everything after it.
+# The token stream keeps every word; MAX_WORDS reaches newsclf-fit, which keeps max_words - 1.
+[ "$(wc -l < "$out/vocab.txt")" -gt 10000 ] || fail "the token stream should keep every word, vocab.txt has $(wc -l < "$out/vocab.txt")"
 mk OUT="$out" EPOCHS=3 HIDDEN=4 MAX_WORDS=500 > "$SCRATCH/fourth.log" 2>&1 || fail "MAX_WORDS=500 failed"
-[ "$(wc -l < "$out/vocab.txt")" -eq 499 ] || fail "MAX_WORDS=500 should keep 499 words, vocab.txt has $(wc -l < "$out/vocab.txt")"
+grep -q 'newsclf-tokenize' "$SCRATCH/fourth.log" && fail "MAX_WORDS redid the tokenisation"
+newsclf-predict -m "$out/model" --inspect | jq -e '.vocabulary_size == 499' > /dev/null || fail "MAX_WORDS=500 should keep 499 words"
+
+# ARCH= takes that arch's defaults: the ensemble splits by story.
+mk OUT="$SCRATCH/ensemble" ARCH=ensemble > "$SCRATCH/ensemble.log" 2>&1 || fail "ARCH=ensemble failed: $(tail -3 "$SCRATCH/ensemble.log")"
+newsclf-predict -m "$SCRATCH/ensemble/model" --inspect | jq -e '.arch == "ensemble" and .hyperparameters.split_by == "story"' > /dev/null ||
+  fail "ARCH=ensemble did not give an ensemble with its defaults"
 
 # Compressed inputs.
 xz -c "$TESTDATA/news.sample.tsv" > "$SCRATCH/news.tsv.xz"
