@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "newsclf/error.hpp"
@@ -10,14 +11,55 @@
 
 namespace newsclf {
 
+namespace {
+
+// A fast hash of a word, eight bytes at a time.
+std::uint64_t word_hash(std::string_view s) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+    const char* p = s.data();
+    std::size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, n);
+    h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    h *= 0x94D049BB133111EBull;
+    return h ^ (h >> 31);
+}
+
+}  // namespace
+
 Vocabulary::Vocabulary(std::vector<std::string> words) : words_(std::move(words)) {
-    index_.reserve(words_.size());
-    for (std::size_t i = 0; i < words_.size(); ++i) index_.emplace(words_[i], static_cast<std::uint32_t>(i + 1));
+    std::size_t capacity = 16;
+    while (capacity < 2 * words_.size()) capacity *= 2;
+    slots_.assign(capacity, 0);
+    mask_ = capacity - 1;
+    for (std::size_t i = 0; i < words_.size(); ++i) {
+        const std::uint64_t h = word_hash(words_[i]);
+        std::uint64_t at = h & mask_;
+        bool duplicate = false;
+        for (; slots_[at] != 0; at = (at + 1) & mask_)
+            if ((slots_[at] >> 32) == (h >> 32) && words_[(slots_[at] & 0xFFFFFFFFu) - 1] == words_[i]) duplicate = true;
+        if (!duplicate) slots_[at] = (h & 0xFFFFFFFF00000000ull) | static_cast<std::uint32_t>(i + 1);  // first index wins
+    }
 }
 
 std::uint32_t Vocabulary::index_of(std::string_view word) const {
-    auto it = index_.find(word);
-    return it == index_.end() ? 0 : it->second;
+    if (slots_.empty()) return 0;
+    const std::uint64_t h = word_hash(word);
+    for (std::uint64_t at = h & mask_;; at = (at + 1) & mask_) {
+        const std::uint64_t slot = slots_[at];
+        if (slot == 0) return 0;
+        if ((slot >> 32) == (h >> 32)) {
+            const std::uint32_t index = static_cast<std::uint32_t>(slot);
+            if (words_[index - 1] == word) return index;
+        }
+    }
 }
 
 std::uint64_t Vocabulary::fingerprint() const {

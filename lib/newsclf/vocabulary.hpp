@@ -14,10 +14,6 @@ class Vocabulary {
 public:
     Vocabulary() = default;
     explicit Vocabulary(std::vector<std::string> words);  // words[0] gets index 1
-    Vocabulary(const Vocabulary& other) : Vocabulary(other.words_) {}
-    Vocabulary(Vocabulary&&) = default;  // moving the vector keeps every string where it was
-    Vocabulary& operator=(const Vocabulary& other) { return *this = Vocabulary(other.words_); }
-    Vocabulary& operator=(Vocabulary&&) = default;
 
     // Index of a word, or 0 when it is not in the vocabulary (Keras drops such words).
     std::uint32_t index_of(std::string_view word) const;
@@ -32,7 +28,10 @@ public:
 
 private:
     std::vector<std::string> words_;
-    std::unordered_map<std::string_view, std::uint32_t> index_;  // views into words_
+    // Open addressing, linear probing: each slot holds a word's hash (high 32 bits) and its index
+    // (low 32 bits; 0 marks an empty slot). At most half the slots are used.
+    std::vector<std::uint64_t> slots_;
+    std::uint64_t mask_ = 0;
 };
 
 // Reads one word a line, a JSON array of words in index order, or a JSON object {"word": index}
