@@ -15,7 +15,7 @@ void CorpusBuilder::add(const NewsRecord& record) {
     labels_.push_back(static_cast<std::int8_t>(record.label));
     ids_.push_back(record.id);
     stories_.push_back(record.story);
-    if (!record.publisher.empty()) publishers_.insert(record.publisher);
+    if (!record.publisher.empty()) publishers_.add_word(record.publisher);
     std::uint32_t chars = 0;
     for (unsigned char c : record.title) chars += (c & 0xC0) != 0x80;
     title_chars_.push_back(chars);
@@ -104,7 +104,7 @@ std::string CorpusBuilder::stats_json() const {
         out += (c ? "," : "") + json_string(label_codes[c]) + ":" + std::to_string(label_counts[c]);
     out += "},\"unlabelled\":" + std::to_string(unlabelled);
     out += ",\"stories\":" + std::to_string(stories.size());
-    out += ",\"publishers\":" + std::to_string(publishers_.size());
+    out += ",\"publishers\":" + std::to_string(publishers_.distinct_words());
     out += ",\"title_chars\":" + distribution_json(title_chars_);
     out += ",\"tokens_per_title\":" + distribution_json(tokens_per_title);
     out += ",\"tokens\":" + std::to_string(total);

@@ -3,7 +3,6 @@
 // of the data set exploration.
 #pragma once
 #include <optional>
-#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -40,7 +39,7 @@ private:
     std::vector<std::uint32_t> vocabulary_index() const;
     std::vector<std::uint32_t> words_;  // every title's words, by order of first appearance
     std::vector<std::uint32_t> title_chars_;
-    std::unordered_set<std::string> publishers_;
+    WordCounter publishers_;  // distinct publishers, for the statistics
 };
 
 // One JSON line of a token stream record: {"id":...,"label":"b","story":...,"tokens":[...]}

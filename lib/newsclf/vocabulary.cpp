@@ -11,10 +11,7 @@
 
 namespace newsclf {
 
-namespace {
-
-// A fast hash of a word, eight bytes at a time.
-std::uint64_t word_hash(std::string_view s) {
+std::uint64_t WordSlots::hash(std::string_view s) {
     std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
     const char* p = s.data();
     std::size_t n = s.size();
@@ -32,34 +29,39 @@ std::uint64_t word_hash(std::string_view s) {
     return h ^ (h >> 31);
 }
 
-}  // namespace
+void WordSlots::reserve(std::size_t words) {
+    if (2 * words > slots_.size() && count_ == 0) {
+        std::size_t capacity = 16;
+        while (capacity < 2 * words) capacity *= 2;
+        resize(capacity);
+    }
+}
 
-Vocabulary::Vocabulary(std::vector<std::string> words) : words_(std::move(words)) {
-    std::size_t capacity = 16;
-    while (capacity < 2 * words_.size()) capacity *= 2;
+void WordSlots::resize(std::size_t capacity) {
+    capacity = std::max<std::size_t>(capacity, 16);
     slots_.assign(capacity, 0);
     mask_ = capacity - 1;
+}
+
+void WordSlots::place(std::uint64_t h, std::size_t position) {
+    std::uint64_t at = h & mask_;
+    while (slots_[at] != 0) at = (at + 1) & mask_;
+    slots_[at] = (h & 0xFFFFFFFF00000000ull) | static_cast<std::uint32_t>(position + 1);
+}
+
+Vocabulary::Vocabulary(std::vector<std::string> words) : words_(std::move(words)) {
+    slots_.reserve(words_.size());
+    auto word_at = [this](std::size_t p) -> const std::string& { return words_[p]; };
     for (std::size_t i = 0; i < words_.size(); ++i) {
-        const std::uint64_t h = word_hash(words_[i]);
-        std::uint64_t at = h & mask_;
-        bool duplicate = false;
-        for (; slots_[at] != 0; at = (at + 1) & mask_)
-            if ((slots_[at] >> 32) == (h >> 32) && words_[(slots_[at] & 0xFFFFFFFFu) - 1] == words_[i]) duplicate = true;
-        if (!duplicate) slots_[at] = (h & 0xFFFFFFFF00000000ull) | static_cast<std::uint32_t>(i + 1);  // first index wins
+        const std::uint64_t h = WordSlots::hash(words_[i]);
+        if (slots_.find(words_[i], h, word_at) == WordSlots::npos) slots_.insert(h, i, word_at);  // the first wins
     }
 }
 
 std::uint32_t Vocabulary::index_of(std::string_view word) const {
-    if (slots_.empty()) return 0;
-    const std::uint64_t h = word_hash(word);
-    for (std::uint64_t at = h & mask_;; at = (at + 1) & mask_) {
-        const std::uint64_t slot = slots_[at];
-        if (slot == 0) return 0;
-        if ((slot >> 32) == (h >> 32)) {
-            const std::uint32_t index = static_cast<std::uint32_t>(slot);
-            if (words_[index - 1] == word) return index;
-        }
-    }
+    auto word_at = [this](std::size_t p) -> const std::string& { return words_[p]; };
+    const std::size_t p = slots_.find(word, WordSlots::hash(word), word_at);
+    return p == WordSlots::npos ? 0 : static_cast<std::uint32_t>(p + 1);
 }
 
 std::uint64_t Vocabulary::fingerprint() const {
@@ -150,11 +152,17 @@ Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source) {
 }
 
 std::uint32_t WordCounter::add_word(const std::string& word) {
-    auto [it, inserted] = position_.try_emplace(word, words_.size());
-    if (inserted) words_.emplace_back(word, 0);
-    ++words_[it->second].second;
+    auto word_at = [this](std::size_t p) -> const std::string& { return words_[p].first; };
+    const std::uint64_t h = WordSlots::hash(word);
+    std::size_t p = slots_.find(word, h, word_at);
+    if (p == WordSlots::npos) {
+        p = words_.size();
+        words_.emplace_back(word, 0);
+        slots_.insert(h, p, word_at);
+    }
+    ++words_[p].second;
     ++total_;
-    return static_cast<std::uint32_t>(it->second);
+    return static_cast<std::uint32_t>(p);
 }
 
 void WordCounter::add(const std::vector<std::string>& tokens) {

@@ -5,10 +5,49 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace newsclf {
+
+// An open-addressing index (linear probing, at most half full) of words kept elsewhere: each
+// slot holds a word's hash tag (high 32 bits) and its position + 1 (0: empty). word_at(p) must
+// give the word at position p.
+class WordSlots {
+public:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    static std::uint64_t hash(std::string_view word);
+    void reserve(std::size_t words);
+
+    template <class WordAt>
+    std::size_t find(std::string_view word, std::uint64_t h, const WordAt& word_at) const {
+        if (slots_.empty()) return npos;
+        for (std::uint64_t at = h & mask_;; at = (at + 1) & mask_) {
+            const std::uint64_t slot = slots_[at];
+            if (slot == 0) return npos;
+            const std::size_t position = static_cast<std::uint32_t>(slot) - 1;
+            if ((slot >> 32) == (h >> 32) && word_at(position) == word) return position;
+        }
+    }
+    // Adds a word not yet in the index at `position`.
+    template <class WordAt>
+    void insert(std::uint64_t h, std::size_t position, const WordAt& word_at) {
+        if (2 * (count_ + 1) > slots_.size()) {
+            std::vector<std::uint64_t> old = std::move(slots_);
+            resize(old.size() * 2);
+            for (auto slot : old)
+                if (slot) place(hash(word_at(static_cast<std::uint32_t>(slot) - 1)), static_cast<std::uint32_t>(slot) - 1);
+        }
+        place(h, position);
+        ++count_;
+    }
+
+private:
+    void resize(std::size_t capacity);
+    void place(std::uint64_t h, std::size_t position);
+    std::vector<std::uint64_t> slots_;
+    std::uint64_t mask_ = 0;
+    std::size_t count_ = 0;
+};
 
 class Vocabulary {
 public:
@@ -28,10 +67,7 @@ public:
 
 private:
     std::vector<std::string> words_;
-    // Open addressing, linear probing: each slot holds a word's hash (high 32 bits) and its index
-    // (low 32 bits; 0 marks an empty slot). At most half the slots are used.
-    std::vector<std::uint64_t> slots_;
-    std::uint64_t mask_ = 0;
+    WordSlots slots_;  // positions in words_
 };
 
 // Reads one word a line, a JSON array of words in index order, or a JSON object {"word": index}
@@ -68,7 +104,7 @@ public:
 private:
     std::vector<std::size_t> ranking() const;
     std::vector<std::pair<std::string, std::uint64_t>> words_;
-    std::unordered_map<std::string, std::size_t> position_;
+    WordSlots slots_;  // positions in words_
     std::uint64_t total_ = 0;
 };
 
