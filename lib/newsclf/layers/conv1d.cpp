@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "newsclf/error.hpp"
+#include "newsclf/layers/global_max_pool.hpp"
 
 namespace newsclf {
 
@@ -80,6 +81,39 @@ void Conv1D::backward(const float* params, const float* columns, const float* d_
             float* first = d_x + (q.token_begin + end + 1 + missing - width_) * inputs_;
             const float* from = c + missing * inputs_;
             for (std::size_t i = 0; i < (width_ - missing) * inputs_; ++i) first[i] += from[i];
+        }
+    }
+}
+
+void Conv1D::backward_at(const float* params, const float* columns, const float* d, const std::int32_t* at,
+                         const SequenceWindows& w, float* grads, float* scratch, float* d_x) const {
+    const std::size_t row = fan_in(), sequences = w.sequences.size();
+    float* d_bias = grads + kernel_size();
+    // d kernel, transposed (filters x fan_in): a window's columns for each entry.
+    std::fill(scratch, scratch + filters_ * row, 0.0f);
+    for (std::size_t i = 0; i < sequences * filters_; ++i) {
+        const std::size_t f = i % filters_;
+        if (at[i] == pooled_nothing || d[i] == 0.0f) continue;
+        d_bias[f] += d[i];
+        if (at[i] == pooled_padding) continue;
+        cblas_saxpy(static_cast<int>(row), d[i], columns + static_cast<std::size_t>(at[i]) * row, 1, scratch + f * row, 1);
+    }
+    for (std::size_t k = 0; k < row; ++k)
+        for (std::size_t f = 0; f < filters_; ++f) grads[k * filters_ + f] += scratch[f * row + k];
+    if (!d_x) return;
+    // d x: each entry's filter, transposed, onto the tokens of its window.
+    std::fill(d_x, d_x + w.tokens * inputs_, 0.0f);
+    for (std::size_t k = 0; k < row; ++k)
+        for (std::size_t f = 0; f < filters_; ++f) scratch[f * row + k] = params[k * filters_ + f];
+    for (std::size_t s = 0; s < sequences; ++s) {
+        const auto& q = w.sequences[s];
+        for (std::size_t f = 0; f < filters_; ++f) {
+            const std::size_t i = s * filters_ + f;
+            if (at[i] < 0 || d[i] == 0.0f) continue;
+            const std::size_t end = q.first_end + (static_cast<std::size_t>(at[i]) - q.window_begin);
+            const std::size_t missing = end + 1 >= width_ ? 0 : width_ - 1 - end;
+            cblas_saxpy(static_cast<int>((width_ - missing) * inputs_), d[i], scratch + f * row + missing * inputs_, 1,
+                        d_x + (q.token_begin + end + 1 + missing - width_) * inputs_, 1);
         }
     }
 }

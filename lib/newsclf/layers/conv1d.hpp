@@ -1,8 +1,10 @@
 // Keras's Conv1D (padding 'valid', stride 1) over a batch of token sequences padded at the front
 // with zero vectors to a fixed length, computed without the padding's work: one im2col matrix of
-// the windows that hold a token, one GEMM. The windows of padding only all give the bias.
+// the windows that hold a token, one GEMM. The windows of padding only all give the bias. Its
+// backward pass has a sparse form for a global max pool's gradient.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace newsclf {
@@ -49,6 +51,12 @@ public:
     // writes d loss / d x (tokens x inputs), using d_columns (windows x fan_in) as scratch.
     void backward(const float* params, const float* columns, const float* d_out, const float* d_padding,
                   const SequenceWindows& w, float* grads, float* d_columns, float* d_x) const;
+    // The same for the gradient a global max pool passes back: d_out is zero but for one entry per
+    // sequence and filter, d[s][f] at window row at[s][f] (pooled_padding: at the padding-only
+    // windows; pooled_nothing: none). Costs sequences x filters x fan_in, not windows x filters x
+    // fan_in. scratch: filters x fan_in floats.
+    void backward_at(const float* params, const float* columns, const float* d, const std::int32_t* at,
+                     const SequenceWindows& w, float* grads, float* scratch, float* d_x) const;
 
 private:
     std::size_t inputs_, filters_, width_;

@@ -20,8 +20,12 @@ void global_max_pool_forward(const float* x, std::size_t columns, const Sequence
         }
         for (; r < end; ++r) {
             const float* row = x + r * columns;
-            for (std::size_t c = 0; c < columns; ++c)
-                if (row[c] > y[c]) y[c] = row[c], a[c] = static_cast<std::int32_t>(r);
+            const auto index = static_cast<std::int32_t>(r);
+            for (std::size_t c = 0; c < columns; ++c) {  // branch-free, so that it vectorises
+                const bool larger = row[c] > y[c];
+                y[c] = larger ? row[c] : y[c];
+                a[c] = larger ? index : a[c];
+            }
         }
     }
 }

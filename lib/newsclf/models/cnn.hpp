@@ -43,12 +43,11 @@ public:
         std::vector<std::uint32_t> ids;      // the tokens' ids, packed as x
         std::vector<float> x, x_mask;        // tokens x dim; mask: 0 or 1 / (1 - rate), empty without dropout
         std::vector<float> columns;          // windows x (kernel_size * dim)
-        std::vector<float> conv;             // windows x filters, after relu
-        std::vector<float> padding;          // filters: relu(bias), the output of a window of padding only
-        std::vector<float> pooled;           // batch x filters
-        std::vector<std::int32_t> argmax;    // batch x filters
+        std::vector<float> conv;             // windows x filters, before relu
+        std::vector<float> pooled;           // batch x filters: the max over the windows, after relu
+        std::vector<std::int32_t> argmax;    // batch x filters: the window that gave it
         std::vector<float> hidden, hidden_mask;
-        std::vector<float> d_logits, d_hidden, d_pooled, d_conv, d_padding, d_columns, d_x;
+        std::vector<float> d_logits, d_hidden, d_pooled, d_x, scratch;
     };
     std::unique_ptr<newsclf::Workspace> workspace() const override { return std::make_unique<Workspace>(); }
     double forward(const float* params, const TokenBatch& batch, const std::int8_t* labels, newsclf::Workspace& ws,
