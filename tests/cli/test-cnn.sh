@@ -10,7 +10,7 @@ printf '%s\n' "Apple unveils new iPhone with a bigger screen" "Fed keeps interes
   "Kim Kardashian wedding photos revealed" "Ebola outbreak in West Africa kills hundreds" >headlines.txt
 
 # A small network (32 filters, 32 units) keeps the test quick.
-fit() { newsclf-fit -q --arch cnn -e embedding.npy --filters 32 --hidden-units 32 --epochs 3 --threads 1 "$@" tokens; }
+fit() { newsclf-fit -q --arch cnn -e embedding.npy --filters 32 --hidden-units 32 --epochs 3 --threads "${threads:-1}" "$@" tokens; }
 
 for trained in 0 1; do
   fit --train-embedding "$trained" -o "model.$trained" || fail "fit --train-embedding $trained failed"
@@ -29,6 +29,14 @@ for trained in 0 1; do
     fail "train_embedding $trained misclassifies the four plain headlines"
 done
 cmp -s model.0 model.1 && fail "--train-embedding 1 gave the frozen model"
+
+# Threads share the Conv1D product in fixed blocks: the weights do not depend on their number
+# (the files differ only in the recorded threads value).
+threads=2 fit --train-embedding 1 -o model.threads2 || fail "fit --threads 2 failed"
+[ "$(cmp -l model.1 model.threads2 | wc -l)" -le 8 ] || fail "--threads 2 trained other weights than --threads 1"
+newsclf-predict -m model.1 headlines.txt >p1.jsonl
+newsclf-predict -m model.threads2 headlines.txt >p2.jsonl
+cmp -s p1.jsonl p2.jsonl || fail "--threads 1 and --threads 2 predict differently"
 
 # A window wider than the padded row, and no embedding, are usage errors.
 fit --kernel-size 5 --max-len 4 -o bad 2>err; status=$?

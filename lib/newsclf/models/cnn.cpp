@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <thread>
 
 #include "newsclf/error.hpp"
 #include "newsclf/labels.hpp"
@@ -12,9 +14,10 @@
 
 namespace newsclf {
 
-CnnNetwork::CnnNetwork(const Matrix* embedding, const CnnShape& shape, bool train_embedding)
+CnnNetwork::CnnNetwork(const Matrix* embedding, const CnnShape& shape, bool train_embedding, std::size_t threads)
     : embedding_(embedding), shape_(shape), train_embedding_(train_embedding), rows_(embedding->shape(0)),
-      dim_(embedding->shape(1)), conv_(dim_, shape.filters, shape.kernel_size), hidden_(shape.filters, shape.hidden_units),
+      dim_(embedding->shape(1)), threads_(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())),
+      conv_(dim_, shape.filters, shape.kernel_size), hidden_(shape.filters, shape.hidden_units),
       output_(shape.hidden_units, shape.classes) {
     use_single_threaded_blas();
     if (shape.max_len < shape.kernel_size)
@@ -58,6 +61,23 @@ void CnnNetwork::initialize(float* params, PythonRandom& rng) const {
 }
 
 namespace {
+
+// Windows per block of the Conv1D product: big enough for an efficient GEMM, small enough to
+// share a batch between threads.
+constexpr std::size_t window_block = 256;
+
+// Runs work(block) for blocks 0 .. count - 1, block b on thread b % threads (the calling thread
+// is thread 0).
+void for_each_block(std::size_t count, std::size_t threads, const std::function<void(std::size_t)>& work) {
+    threads = std::min(threads, count);
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t)
+        helpers.emplace_back([&, t] {
+            for (std::size_t b = t; b < count; b += threads) work(b);
+        });
+    for (std::size_t b = 0; b < count; b += std::max<std::size_t>(threads, 1)) work(b);
+    for (auto& h : helpers) h.join();
+}
 
 // Inverted dropout masks: 0 or 1 / (1 - rate). The embedding's mask has a value for each
 // dimension of each token of a batch, and the Mersenne Twister would take a tenth of the training
@@ -118,7 +138,12 @@ double CnnNetwork::forward(const float* params, const TokenBatch& batch, const s
     ws.columns.resize(ws.windows.windows * conv_.fan_in());
     conv_.gather_columns(ws.x.data(), ws.windows, ws.columns.data());
     ws.conv.resize(ws.windows.windows * filters);
-    conv_.forward(params + conv_offset_, ws.columns.data(), ws.windows.windows, ws.conv.data());
+    const std::size_t windows = ws.windows.windows;
+    for_each_block((windows + window_block - 1) / window_block, threads_, [&](std::size_t b) {
+        const std::size_t begin = b * window_block, count = std::min(window_block, windows - begin);
+        conv_.forward(params + conv_offset_, ws.columns.data() + begin * conv_.fan_in(), count,
+                      ws.conv.data() + begin * filters);
+    });
     const float* bias = params + conv_offset_ + conv_.kernel_size();
     ws.pooled.resize(n * filters);
     ws.argmax.resize(n * filters);
@@ -196,11 +221,11 @@ Architecture cnn_architecture() {
                   {"filters", "250"},      {"kernel_size", "3"},  {"train_embedding", "0"}};
     a.needs_pretrained = true;
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
-        return std::make_unique<CnnNetwork>(&m.embedding, cnn_shape(m.options));
+        return std::make_unique<CnnNetwork>(&m.embedding, cnn_shape(m.options), false, m.options.threads);
     };
     a.train = [](Model& m, const TrainingData& data) {
         m.embedding = *data.pretrained;
-        CnnNetwork network(&m.embedding, cnn_shape(m.options), m.options.train_embedding);
+        CnnNetwork network(&m.embedding, cnn_shape(m.options), m.options.train_embedding, m.options.threads);
         m.parameters.resize(network.parameter_count());
         PythonRandom init_rng(m.options.seed);
         network.initialize(m.parameters.data(), init_rng);

@@ -27,7 +27,9 @@ class CnnNetwork : public TrainableNetwork {
 public:
     // embedding: rows x dim, not owned. Frozen, the network reads it; trained, it is the embedding's
     // initial value (initialize copies it) and the trained one is the buffer's last block.
-    CnnNetwork(const Matrix* embedding, const CnnShape& shape, bool train_embedding = false);
+    // threads (0: one per CPU) share the Conv1D product in fixed blocks of windows, so that the
+    // result does not depend on their number.
+    CnnNetwork(const Matrix* embedding, const CnnShape& shape, bool train_embedding = false, std::size_t threads = 1);
     const CnnShape& shape() const { return shape_; }
     std::vector<ParameterBlock> parameter_blocks() const override;
     SparseRows sparse_rows() const override;
@@ -59,7 +61,7 @@ private:
     const Matrix* embedding_;
     CnnShape shape_;
     bool train_embedding_;
-    std::size_t rows_, dim_;
+    std::size_t rows_, dim_, threads_;
     Conv1D conv_;
     Dense hidden_, output_;
     std::size_t conv_offset_ = 0, hidden_offset_, output_offset_, embedding_offset_, parameter_count_;
