@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "newsclf/error.hpp"
@@ -142,4 +143,54 @@ TEST_CASE("an optimizer steps with the learning rate it was last given") {
     sgd->set_learning_rate(0.25);
     sgd->step(&p, &g, 1);
     CHECK(p == -1.25f);
+}
+
+TEST_CASE("step_rows updates the listed rows lazily: as a dense step on them, the other rows untouched") {
+    // Buffer: 2 dense values, then a block of 4 rows of 3 values.
+    constexpr std::size_t dense = 2, width = 3, rows = 4, n = dense + rows * width;
+    for (const char* name : {"sgd", "rmsprop", "adam"}) {
+        CAPTURE(name);
+        OptimizerSettings s;
+        s.name = name;
+        s.learning_rate = 0.01;
+        s.momentum = 0.5;
+        std::vector<float> g(n);
+        for (std::size_t i = 0; i < n; ++i) g[i] = 0.1f * static_cast<float>(i) - 0.4f;
+        // Every row listed: the same as a dense step of the whole buffer, step after step.
+        auto full = make_optimizer(s, n), lazy = make_optimizer(s, n);
+        std::vector<float> p_full(n, 0.5f), p_lazy(n, 0.5f);
+        const std::vector<std::uint32_t> all = {0, 1, 2, 3};
+        for (int step = 0; step < 3; ++step) {
+            full->step(p_full.data(), g.data(), n);
+            lazy->step(p_lazy.data(), g.data(), dense);
+            lazy->step_rows(p_lazy.data(), g.data(), dense, width, all.data(), all.size());
+        }
+        CHECK(p_lazy == p_full);
+
+        // Rows 1 and 3 only: rows 0 and 2 keep their values; the listed rows move as in a dense
+        // step over the block whose other rows had a zero gradient (and no moments).
+        auto sparse = make_optimizer(s, n), reference = make_optimizer(s, n);
+        std::vector<float> p_sparse(n, 0.5f), p_reference(n, 0.5f), g_reference = g;
+        for (std::size_t r : {0, 2})
+            for (std::size_t k = 0; k < width; ++k) g_reference[dense + r * width + k] = 0.0f;
+        const std::vector<std::uint32_t> some = {1, 3};
+        sparse->step(p_sparse.data(), g.data(), dense);
+        sparse->step_rows(p_sparse.data(), g.data(), dense, width, some.data(), some.size());
+        reference->step(p_reference.data(), g_reference.data(), n);
+        CHECK(p_sparse == p_reference);
+        for (std::size_t r : {0, 2})
+            for (std::size_t k = 0; k < width; ++k) CHECK(p_sparse[dense + r * width + k] == 0.5f);
+
+        // A later step that touches row 0 for the first time: its moments start from zero, while
+        // Adam's bias correction follows the steps taken (the second step's).
+        const std::vector<std::uint32_t> first = {0};
+        sparse->step(p_sparse.data(), g.data(), dense);
+        sparse->step_rows(p_sparse.data(), g.data(), dense, width, first.data(), first.size());
+        auto fresh = make_optimizer(s, n);
+        std::vector<float> p_fresh(n, 0.5f), zero(n, 0.0f);
+        fresh->step(p_fresh.data(), zero.data(), n);  // a step that moves nothing, for the step count
+        fresh->step(p_fresh.data(), g.data(), n);
+        for (std::size_t k = 0; k < width; ++k) CHECK(p_sparse[dense + k] == p_fresh[dense + k]);
+        for (std::size_t k = 0; k < width; ++k) CHECK(p_sparse[dense + 1 * width + k] == p_reference[dense + 1 * width + k]);
+    }
 }

@@ -12,19 +12,20 @@ class Sgd : public Optimizer {
 public:
     Sgd(const OptimizerSettings& s, std::size_t n)
         : Optimizer(s.learning_rate), momentum_(float(s.momentum)), velocity_(n, 0.0f) {}
-    void step(float* p, const float* g, std::size_t n) override {
+    void step(float* p, const float* g, std::size_t n) override { update(p, g, 0, n); }
+
+private:
+    void update(float* p, const float* g, std::size_t from, std::size_t to) override {
         const float lr = static_cast<float>(learning_rate_);
         if (momentum_ == 0.0f) {
-            for (std::size_t i = 0; i < n; ++i) p[i] -= lr * g[i];
+            for (std::size_t i = from; i < to; ++i) p[i] -= lr * g[i];
             return;
         }
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = from; i < to; ++i) {
             velocity_[i] = momentum_ * velocity_[i] - lr * g[i];
             p[i] += velocity_[i];
         }
     }
-
-private:
     float momentum_;
     std::vector<float> velocity_;
 };
@@ -33,17 +34,18 @@ class RmsProp : public Optimizer {
 public:
     RmsProp(const OptimizerSettings& s, std::size_t n)
         : Optimizer(s.learning_rate), rho_(float(s.rho)), eps_(float(s.epsilon)), mean_square_(n, 0.0f) {}
-    void step(float* p, const float* g, std::size_t n) override {
+    void step(float* p, const float* g, std::size_t n) override { update(p, g, 0, n); }
+
+private:
+    void update(float* p, const float* g, std::size_t from, std::size_t to) override {
         const float lr = static_cast<float>(learning_rate_);
         float* ms = mean_square_.data();
         const float keep = rho_, add = 1.0f - rho_;
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = from; i < to; ++i) {
             ms[i] = keep * ms[i] + add * g[i] * g[i];
             p[i] -= lr * g[i] / (std::sqrt(ms[i]) + eps_);
         }
     }
-
-private:
     float rho_, eps_;
     std::vector<float> mean_square_;
 };
@@ -55,19 +57,24 @@ public:
     void step(float* p, const float* g, std::size_t n) override {
         ++t_;
         const double correction = std::sqrt(1.0 - std::pow(s_.beta_2, t_)) / (1.0 - std::pow(s_.beta_1, t_));
-        const float lr = static_cast<float>(learning_rate_ * correction);
+        lr_t_ = static_cast<float>(learning_rate_ * correction);
+        update(p, g, 0, n);
+    }
+
+private:
+    void update(float* p, const float* g, std::size_t from, std::size_t to) override {
+        const float lr = lr_t_;
         const float b1 = float(s_.beta_1), b2 = float(s_.beta_2), eps = float(s_.epsilon);
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = from; i < to; ++i) {
             m_[i] = b1 * m_[i] + (1.0f - b1) * g[i];
             v_[i] = b2 * v_[i] + (1.0f - b2) * g[i] * g[i];
             p[i] -= lr * m_[i] / (std::sqrt(v_[i]) + eps);
         }
     }
-
-private:
     OptimizerSettings s_;
     std::vector<float> m_, v_;
     long t_ = 0;
+    float lr_t_ = 0.0f;  // bias-corrected step size of the current step
 };
 
 }  // namespace

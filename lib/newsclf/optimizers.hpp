@@ -1,5 +1,6 @@
 // Optimisers over one flat parameter buffer and its gradient buffer, with Keras's update rules.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,10 +23,25 @@ public:
     virtual ~Optimizer() = default;
     // params -= update(grads); called once per batch.
     virtual void step(float* params, const float* grads, std::size_t n) = 0;
+    // The same update for some rows of a row-sparse block only (a trained embedding), called after
+    // step() of the same batch, which covered the elements before the block: row r is the elements
+    // [begin + r * width, begin + (r + 1) * width). Lazy, as TensorFlow Addons' LazyAdam: a row
+    // that is not listed keeps its value and its moments (they decay only in the steps that touch
+    // the row); Adam's bias correction follows the steps taken. Keras's dense Adam would also move
+    // untouched rows by their decaying first moment.
+    void step_rows(float* params, const float* grads, std::size_t begin, std::size_t width, const std::uint32_t* rows,
+                   std::size_t count) {
+        for (std::size_t k = 0; k < count; ++k) {
+            const std::size_t from = begin + static_cast<std::size_t>(rows[k]) * width;
+            update(params, grads, from, from + width);
+        }
+    }
     // For a schedule: the step size of the steps that follow.
     void set_learning_rate(double learning_rate) { learning_rate_ = learning_rate; }
 
 protected:
+    // The rule on elements [from, to) of the buffers, with the step size of the current step.
+    virtual void update(float* params, const float* grads, std::size_t from, std::size_t to) = 0;
     double learning_rate_;
 };
 

@@ -84,6 +84,9 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
                                        const std::function<void(const EpochResult&)>& on_epoch) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
     const std::size_t n_params = network.parameter_count();
+    // A row-sparse tail (a trained embedding) is zeroed and updated only where a batch touched it.
+    const SparseRows sparse = network.sparse_rows();
+    const std::size_t dense_end = sparse.width > 0 ? sparse.begin : n_params;
     std::vector<float> grads(n_params);
     auto optimizer = make_optimizer(options.optimizer, n_params);
     // Batch order: a generator of its own, so the split and the initial weights do not shift it.
@@ -110,14 +113,20 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
         for (std::size_t step = 0; step < steps; ++step) {
             std::size_t begin = step * batch_size, end = std::min(order.size(), begin + batch_size);
             TokenBatch batch = gather(corpus, order, begin, end, labels);
-            std::fill(grads.begin(), grads.end(), 0.0f);
+            std::fill(grads.begin(), grads.begin() + static_cast<std::ptrdiff_t>(dense_end), 0.0f);
             loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
             hits += correct(ws.probabilities, labels, label_count);
             network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
             if (options.lr_schedule != "constant")
                 optimizer->set_learning_rate(scheduled_learning_rate(options.lr_schedule, options.optimizer.learning_rate,
                                                                      (epoch - 1) * steps + step, options.epochs * steps));
-            optimizer->step(params.data(), grads.data(), n_params);
+            optimizer->step(params.data(), grads.data(), dense_end);
+            if (sparse.width > 0) {
+                optimizer->step_rows(params.data(), grads.data(), sparse.begin, sparse.width, ws.touched_rows.data(),
+                                     ws.touched_rows.size());
+                for (std::uint32_t r : ws.touched_rows)
+                    std::fill_n(grads.begin() + static_cast<std::ptrdiff_t>(sparse.begin + r * sparse.width), sparse.width, 0.0f);
+            }
             if ((step & 63) == 0 || step + 1 == steps) {
                 char suffix[64];
                 std::snprintf(suffix, sizeof suffix, "- loss: %.4f - acc: %.4f", loss_sum / end,

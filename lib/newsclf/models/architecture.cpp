@@ -2,6 +2,7 @@
 
 #include "newsclf/error.hpp"
 #include "newsclf/models/ensemble.hpp"
+#include "newsclf/models/cnn.hpp"
 #include "newsclf/models/mlp.hpp"
 
 namespace newsclf {
@@ -9,6 +10,7 @@ namespace newsclf {
 const std::vector<Architecture>& architectures() {
     static const std::vector<Architecture> table = {
         mlp_architecture(),
+        cnn_architecture(),
         ensemble_architecture(),
     };
     return table;

@@ -50,6 +50,16 @@ struct Dropout {
 struct Workspace {
     virtual ~Workspace() = default;
     std::vector<float> probabilities;  // batch x classes, after forward
+    // After backward, for a network with row-sparse parameters: the rows it wrote gradients to,
+    // ascending, each once.
+    std::vector<std::uint32_t> touched_rows;
+};
+
+// The tail of the buffer, from `begin` on, whose gradient is sparse by rows of `width` values (a
+// trained embedding: a batch touches a few hundred of its rows). width 0: none.
+struct SparseRows {
+    std::size_t begin = 0;
+    std::size_t width = 0;
 };
 
 class TrainableNetwork : public Network {
@@ -65,6 +75,9 @@ public:
     virtual void backward(const float* params, const TokenBatch& batch, const std::int8_t* labels, std::size_t count,
                           Workspace& ws, float* grads) const = 0;
     void predict(const float* params, const TokenBatch& batch, float* probabilities) const override;
+    // The row-sparse tail of the buffer, if any. backward writes gradients there only to the rows
+    // it lists in ws.touched_rows; the trainer zeroes and updates only those rows.
+    virtual SparseRows sparse_rows() const { return {}; }
 };
 
 }  // namespace newsclf
