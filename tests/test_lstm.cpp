@@ -280,6 +280,50 @@ TEST_CASE("with dropout on the embedded input, gradients match central differenc
     }
 }
 
+TEST_CASE("with a trainable embedding, the word vectors' gradients match central differences too") {
+    const Matrix embedding = embedding_matrix(6);
+    const Headlines data;
+    for (float rate : {0.0f, 0.3f}) {
+        CAPTURE(rate);
+        LstmShape shape = small_shape(3, 2);
+        shape.trainable_embedding = true;
+        LstmNetwork network(&embedding, shape);
+        const auto blocks = network.parameter_blocks();
+        REQUIRE(blocks.back().name == "embedding.change");
+        CHECK(blocks.back().shape == std::vector<std::size_t>{rows, dim});
+        CHECK(blocks.back().storage == Storage::f16);
+        std::vector<float> params = random_parameters(network, 120);
+        const std::size_t change = blocks.back().offset;
+        for (std::size_t i = change; i < params.size(); ++i) CHECK(params[i] == 0.0f);  // starts at the -e vectors
+        // A change moves the words it belongs to: the network sees embedding + change.
+        PythonRandom rng(3);
+        for (std::size_t i = change + dim; i < params.size(); ++i) params[i] = static_cast<float>(0.4 * rng.random() - 0.2);
+        LstmNetwork::Workspace ws;
+        forward_with(network, params.data(), data, ws, rate);
+        std::vector<float> grads(network.parameter_count(), 0.0f);
+        network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), ws, grads.data());
+        const Comparison c = compare_with_differences(network, params, data, grads, 1e-2f, rate);
+        INFO("compared " << c.compared << " of " << grads.size() << ", worst ratio " << c.worst);
+        CHECK(c.failures == 0);
+        CHECK(c.compared * 2 > grads.size());
+        // Row 0 (padding) gets no gradient and stays zero.
+        for (std::size_t d = 0; d < dim; ++d) CHECK(grads[change + d] == 0.0f);
+        std::vector<float> scaled = grads;
+        for (std::size_t i = change; i < scaled.size(); ++i) scaled[i] *= 1.05f;
+        CHECK(compare_with_differences(network, params, data, scaled, 1e-2f, rate).failures > 0);
+
+        // The same as a frozen network over the changed vectors.
+        Matrix moved = embedding;
+        for (std::size_t i = 0; i < rows * dim; ++i) moved.data()[i] += params[change + i];
+        LstmNetwork frozen(&moved, small_shape(3, 2));
+        std::vector<float> frozen_params(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(change));
+        std::vector<float> a(data.tokens.size() * 4), b(a.size());
+        network.predict(params.data(), data.batch(), a.data());
+        frozen.predict(frozen_params.data(), data.batch(), b.data());
+        for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-6));
+    }
+}
+
 TEST_CASE("LstmNetwork lays its parameters out layer by layer, as Keras counts them") {
     const Matrix embedding = embedding_matrix(3);
     LstmNetwork network(&embedding, small_shape(3, 2));

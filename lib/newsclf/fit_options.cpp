@@ -102,6 +102,13 @@ std::vector<Hyperparameter> make_table() {
     t.push_back({"seed", "seed of the split, the initial weights and the batch order", "INT",
                  [](FitOptions& o, const std::string& v) { o.seed = parse_count("seed", v, 0); },
                  [](const FitOptions& o) { return std::to_string(o.seed); }});
+    t.push_back({"trainable_embedding",
+                 "lstm: 1 trains the word vectors too, from the -e matrix (Keras's Embedding(trainable=True)); 0 keeps them frozen",
+                 "INT", [](FitOptions& o, const std::string& v) {
+                     o.trainable_embedding = parse_count("trainable_embedding", v, 0);
+                     if (o.trainable_embedding > 1) throw UsageError("trainable_embedding: \"" + v + "\" is not 0 or 1");
+                 },
+                 [](const FitOptions& o) { return std::to_string(o.trainable_embedding); }});
     return t;
 }
 

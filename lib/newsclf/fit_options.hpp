@@ -29,6 +29,7 @@ struct FitOptions {
     double validation_split = 0.2;
     std::string split_by = "row";
     std::uint64_t seed = 99;
+    std::size_t trainable_embedding = 0;  // lstm: 1 trains the word vectors too
 };
 
 struct Hyperparameter {

@@ -30,7 +30,9 @@ LstmNetwork::LstmNetwork(const Matrix* embedding, const LstmShape& shape)
         total += layers_.back().parameter_count();
     }
     offsets_.push_back(total);
-    parameter_count_ = total + output_.parameter_count();
+    total += output_.parameter_count();
+    offsets_.push_back(total);
+    parameter_count_ = total + (shape.trainable_embedding ? embedding->size() : 0);
 }
 
 std::vector<ParameterBlock> LstmNetwork::parameter_blocks() const {
@@ -46,8 +48,11 @@ std::vector<ParameterBlock> LstmNetwork::parameter_blocks() const {
         blocks.push_back({name + ".recurrent_kernel", offsets_[k] + layers_[k].recurrent_kernel_offset(), {U, G}});
         blocks.push_back({name + ".bias", offsets_[k] + layers_[k].bias_offset(), {G}});
     }
-    blocks.push_back({"dense.kernel", offsets_.back(), {U, shape_.classes}});
-    blocks.push_back({"dense.bias", offsets_.back() + output_.kernel_size(), {shape_.classes}});
+    const std::size_t dense = offsets_[layers_.size()];
+    blocks.push_back({"dense.kernel", dense, {U, shape_.classes}});
+    blocks.push_back({"dense.bias", dense + output_.kernel_size(), {shape_.classes}});
+    if (shape_.trainable_embedding)
+        blocks.push_back({"embedding.change", offsets_.back(), {embedding_->shape(0), embedding_->shape(1)}, Storage::f16});
     return blocks;
 }
 
@@ -91,10 +96,20 @@ void orthogonal(float* w, std::size_t rows, std::size_t cols, PythonRandom& rng)
             w[r * cols + c] = static_cast<float>(rows <= cols ? q[r * tall + c] : q[c * tall + r]);
 }
 
-// Inverted dropout of x. The masks take 16 bits each from a splitmix64 stream that the dropout's
+template <class Next, class Keep>
+void apply_masks(float* x, std::size_t n, Next& next, const Keep& keep) {
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const std::uint64_t bits = next();
+        for (std::size_t k = 0; k < 4; ++k) x[i + k] = keep(bits >> (16 * k), x[i + k]);
+    }
+    for (std::uint64_t bits = next(); i < n; ++i, bits >>= 16) x[i] = keep(bits, x[i]);
+}
+
+// Inverted dropout of x (and its masks, when asked). The masks take 16 bits each from a splitmix64 stream that the dropout's
 // generator seeds once per batch: the Mersenne Twister, one draw per value, took a tenth of the
 // training time. The rate is used to 1/65536.
-void apply_dropout(std::vector<float>& x, const Dropout& dropout) {
+void apply_dropout(std::vector<float>& x, const Dropout& dropout, std::vector<float>* mask) {
     std::uint64_t state = static_cast<std::uint64_t>(dropout.rng->next_u32()) << 32 | dropout.rng->next_u32();
     const auto threshold = static_cast<std::uint32_t>(std::lround(dropout.rate * 65536.0));
     const float scale = 1.0f / (1.0f - dropout.rate);
@@ -105,12 +120,13 @@ void apply_dropout(std::vector<float>& x, const Dropout& dropout) {
         return z ^ (z >> 31);
     };
     auto keep = [&](std::uint64_t bits, float v) { return (bits & 0xffff) >= threshold ? v * scale : 0.0f; };
-    std::size_t i = 0;
-    for (; i + 4 <= x.size(); i += 4) {
-        const std::uint64_t bits = next();
-        for (std::size_t k = 0; k < 4; ++k) x[i + k] = keep(bits >> (16 * k), x[i + k]);
+    if (mask) {
+        mask->assign(x.size(), 1.0f);
+        apply_masks(mask->data(), mask->size(), next, keep);
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] *= (*mask)[i];
+    } else {
+        apply_masks(x.data(), x.size(), next, keep);
     }
-    for (std::uint64_t bits = next(); i < x.size(); ++i, bits >>= 16) x[i] = keep(bits, x[i]);
 }
 
 }  // namespace
@@ -125,7 +141,7 @@ void LstmNetwork::initialize(float* params, PythonRandom& rng) const {
         orthogonal(p + layer.recurrent_kernel_offset(), U, 4 * U, rng);
         std::fill(p + layer.bias_offset() + U, p + layer.bias_offset() + 2 * U, 1.0f);  // forget gate
     }
-    glorot_uniform(params + offsets_.back(), U, shape_.classes, rng);
+    glorot_uniform(params + offsets_[layers_.size()], U, shape_.classes, rng);
 }
 
 double LstmNetwork::forward(const float* params, const TokenBatch& batch, const std::int8_t* labels,
@@ -143,12 +159,17 @@ double LstmNetwork::forward(const float* params, const TokenBatch& batch, const 
             if (s.data[j] < rows) {
                 const float* e = embedding_->data() + static_cast<std::size_t>(s.data[j]) * dim;
                 std::copy(e, e + dim, x);
+                if (shape_.trainable_embedding && s.data[j] != 0) {  // id 0 is padding
+                    const float* change = params + offsets_.back() + static_cast<std::size_t>(s.data[j]) * dim;
+                    for (std::size_t d = 0; d < dim; ++d) x[d] += change[d];
+                }
             } else {
                 std::fill(x, x + dim, 0.0f);
             }
         }
     }
-    if (dropout && dropout->rate > 0.0f) apply_dropout(ws.input, *dropout);
+    ws.mask.clear();
+    if (dropout && dropout->rate > 0.0f) apply_dropout(ws.input, *dropout, shape_.trainable_embedding ? &ws.mask : nullptr);
     ws.states.resize(layers_.size());
     for (std::size_t k = 0; k < layers_.size(); ++k) {
         const float* x = k == 0 ? ws.input.data() : ws.states[k - 1].hidden.data();
@@ -160,7 +181,7 @@ double LstmNetwork::forward(const float* params, const TokenBatch& batch, const 
     for (std::size_t b = 0; b < n; ++b)
         std::copy_n(ws.last_by_slot.data() + p.slot_of_row[b] * U, U, ws.last.data() + b * U);
     ws.probabilities.resize(n * shape_.classes);
-    output_.forward(params + offsets_.back(), ws.last.data(), n, ws.probabilities.data());
+    output_.forward(params + offsets_[layers_.size()], ws.last.data(), n, ws.probabilities.data());
     return softmax_cross_entropy(ws.probabilities.data(), labels, n, shape_.classes);
 }
 
@@ -172,7 +193,7 @@ void LstmNetwork::backward(const float* params, const TokenBatch& batch, const s
     ws.d_logits.resize(n * shape_.classes);
     softmax_cross_entropy_backward(ws.probabilities.data(), labels, n, shape_.classes, count, ws.d_logits.data());
     ws.d_last.resize(n * U);
-    output_.backward(params + offsets_.back(), ws.last.data(), ws.d_logits.data(), n, grads + offsets_.back(),
+    output_.backward(params + offsets_[layers_.size()], ws.last.data(), ws.d_logits.data(), n, grads + offsets_[layers_.size()],
                      ws.d_last.data());
     ws.d_last_by_slot.resize(n * U);
     for (std::size_t b = 0; b < n; ++b)
@@ -182,15 +203,36 @@ void LstmNetwork::backward(const float* params, const TokenBatch& batch, const s
     for (std::size_t k = layers_.size(); k-- > 0;) {
         const float* x = k == 0 ? ws.input.data() : ws.states[k - 1].hidden.data();
         ws.d_below.resize(k == 0 ? 0 : p.entries() * U);
-        layers_[k].backward(params + offsets_[k], p, x, ws.states[k], ws.d_hidden.data(), grads + offsets_[k],
-                            k == 0 ? nullptr : ws.d_below.data());
+        ws.d_input.resize(k == 0 && shape_.trainable_embedding ? ws.input.size() : 0);
+        float* d_x = k > 0 ? ws.d_below.data() : shape_.trainable_embedding ? ws.d_input.data() : nullptr;
+        layers_[k].backward(params + offsets_[k], p, x, ws.states[k], ws.d_hidden.data(), grads + offsets_[k], d_x);
         std::swap(ws.d_hidden, ws.d_below);
+    }
+    if (!shape_.trainable_embedding) return;
+    const std::size_t dim = embedding_->shape(1), rows = embedding_->shape(0);
+    for (std::size_t slot = 0; slot < p.slots(); ++slot) {
+        std::size_t position;
+        const TokenSpan s = truncate_front(batch[p.row_of_slot[slot]], shape_.max_len, &position);
+        for (std::size_t j = 0; j < s.size; ++j) {
+            if (s.data[j] == 0 || s.data[j] >= rows) continue;
+            const std::size_t e = p.entry(j, slot);
+            const float* d = ws.d_input.data() + e * dim;
+            float* g = grads + offsets_.back() + static_cast<std::size_t>(s.data[j]) * dim;
+            if (ws.mask.empty()) {
+                for (std::size_t i = 0; i < dim; ++i) g[i] += d[i];
+            } else {
+                const float* m = ws.mask.data() + e * dim;
+                for (std::size_t i = 0; i < dim; ++i) g[i] += d[i] * m[i];
+            }
+        }
     }
 }
 
 namespace {
 
-LstmShape lstm_shape(const FitOptions& o) { return {o.max_len, o.hidden_units, o.hidden_layers, label_count}; }
+LstmShape lstm_shape(const FitOptions& o) {
+    return {o.max_len, o.hidden_units, o.hidden_layers, label_count, o.trainable_embedding == 1};
+}
 
 }  // namespace
 

@@ -20,6 +20,7 @@ struct LstmShape {
     std::size_t units = 32;
     std::size_t layers = 3;
     std::size_t classes = 4;
+    bool trainable_embedding = false;  // a trained change to every word vector, after the Dense layer
 };
 
 class LstmNetwork : public TrainableNetwork {
@@ -35,6 +36,8 @@ public:
     struct Workspace : newsclf::Workspace {
         PackedSequences packed;
         std::vector<float> input;  // entries x embedding columns, after dropout
+        std::vector<float> mask;   // with a trainable embedding and dropout: 0 or 1 / (1 - rate) per input value
+        std::vector<float> d_input;
         std::vector<Lstm::State> states;
         std::vector<float> last_by_slot, last;  // the top layer's final h, by slot and by batch row
         std::vector<float> d_logits, d_last, d_last_by_slot, d_hidden, d_below;
@@ -51,7 +54,7 @@ private:
     LstmShape shape_;
     std::vector<Lstm> layers_;
     Dense output_;
-    std::vector<std::size_t> offsets_;  // of each LSTM layer, then of the Dense layer
+    std::vector<std::size_t> offsets_;  // of each LSTM layer, then of the Dense layer, then of the embedding change
     std::size_t parameter_count_;
 };
 
