@@ -393,13 +393,17 @@ TEST_CASE("the lstm arch: its defaults over the table's, and a network for its m
     const FitOptions o = fit_options({{"arch", "lstm"}});
     CHECK(o.hidden_units == 32);
     CHECK(o.hidden_layers == 3);
-    CHECK(o.dropout == 0.5);
+    CHECK(o.dropout == 0.2);
+    CHECK(o.trainable_embedding == 1);
+    CHECK(o.max_words == 0);
     const FitOptions given = fit_options({{"arch", "lstm"}, {"hidden_units", "8"}});
     CHECK(given.hidden_units == 8);
 
     Model m;
-    m.options = o;
+    m.options = fit_options({{"arch", "lstm"}, {"trainable_embedding", "0"}});
     m.embedding = embedding_matrix(5);
-    auto network = arch.network(m);
-    CHECK(network->parameter_count() == 4 * 32 * (dim + 32 + 1) + 2 * 4 * 32 * (32 + 32 + 1) + 32 * 4 + 4);
+    const std::size_t lstm_and_dense = 4 * 32 * (dim + 32 + 1) + 2 * 4 * 32 * (32 + 32 + 1) + 32 * 4 + 4;
+    CHECK(arch.network(m)->parameter_count() == lstm_and_dense);
+    m.options = o;
+    CHECK(arch.network(m)->parameter_count() == lstm_and_dense + rows * dim);
 }
