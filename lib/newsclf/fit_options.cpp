@@ -121,7 +121,7 @@ std::vector<Hyperparameter> make_table() {
                  [](const FitOptions& o) { return std::to_string(o.seed); }});
     count("filters", "cnn: filters of the Conv1D layer", 1, &FitOptions::filters);
     count("kernel_size", "cnn: tokens per Conv1D window, at most max_len", 1, &FitOptions::kernel_size);
-    t.push_back({"train_embedding", "cnn: 1 trains the embedding, started from the pretrained vectors; 0 keeps it frozen",
+    t.push_back({"train_embedding", "cnn and lstm: 1 trains the embedding, started from the pretrained vectors; 0 keeps it frozen",
                  "{0,1}",
                  [](FitOptions& o, const std::string& v) { o.train_embedding = parse_choice("train_embedding", v, {"0", "1"}) == "1"; },
                  [](const FitOptions& o) { return std::string(o.train_embedding ? "1" : "0"); }});

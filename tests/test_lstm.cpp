@@ -1,0 +1,409 @@
+// LstmNetwork: forward against the Keras equations written out, the gradients of the mean loss
+// against central finite differences (with and without dropout), the parameter layout, Keras's
+// initialisers, and the arch's entry in the table.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "lstm_reference.hpp"
+#include "newsclf/error.hpp"
+#include "newsclf/models/architecture.hpp"
+#include "newsclf/models/lstm.hpp"
+
+using namespace newsclf;
+using newsclf::test::reference_lstm;
+using newsclf::test::Sequence;
+
+namespace {
+
+constexpr std::size_t rows = 15, dim = 5;
+
+Matrix embedding_matrix(std::uint64_t seed) {
+    PythonRandom rng(seed);
+    Matrix m = xt::zeros<float>({rows, dim});
+    for (std::size_t r = 0; r < rows; ++r) {
+        if (r == 0 || r == 3 || r == 9) continue;  // padding and words without a vector
+        for (std::size_t d = 0; d < dim; ++d) m(r, d) = static_cast<float>(2.0 * rng.random() - 1.0);
+    }
+    return m;
+}
+
+struct Headlines {
+    std::vector<std::vector<std::uint32_t>> tokens = {
+        {1, 2, 5},
+        {4, 6, 7, 8, 10, 11, 12},  // longer than max_len 6
+        {14, 13},
+        {0, 3, 9},  // nothing but zero rows
+        {2, 4, 6, 8, 10, 12},
+        {11, 1, 14, 5, 7, 13, 2, 6, 3},
+        {},
+        {7},
+        {14, 13},  // the same as another row
+    };
+    std::vector<std::int8_t> labels = {0, 1, 2, 3, 1, -1, 2, 0, 3};  // one unlabelled row
+    std::size_t labelled() const {
+        return static_cast<std::size_t>(std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; }));
+    }
+    TokenBatch batch() const {
+        TokenBatch b;
+        for (const auto& t : tokens) b.push_back({t.data(), t.size()});
+        return b;
+    }
+};
+
+LstmShape small_shape(std::size_t units, std::size_t layers) {
+    LstmShape shape;
+    shape.max_len = 6;
+    shape.units = units;
+    shape.layers = layers;
+    return shape;
+}
+
+// Keras's initialisation, then random biases, so that their gradients are exercised away from
+// the initial values too.
+std::vector<float> random_parameters(const LstmNetwork& network, std::uint64_t seed) {
+    std::vector<float> params(network.parameter_count());
+    PythonRandom rng(seed);
+    network.initialize(params.data(), rng);
+    for (const auto& block : network.parameter_blocks())
+        if (block.shape.size() == 1)
+            for (std::size_t i = 0; i < block.shape[0]; ++i)
+                params[block.offset + i] = static_cast<float>(0.6 * rng.random() - 0.3);
+    return params;
+}
+
+constexpr std::uint64_t mask_seed = 777;
+double forward_with(const LstmNetwork& network, const float* params, const Headlines& data, LstmNetwork::Workspace& ws,
+                    float dropout_rate) {
+    PythonRandom rng(mask_seed);
+    const Dropout dropout{dropout_rate, &rng};
+    return network.forward(params, data.batch(), data.labels.data(), ws, dropout_rate > 0 ? &dropout : nullptr);
+}
+
+struct Comparison {
+    std::size_t compared = 0, failures = 0;
+    double worst = 0;
+};
+
+// Central differences of the mean loss against the analytic gradient; an entry passes when
+// |a - n| <= rtol * max(|a|, |n|) + atol, atol = 1e-4 of the largest entry. With a dropout rate,
+// every forward pass draws the same masks.
+Comparison compare_with_differences(const LstmNetwork& network, std::vector<float> params, const Headlines& data,
+                                    const std::vector<float>& analytic, float h, float dropout_rate = 0.0f,
+                                    double rtol = 1e-2) {
+    const double count = static_cast<double>(data.labelled());
+    LstmNetwork::Workspace ws;
+    std::vector<double> numeric(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const float saved = params[i], up = saved + h, down = saved - h;
+        params[i] = up;
+        const double f_up = forward_with(network, params.data(), data, ws, dropout_rate) / count;
+        params[i] = down;
+        const double f_down = forward_with(network, params.data(), data, ws, dropout_rate) / count;
+        params[i] = saved;
+        numeric[i] = (f_up - f_down) / (static_cast<double>(up) - static_cast<double>(down));
+    }
+    double largest = 0;
+    for (double n : numeric) largest = std::max(largest, std::fabs(n));
+    const double atol = 1e-4 * largest;
+    Comparison c;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const double a = analytic[i], n = numeric[i];
+        const double scale = std::max(std::fabs(a), std::fabs(n));
+        if (scale > 10 * atol) ++c.compared;
+        const double ratio = std::fabs(a - n) / (rtol * scale + atol);
+        c.worst = std::max(c.worst, ratio);
+        c.failures += ratio > 1.0;
+    }
+    return c;
+}
+
+// The network written out: each headline's last max_len tokens embedded, stacked LSTMs over
+// them (reference_lstm), the last h through Dense and softmax. An empty headline's h is zeros.
+std::vector<std::vector<double>> reference_probabilities(const Matrix& embedding, const LstmShape& shape,
+                                                         const std::vector<float>& params, const Headlines& data) {
+    std::vector<std::vector<double>> out;
+    for (const auto& t : data.tokens) {
+        const std::size_t kept = std::min(t.size(), shape.max_len);
+        Sequence x;
+        for (std::size_t j = t.size() - kept; j < t.size(); ++j) {
+            std::vector<double> e(dim);
+            for (std::size_t d = 0; d < dim; ++d) e[d] = embedding(t[j], d);
+            x.push_back(e);
+        }
+        std::size_t offset = 0, inputs = dim;
+        for (std::size_t k = 0; k < shape.layers; ++k) {
+            x = reference_lstm(params.data() + offset, inputs, shape.units, x);
+            offset += 4 * shape.units * (inputs + shape.units + 1);
+            inputs = shape.units;
+        }
+        const std::vector<double> h = x.empty() ? std::vector<double>(shape.units, 0.0) : x.back();
+        std::vector<double> z(shape.classes);
+        for (std::size_t c = 0; c < shape.classes; ++c) {
+            z[c] = params[offset + shape.units * shape.classes + c];
+            for (std::size_t u = 0; u < shape.units; ++u) z[c] += h[u] * params[offset + u * shape.classes + c];
+        }
+        REQUIRE(offset + shape.units * shape.classes + shape.classes == params.size());
+        const double m = *std::max_element(z.begin(), z.end());
+        double sum = 0;
+        for (auto& v : z) sum += (v = std::exp(v - m));
+        for (auto& v : z) v /= sum;
+        out.push_back(z);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("LstmNetwork forward equals the explicit Keras computation") {
+    const Matrix embedding = embedding_matrix(2);
+    const Headlines data;
+    for (std::size_t layers : {1, 2, 3}) {
+        for (std::size_t units : {1, 3, 8}) {
+            CAPTURE(layers);
+            CAPTURE(units);
+            const LstmShape shape = small_shape(units, layers);
+            LstmNetwork network(&embedding, shape);
+            const std::vector<float> params = random_parameters(network, 7 * units + layers);
+            LstmNetwork::Workspace ws;
+            const double loss = network.forward(params.data(), data.batch(), data.labels.data(), ws);
+            const auto expected = reference_probabilities(embedding, shape, params, data);
+            double expected_loss = 0;
+            for (std::size_t b = 0; b < data.tokens.size(); ++b) {
+                double sum = 0;
+                for (std::size_t c = 0; c < 4; ++c) {
+                    CHECK(ws.probabilities[b * 4 + c] == doctest::Approx(expected[b][c]).epsilon(1e-5));
+                    sum += ws.probabilities[b * 4 + c];
+                }
+                CHECK(sum == doctest::Approx(1.0).epsilon(1e-6));
+                if (data.labels[b] >= 0) expected_loss -= std::log(expected[b][static_cast<std::size_t>(data.labels[b])]);
+            }
+            CHECK(loss == doctest::Approx(expected_loss).epsilon(1e-5));
+            CHECK(network.forward(params.data(), data.batch(), nullptr, ws) == 0.0);
+        }
+    }
+}
+
+TEST_CASE("LstmNetwork gives each headline the same probabilities in any batch") {
+    const Matrix embedding = embedding_matrix(3);
+    const Headlines data;
+    LstmNetwork network(&embedding, small_shape(4, 2));
+    const std::vector<float> params = random_parameters(network, 11);
+    const TokenBatch batch = data.batch();
+    std::vector<float> all(batch.size() * 4), one(4);
+    network.predict(params.data(), batch, all.data());
+    for (std::size_t b = 0; b < batch.size(); ++b) {
+        network.predict(params.data(), {batch[b]}, one.data());
+        for (std::size_t c = 0; c < 4; ++c) CHECK(one[c] == doctest::Approx(all[b * 4 + c]).epsilon(1e-6));
+    }
+    // Only the last max_len tokens count; padding is not run over, so a headline's own tokens decide.
+    const std::vector<std::uint32_t> longer = {3, 9, 4, 6, 7, 8, 10, 11, 12};
+    network.predict(params.data(), {{longer.data(), longer.size()}}, one.data());
+    for (std::size_t c = 0; c < 4; ++c) CHECK(one[c] == doctest::Approx(all[1 * 4 + c]).epsilon(1e-6));
+}
+
+TEST_CASE("LstmNetwork gradients match central differences of the mean loss") {
+    const Matrix embedding = embedding_matrix(1);
+    const Headlines data;
+    struct Case {
+        std::size_t units, layers;
+    };
+    for (Case c : {Case{1, 1}, Case{3, 1}, Case{2, 2}, Case{4, 3}}) {
+        CAPTURE(c.units);
+        CAPTURE(c.layers);
+        LstmNetwork network(&embedding, small_shape(c.units, c.layers));
+        const std::vector<float> params = random_parameters(network, 40 + c.units * 10 + c.layers);
+        LstmNetwork::Workspace ws;
+        const TokenBatch batch = data.batch();
+        network.forward(params.data(), batch, data.labels.data(), ws);
+        std::vector<float> grads(network.parameter_count(), 0.0f);
+        network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, grads.data());
+
+        const Comparison good = compare_with_differences(network, params, data, grads, 1e-2f);
+        INFO("compared " << good.compared << " of " << grads.size() << ", worst ratio " << good.worst);
+        CHECK(good.failures == 0);
+        CHECK(good.compared * 2 > grads.size());
+
+        // Sharp enough to see a 5% error and the gradient of the summed loss.
+        std::vector<float> scaled = grads;
+        for (auto& g : scaled) g *= 1.05f;
+        CHECK(compare_with_differences(network, params, data, scaled, 1e-2f).failures > 0);
+        std::vector<float> summed = grads;
+        for (auto& g : summed) g *= static_cast<float>(data.labelled());
+        CHECK(compare_with_differences(network, params, data, summed, 1e-2f).failures > 0);
+
+        // backward adds into the buffer
+        std::vector<float> twice = grads;
+        network.forward(params.data(), batch, data.labels.data(), ws);
+        network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, twice.data());
+        for (std::size_t i = 0; i < grads.size(); ++i) CHECK(twice[i] == doctest::Approx(2.0f * grads[i]).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("with dropout on the embedded input, gradients match central differences under the same masks") {
+    const Matrix embedding = embedding_matrix(2);
+    const Headlines data;
+    const float rate = 0.3f;
+    for (std::size_t layers : {1, 2}) {
+        CAPTURE(layers);
+        LstmNetwork network(&embedding, small_shape(3, layers));
+        const std::vector<float> params = random_parameters(network, 90 + layers);
+        LstmNetwork::Workspace ws, plain;
+        forward_with(network, params.data(), data, ws, rate);
+        forward_with(network, params.data(), data, plain, 0.0f);
+        // Each input value is dropped or scaled by 1 / (1 - rate); some of both.
+        std::size_t dropped = 0, kept = 0;
+        for (std::size_t i = 0; i < ws.input.size(); ++i) {
+            if (plain.input[i] == 0.0f) continue;
+            if (ws.input[i] == 0.0f) {
+                ++dropped;
+            } else {
+                ++kept;
+                CHECK(ws.input[i] == doctest::Approx(plain.input[i] / (1.0f - rate)));
+            }
+        }
+        CHECK(dropped > 0);
+        CHECK(kept > dropped);
+        std::vector<float> grads(network.parameter_count(), 0.0f);
+        network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), ws, grads.data());
+        const Comparison c = compare_with_differences(network, params, data, grads, 1e-2f, rate);
+        INFO("compared " << c.compared << ", worst ratio " << c.worst);
+        CHECK(c.failures == 0);
+        CHECK(c.compared * 2 > grads.size());
+        // The gradient without the masks is not the gradient with them.
+        std::vector<float> unmasked(network.parameter_count(), 0.0f);
+        network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), plain, unmasked.data());
+        CHECK(compare_with_differences(network, params, data, unmasked, 1e-2f, rate).failures > 0);
+    }
+}
+
+TEST_CASE("with a trainable embedding, the word vectors' gradients match central differences too") {
+    const Matrix embedding = embedding_matrix(6);
+    const Headlines data;
+    for (float rate : {0.0f, 0.3f}) {
+        CAPTURE(rate);
+        LstmShape shape = small_shape(3, 2);
+        shape.train_embedding = true;
+        LstmNetwork network(&embedding, shape);
+        const auto blocks = network.parameter_blocks();
+        REQUIRE(blocks.back().name == "embedding.change");
+        CHECK(blocks.back().shape == std::vector<std::size_t>{rows, dim});
+        CHECK(blocks.back().storage == Storage::f16);
+        std::vector<float> params = random_parameters(network, 120);
+        const std::size_t change = blocks.back().offset;
+        for (std::size_t i = change; i < params.size(); ++i) CHECK(params[i] == 0.0f);  // starts at the -e vectors
+        // A change moves the words it belongs to: the network sees embedding + change.
+        PythonRandom rng(3);
+        for (std::size_t i = change + dim; i < params.size(); ++i) params[i] = static_cast<float>(0.4 * rng.random() - 0.2);
+        LstmNetwork::Workspace ws;
+        forward_with(network, params.data(), data, ws, rate);
+        std::vector<float> grads(network.parameter_count(), 0.0f);
+        network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), ws, grads.data());
+        const Comparison c = compare_with_differences(network, params, data, grads, 1e-2f, rate);
+        INFO("compared " << c.compared << " of " << grads.size() << ", worst ratio " << c.worst);
+        CHECK(c.failures == 0);
+        CHECK(c.compared * 2 > grads.size());
+        // Row 0 (padding) gets no gradient and stays zero.
+        for (std::size_t d = 0; d < dim; ++d) CHECK(grads[change + d] == 0.0f);
+        std::vector<float> scaled = grads;
+        for (std::size_t i = change; i < scaled.size(); ++i) scaled[i] *= 1.05f;
+        CHECK(compare_with_differences(network, params, data, scaled, 1e-2f, rate).failures > 0);
+
+        // The same as a frozen network over the changed vectors.
+        Matrix moved = embedding;
+        for (std::size_t i = 0; i < rows * dim; ++i) moved.data()[i] += params[change + i];
+        LstmNetwork frozen(&moved, small_shape(3, 2));
+        std::vector<float> frozen_params(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(change));
+        std::vector<float> a(data.tokens.size() * 4), b(a.size());
+        network.predict(params.data(), data.batch(), a.data());
+        frozen.predict(frozen_params.data(), data.batch(), b.data());
+        for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("LstmNetwork lays its parameters out layer by layer, as Keras counts them") {
+    const Matrix embedding = embedding_matrix(3);
+    LstmNetwork network(&embedding, small_shape(3, 2));
+    const auto blocks = network.parameter_blocks();
+    REQUIRE(blocks.size() == 8);
+    const std::vector<std::string> names = {"lstm_0.kernel", "lstm_0.recurrent_kernel", "lstm_0.bias",
+                                            "lstm_1.kernel", "lstm_1.recurrent_kernel", "lstm_1.bias",
+                                            "dense.kernel",  "dense.bias"};
+    const std::vector<std::vector<std::size_t>> shapes = {{5, 12}, {3, 12}, {12}, {3, 12}, {3, 12}, {12}, {3, 4}, {4}};
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        CHECK(blocks[i].name == names[i]);
+        CHECK(blocks[i].shape == shapes[i]);
+        CHECK(blocks[i].offset == offset);
+        offset += blocks[i].size();
+    }
+    CHECK(network.parameter_count() == offset);
+
+    // The workshop's LSTM network on GloVe-100: Keras's summary counts 17,024 + 8,320 + 8,320 + 132.
+    Matrix glove = xt::zeros<float>({std::size_t(10), std::size_t(100)});
+    CHECK(LstmNetwork(&glove, LstmShape{}).parameter_count() == 17024 + 8320 + 8320 + 132);
+
+    LstmShape none = small_shape(3, 0);
+    CHECK_THROWS_AS(LstmNetwork(&embedding, none), UsageError);
+}
+
+TEST_CASE("LstmNetwork initialises as Keras: Glorot kernels, orthogonal recurrent kernels, forget bias 1") {
+    const Matrix embedding = embedding_matrix(4);
+    const std::size_t U = 6;
+    LstmNetwork network(&embedding, small_shape(U, 2));
+    std::vector<float> a(network.parameter_count(), 9.0f), b(a.size(), 9.0f), c(a.size(), 9.0f);
+    PythonRandom ra(99), rb(99), rc(100);
+    network.initialize(a.data(), ra);
+    network.initialize(b.data(), rb);
+    network.initialize(c.data(), rc);
+    CHECK(a == b);
+    CHECK(a != c);
+    for (const auto& block : network.parameter_blocks()) {
+        CAPTURE(block.name);
+        const float* p = a.data() + block.offset;
+        if (block.shape.size() == 1) {
+            const bool lstm = block.name != "dense.bias";
+            for (std::size_t i = 0; i < block.shape[0]; ++i)
+                CHECK(p[i] == (lstm && i >= U && i < 2 * U ? 1.0f : 0.0f));
+        } else if (block.name.find("recurrent") != std::string::npos) {
+            // U x 4U with orthonormal rows: R R^T = I.
+            for (std::size_t i = 0; i < U; ++i)
+                for (std::size_t j = 0; j < U; ++j) {
+                    double dot = 0;
+                    for (std::size_t k = 0; k < 4 * U; ++k) dot += static_cast<double>(p[i * 4 * U + k]) * p[j * 4 * U + k];
+                    CHECK(dot == doctest::Approx(i == j ? 1.0 : 0.0).scale(1.0).epsilon(1e-5));
+                }
+        } else {
+            const std::size_t fan_in = block.shape[0], fan_out = block.shape[1];
+            const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
+            double largest = 0;
+            for (std::size_t i = 0; i < fan_in * fan_out; ++i) largest = std::max(largest, std::fabs(static_cast<double>(p[i])));
+            CHECK(largest <= limit);
+            CHECK(largest > 0.5 * limit);
+        }
+    }
+}
+
+TEST_CASE("the lstm arch: its defaults over the table's, and a network for its models") {
+    const Architecture& arch = architecture("lstm");
+    CHECK(arch.needs_pretrained);
+    const FitOptions o = fit_options({{"arch", "lstm"}});
+    CHECK(o.hidden_units == 32);
+    CHECK(o.hidden_layers == 3);
+    CHECK(o.dropout == 0.2);
+    CHECK(o.train_embedding == 1);
+    CHECK(o.max_words == 0);
+    const FitOptions given = fit_options({{"arch", "lstm"}, {"hidden_units", "8"}});
+    CHECK(given.hidden_units == 8);
+
+    Model m;
+    m.options = fit_options({{"arch", "lstm"}, {"train_embedding", "0"}});
+    m.embedding = embedding_matrix(5);
+    const std::size_t lstm_and_dense = 4 * 32 * (dim + 32 + 1) + 2 * 4 * 32 * (32 + 32 + 1) + 32 * 4 + 4;
+    CHECK(arch.network(m)->parameter_count() == lstm_and_dense);
+    m.options = o;
+    CHECK(arch.network(m)->parameter_count() == lstm_and_dense + rows * dim);
+}
