@@ -102,6 +102,25 @@ std::vector<Hyperparameter> make_table() {
     t.push_back({"seed", "seed of the split, the initial weights and the batch order", "INT",
                  [](FitOptions& o, const std::string& v) { o.seed = parse_count("seed", v, 0); },
                  [](const FitOptions& o) { return std::to_string(o.seed); }});
+    auto positive = [&](const char* name, const char* help, double max, double FitOptions::*field) {
+        t.push_back({name, help, "FLOAT",
+                     [=](FitOptions& o, const std::string& v) {
+                         const double x = parse_real(name, v, 0.0, max);
+                         if (x <= 0) throw UsageError(std::string(name) + ": \"" + v + "\" is not a number above 0");
+                         o.*field = x;
+                     },
+                     [=](const FitOptions& o) { return text(o.*field); }});
+    };
+    positive("c", "linear: weight of the training loss against the L2 penalty of the weights (LinearSVC's C)", 1e6,
+             &FitOptions::c);
+    t.push_back({"loss", "linear: squared_hinge (a linear SVM, as LinearSVC) or logistic (logistic regression)",
+                 "{squared_hinge,logistic}",
+                 [](FitOptions& o, const std::string& v) { o.loss = parse_choice("loss", v, {"squared_hinge", "logistic"}); },
+                 [](const FitOptions& o) { return o.loss; }});
+    positive("tolerance",
+             "linear: coordinate descent stops when a pass's projected gradients span at most this (squared_hinge) or "
+             "none exceeds it (logistic)",
+             1.0, &FitOptions::tolerance);
     return t;
 }
 

@@ -29,6 +29,9 @@ struct FitOptions {
     double validation_split = 0.2;
     std::string split_by = "row";
     std::uint64_t seed = 99;
+    double c = 1.0;                        // linear: weight of the loss against the L2 penalty
+    std::string loss = "squared_hinge";    // linear: squared_hinge (a linear SVM) or logistic
+    double tolerance = 1e-4;               // linear: stopping tolerance of the coordinate descent
 };
 
 struct Hyperparameter {
