@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <thread>
 
@@ -58,19 +59,28 @@ void softmax_rows(float* x, std::size_t rows, std::size_t classes, float t) {
     }
 }
 
-// Runs job(k) for k < jobs on up to `threads` threads; the jobs must be independent.
+// Runs job(k) for k < jobs on up to `threads` threads; the jobs must be independent. An exception
+// of a job is thrown again here, once every thread has stopped.
 template <class Job>
 void run_jobs(std::size_t jobs, std::size_t threads, const Job& job) {
     if (threads <= 1 || jobs <= 1) {
         for (std::size_t k = 0; k < jobs; ++k) job(k);
         return;
     }
+    threads = std::min(threads, jobs);
+    std::vector<std::exception_ptr> failures(threads);
     std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < std::min(threads, jobs); ++t)
+    for (std::size_t t = 0; t < threads; ++t)
         pool.emplace_back([&, t] {
-            for (std::size_t k = t; k < jobs; k += threads) job(k);
+            try {
+                for (std::size_t k = t; k < jobs; k += threads) job(k);
+            } catch (...) {
+                failures[t] = std::current_exception();
+            }
         });
     for (auto& th : pool) th.join();
+    for (auto& f : failures)
+        if (f) std::rethrow_exception(f);
 }
 
 // A row as a sweep over K problems visits it, in one cache line (32 bytes for K up to 2): where
@@ -100,8 +110,6 @@ struct SweepState {
 
 template <std::size_t K>
 SweepState<K> sweep_state(const SparseRows& x, std::size_t features, const std::vector<const std::vector<std::int8_t>*>& labels) {
-    if (x.entries.size() > std::numeric_limits<std::uint32_t>::max())
-        throw DataError("too many features for the linear solver: more than 2^32 non-zero values in the training rows");
     SweepState<K> st;
     st.entries = x.entries.data();
     assign_on_huge_pages(st.rows, x.size(), SweepRow<K>{});
@@ -384,6 +392,8 @@ void check_problem(const SparseRows& x, std::size_t features, const std::vector<
                    const SolverSettings& settings) {
     if (labels.size() != x.size()) throw Error(ErrorKind::usage, "internal: one label per row needed");
     if (!(settings.c > 0)) throw UsageError("c must be above 0");
+    if (x.entries.size() > std::numeric_limits<std::uint32_t>::max())
+        throw DataError("too many features for the linear solver: more than 2^32 non-zero values in the training rows");
     for (const SparseEntry& e : x.entries)
         if (e.index >= features) throw Error(ErrorKind::usage, "internal: a feature index beyond the weights");
 }
@@ -490,6 +500,8 @@ double fit_temperature(const float* scores, const std::int8_t* labels, std::size
 LinearNetwork::LinearNetwork(const LinearShape& shape)
     : ngrams_(shape.vocabulary, shape.ngrams, shape.buckets), classes_(shape.classes) {
     if (classes_ < 2) throw UsageError("a linear model needs at least 2 classes");
+    if (shape.buckets > (std::size_t{1} << 26))
+        throw UsageError("buckets: at most 2^26 (67108864) for --arch linear, a model file of 700 MB already");
 }
 
 std::vector<ParameterBlock> LinearNetwork::parameter_blocks() const {
