@@ -125,6 +125,25 @@ std::vector<Hyperparameter> make_table() {
                  "{0,1}",
                  [](FitOptions& o, const std::string& v) { o.train_embedding = parse_choice("train_embedding", v, {"0", "1"}) == "1"; },
                  [](const FitOptions& o) { return std::string(o.train_embedding ? "1" : "0"); }});
+    auto positive = [&](const char* name, const char* help, double max, double FitOptions::*field) {
+        t.push_back({name, help, "FLOAT",
+                     [=](FitOptions& o, const std::string& v) {
+                         const double x = parse_real(name, v, 0.0, max);
+                         if (x <= 0) throw UsageError(std::string(name) + ": \"" + v + "\" is not a number above 0");
+                         o.*field = x;
+                     },
+                     [=](const FitOptions& o) { return text(o.*field); }});
+    };
+    positive("c", "linear: weight of the training loss against the L2 penalty of the weights (LinearSVC's C)", 1e6,
+             &FitOptions::c);
+    t.push_back({"loss", "linear: squared_hinge (a linear SVM, as LinearSVC) or logistic (logistic regression)",
+                 "{squared_hinge,logistic}",
+                 [](FitOptions& o, const std::string& v) { o.loss = parse_choice("loss", v, {"squared_hinge", "logistic"}); },
+                 [](const FitOptions& o) { return o.loss; }});
+    positive("tolerance",
+             "linear: coordinate descent stops when a pass's projected gradients span at most this (squared_hinge) or "
+             "none exceeds it (logistic)",
+             1.0, &FitOptions::tolerance);
     return t;
 }
 

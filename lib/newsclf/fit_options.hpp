@@ -33,6 +33,9 @@ struct FitOptions {
     std::size_t filters = 250;       // cnn: Conv1D filters
     std::size_t kernel_size = 3;     // cnn: Conv1D window, in tokens
     bool train_embedding = false;    // cnn: train the embedding (from the pretrained vectors) or keep it frozen
+    double c = 1.0;                        // linear: weight of the loss against the L2 penalty
+    std::string loss = "squared_hinge";    // linear: squared_hinge (a linear SVM) or logistic
+    double tolerance = 1e-4;               // linear: stopping tolerance of the coordinate descent
 };
 
 struct Hyperparameter {

@@ -4,6 +4,7 @@
 #include "newsclf/models/ensemble.hpp"
 #include "newsclf/models/cnn.hpp"
 #include "newsclf/models/lstm.hpp"
+#include "newsclf/models/linear.hpp"
 #include "newsclf/models/mlp.hpp"
 
 namespace newsclf {
@@ -11,6 +12,7 @@ namespace newsclf {
 const std::vector<Architecture>& architectures() {
     static const std::vector<Architecture> table = {
         mlp_architecture(),
+        linear_architecture(),
         cnn_architecture(),
         lstm_architecture(),
         ensemble_architecture(),
