@@ -218,6 +218,12 @@ void LstmNetwork::backward(const float* params, const TokenBatch& batch, const s
     }
 }
 
+void LstmNetwork::predict(const float* params, const TokenBatch& batch, float* probabilities) const {
+    thread_local Workspace ws;
+    forward(params, batch, nullptr, ws);
+    std::copy(ws.probabilities.begin(), ws.probabilities.end(), probabilities);
+}
+
 namespace {
 
 LstmShape lstm_shape(const FitOptions& o) {
