@@ -393,7 +393,8 @@ TEST_CASE("the lstm arch: its defaults over the table's, and a network for its m
     const FitOptions o = fit_options({{"arch", "lstm"}});
     CHECK(o.hidden_units == 32);
     CHECK(o.hidden_layers == 3);
-    CHECK(o.dropout == 0.2);
+    CHECK(o.dropout == 0.3);
+    CHECK(o.batch_size == 512);
     CHECK(o.train_embedding == 1);
     CHECK(o.max_words == 0);
     const FitOptions given = fit_options({{"arch", "lstm"}, {"hidden_units", "8"}});
