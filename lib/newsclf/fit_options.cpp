@@ -102,6 +102,11 @@ std::vector<Hyperparameter> make_table() {
     t.push_back({"seed", "seed of the split, the initial weights and the batch order", "INT",
                  [](FitOptions& o, const std::string& v) { o.seed = parse_count("seed", v, 0); },
                  [](const FitOptions& o) { return std::to_string(o.seed); }});
+    count("dim", "bag: width of the word and n-gram vectors without --embedding (with one, the embedding's width)", 1,
+          &FitOptions::dim);
+    count("bag_hidden", "bag: units of a hidden Dense(relu) layer between the mean vector and the output; 0: none, as fastText",
+          0, &FitOptions::bag_hidden);
+    count("ngram_dim", "bag: width of the n-gram vectors (their own part of the mean vector)", 1, &FitOptions::ngram_dim);
     return t;
 }
 

@@ -29,6 +29,9 @@ struct FitOptions {
     double validation_split = 0.2;
     std::string split_by = "row";
     std::uint64_t seed = 99;
+    std::size_t dim = 100;            // bag: vector width without --embedding (with one, the embedding's)
+    std::size_t bag_hidden = 0;       // bag: units of a hidden Dense(relu) layer; 0: none, as fastText
+    std::size_t ngram_dim = 16;       // bag: width of the n-gram vectors
 };
 
 struct Hyperparameter {

@@ -1,6 +1,7 @@
 #include "newsclf/models/architecture.hpp"
 
 #include "newsclf/error.hpp"
+#include "newsclf/models/bag.hpp"
 #include "newsclf/models/mlp.hpp"
 
 namespace newsclf {
@@ -8,6 +9,7 @@ namespace newsclf {
 const std::vector<Architecture>& architectures() {
     static const std::vector<Architecture> table = {
         mlp_architecture(),
+        bag_architecture(),
     };
     return table;
 }
