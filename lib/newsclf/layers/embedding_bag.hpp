@@ -9,7 +9,8 @@
 
 namespace newsclf {
 
-// fastText's n-gram hash over token ids: h = t_1, then h = h * 116049371 + t_k (mod 2^64).
+// fastText's n-gram hash over token ids: h = t_1, then h = h * 116049371 + t_k (mod 2^64); the
+// bucket is (h xor h >> 32) mod 2^32, mod buckets.
 constexpr std::uint64_t ngram_multiplier = 116049371u;
 
 class EmbeddingBag {
@@ -28,8 +29,9 @@ public:
     // Width of the mean: the word part, then the n-gram part.
     std::size_t width() const { return dim_ + ngram_dim_; }
 
-    // The rows one headline selects: each token id in 1..words; for each start position and
-    // n = 2..ngrams that fit, bucket h(n-gram) % buckets. A row selected twice counts twice.
+    // The rows one headline selects: each token id in 1..words; then the n-grams of 2..ngrams
+    // words of the ids with a 0 before the first and after the last (so that the first and last
+    // words also count as such), each its bucket. A row selected twice counts twice.
     struct Selection {
         std::vector<std::uint32_t> words, ngrams;
         std::size_t count() const { return words.size() + ngrams.size(); }
@@ -43,7 +45,9 @@ public:
     void prefetch(const float* params, const Selection& s) const;
 
 private:
+    std::uint32_t bucket_of(std::uint64_t h) const;
     std::size_t words_, dim_, buckets_, ngram_dim_, ngrams_;
+    std::uint64_t bucket_inverse_;  // for the remainder by multiplications (Lemire's fastmod)
 };
 
 }  // namespace newsclf

@@ -92,11 +92,17 @@ std::vector<ParameterBlock> BagNetwork::parameter_blocks() const {
 void BagNetwork::predict(const float* params, const TokenBatch& batch, float* probabilities) const {
     const std::size_t n = batch.size(), width = bag_.width(), h = shape_.hidden, classes = shape_.classes;
     std::vector<float> buffer(n * (width + h));
-    EmbeddingBag::Selection rows;
+    // The rows of headline b + 1 are fetched while those of b are summed (see train_bag).
+    EmbeddingBag::Selection rows, next;
     float* means = buffer.data();
+    if (n > 0) bag_.select(batch[0], rows);
     for (std::size_t b = 0; b < n; ++b) {
-        bag_.select(batch[b], rows);
+        if (b + 1 < n) {
+            bag_.select(batch[b + 1], next);
+            bag_.prefetch(params, next);
+        }
         bag_.mean(params, rows, means + b * width);
+        std::swap(rows, next);
     }
     const float* x = means;
     if (h > 0) {
@@ -191,15 +197,20 @@ double BagNetwork::sgd_step_rows(float* params, float* dense, int label, float l
     const double loss_before = -std::log(static_cast<double>(s.probabilities[static_cast<std::size_t>(label)]));
     const int dim = static_cast<int>(bag_.width()), h = static_cast<int>(shape_.hidden), classes = static_cast<int>(shape_.classes);
     for (int c = 0; c < classes; ++c) s.d_logits[c] = s.probabilities[c] - (c == label ? 1.0f : 0.0f);
-    // Output layer: the gradient of its input first, with the kernel before its step.
+    // Output layer: the gradient of its input first, with the kernel before its step. The kernel
+    // is inputs x 4: OpenBLAS's rank-1 update would be one axpy of 4 values per input, so the step
+    // is a loop the compiler vectorises.
     float* kernel = dense + (output_offset_ - hidden_offset_);
     const float* x = h > 0 ? s.hidden.data() : s.mean.data();
     float* d_x = h > 0 ? s.d_hidden.data() : s.d_input.data();
     const int inputs = h > 0 ? h : dim;
     cblas_sgemv(CblasRowMajor, CblasNoTrans, inputs, classes, 1.0f, kernel, classes, s.d_logits.data(), 1, 0.0f, d_x, 1);
-    cblas_sger(CblasRowMajor, inputs, classes, -lr, x, 1, s.d_logits.data(), 1, kernel, classes);
+    float step[4];
+    for (int c = 0; c < 4; ++c) step[c] = -lr * s.d_logits[c];
+    for (int i = 0; i < inputs; ++i)
+        for (int c = 0; c < 4; ++c) kernel[i * 4 + c] += x[i] * step[c];
     float* bias = kernel + output_.kernel_size();
-    for (int c = 0; c < classes; ++c) bias[c] -= lr * s.d_logits[c];
+    for (int c = 0; c < 4; ++c) bias[c] += step[c];
     if (h > 0) {
         relu_backward(s.hidden.data(), s.d_hidden.data(), s.d_hidden.size());
         float* hidden_kernel = dense;
@@ -272,6 +283,7 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
                 const std::size_t r = share[k];
                 // The next headline's rows are fetched while this one computes: the step is bound
                 // by memory latency, the rows being scattered over a table of tens of megabytes.
+                if (k + 2 < share.size()) __builtin_prefetch(corpus.tokens_of(share[k + 2]));
                 if (k + 1 < share.size()) {
                     select(k + 1, next_rows);
                     bag.prefetch(p, next_rows);
