@@ -38,8 +38,8 @@ public:
     void predict(const float* params, const TokenBatch& batch, float* probabilities) const override;
 
     // fastText's initialisation: a word's row from the pretrained matrix (rows by token id) where
-    // that row is not all zeros, every other row uniform in [-1/dim, 1/dim]; the hidden kernel
-    // Glorot-uniform; the output layer and the biases zero. The random rows come in fixed blocks,
+    // that row is not all zeros, every other row uniform in [-1/width, 1/width]; the output layer
+    // zero; with a hidden layer, both kernels Glorot-uniform instead; biases zero. The random rows come in fixed blocks,
     // each from a generator seeded by the seed and the block, so any number of threads gives the
     // same values.
     void initialize(float* params, const Matrix* pretrained, std::uint64_t seed, std::size_t threads = 1) const;
