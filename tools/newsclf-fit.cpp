@@ -133,7 +133,7 @@ void run(Options& o) {
     round_to_storage(model);
     Classifier classifier(std::move(model));
     auto self_tests = classifier.run_self_tests();
-    Model finished = classifier.model();
+    Model finished = classifier.release();
     finished.self_tests = std::move(self_tests);
     write_bytes(o.output, model_bytes(finished));
 }

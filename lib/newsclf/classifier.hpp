@@ -25,6 +25,9 @@ public:
     Classifier& operator=(const Classifier&) = delete;
 
     const Model& model() const { return model_; }
+    // Moves the model out (a model file of hundreds of megabytes is not copied); the classifier is
+    // not to be used afterwards.
+    Model release() { return std::move(model_); }
     const Network& network() const { return *network_; }
     std::vector<std::uint32_t> encode(std::string_view title) const;
     Probabilities classify(std::string_view title) const;

@@ -144,6 +144,11 @@ std::vector<Hyperparameter> make_table() {
              "linear: coordinate descent stops when a pass's projected gradients span at most this (squared_hinge) or "
              "none exceeds it (logistic)",
              1.0, &FitOptions::tolerance);
+    count("dim", "bag: width of the word and n-gram vectors without --embedding (with one, the embedding's width)", 1,
+          &FitOptions::dim);
+    count("bag_hidden", "bag: units of a hidden Dense(relu) layer between the mean vector and the output; 0: none, as fastText",
+          0, &FitOptions::bag_hidden);
+    count("ngram_dim", "bag: width of the n-gram vectors (their own part of the mean vector)", 1, &FitOptions::ngram_dim);
     return t;
 }
 

@@ -57,7 +57,9 @@ void ByteWriter::string64(std::string_view s) {
     raw(s);
 }
 void ByteWriter::f16_array(const float* data, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) u16(float_to_half(data[i]));
+    const std::size_t at = bytes_.size();
+    bytes_.resize(at + 2 * n);
+    encode_halves(data, &bytes_[at], n);
 }
 void ByteWriter::f32_array(const float* data, std::size_t n) {
     if (n == 0) return;  // data may be null; memcpy must not see it
@@ -137,9 +139,7 @@ std::string ByteReader::string64(const char* field) {
 void ByteReader::f16_array(float* out, std::size_t n, const char* field) {
     if (n > remaining() / 2) need(static_cast<std::size_t>(-1), field);
     std::string_view src = raw(2 * n, field);
-    for (std::size_t i = 0; i < n; ++i)
-        out[i] = half_to_float(static_cast<std::uint16_t>(static_cast<unsigned char>(src[2 * i]) |
-                                                          static_cast<unsigned char>(src[2 * i + 1]) << 8));
+    decode_halves(src.data(), out, n);
 }
 void ByteReader::f32_array(float* out, std::size_t n, const char* field) {
     if (n > remaining() / 4) need(static_cast<std::size_t>(-1), field);

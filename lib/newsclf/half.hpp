@@ -1,6 +1,7 @@
 // IEEE 754 half precision (binary16), the f16 tensors of the model file: round to nearest even.
 #pragma once
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -50,5 +51,13 @@ inline float half_to_float(std::uint16_t h) {
 
 // The value a float takes after a round trip through f16.
 inline float round_to_half(float value) { return half_to_float(float_to_half(value)); }
+
+// Whole arrays of halves as the files hold them (2 bytes each, little-endian), converted by the
+// CPU's F16C instructions where it has them (x86-64 since 2012): a model's tables hold tens of
+// millions of values. The same values as the functions above, NaN payloads aside.
+void decode_halves(const char* little_endian, float* out, std::size_t n);
+void encode_halves(const float* values, char* little_endian, std::size_t n);
+// values[i] = round_to_half(values[i]) for each i.
+void round_to_half(float* values, std::size_t n);
 
 }  // namespace newsclf

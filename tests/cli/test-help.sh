@@ -28,7 +28,8 @@ has_line newsclf-embed '^ +--vocab [A-Z]+ REQUIRED'
 for default in 'epochs [A-Z]+=2' 'batch-size [A-Z]+=32' 'max-len [A-Z]+=100' 'hidden-units [A-Z]+=2' \
   'hidden-layers [A-Z]+=1' 'optimizer \{sgd,rmsprop,adam\}=rmsprop' 'learning-rate [A-Z]+=0\.001' 'rho [A-Z]+=0\.9' \
   'beta-1 [A-Z]+=0\.9' 'beta-2 [A-Z]+=0\.999' 'epsilon [A-Z]+=1e-07' 'momentum [A-Z]+=0' \
-  'validation-split [A-Z]+=0\.2' 'split-by \{row,story\}=row' 'seed [A-Z]+=99' 'arch \{mlp(,[a-z]+)+\}=mlp'; do
+  'validation-split [A-Z]+=0\.2' 'split-by \{row,story\}=row' 'seed [A-Z]+=99' 'arch \{mlp(,[a-z]+)+\}=mlp' \
+  'dim [A-Z]+=100' 'bag-hidden [A-Z]+=0' 'ngram-dim [A-Z]+=16'; do
   has_line newsclf-fit "^ +--$default( |$)"
 done
 has_line newsclf-fit '^ +-e,--embedding TEXT +word vectors .*required by mlp'

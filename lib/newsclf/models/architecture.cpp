@@ -5,6 +5,7 @@
 #include "newsclf/models/cnn.hpp"
 #include "newsclf/models/lstm.hpp"
 #include "newsclf/models/linear.hpp"
+#include "newsclf/models/bag.hpp"
 #include "newsclf/models/mlp.hpp"
 
 namespace newsclf {
@@ -13,6 +14,7 @@ const std::vector<Architecture>& architectures() {
     static const std::vector<Architecture> table = {
         mlp_architecture(),
         linear_architecture(),
+        bag_architecture(),
         cnn_architecture(),
         lstm_architecture(),
         ensemble_architecture(),

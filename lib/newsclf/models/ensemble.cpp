@@ -152,7 +152,7 @@ Architecture ensemble_architecture() {
              "weights fit on the validation rows";
     // 0.15, not 0.1 or 0.2: a story is held out of the benchmark's story split when its MD5 % 5 == 0, so a
     // 1/k rule with k a multiple of 5 would find no validation story in that split's training file.
-    a.defaults = {{"max_words", "0"}, {"validation_split", "0.15"}, {"split_by", "story"}};
+    a.defaults = {{"max_words", "0"}, {"validation_split", "0.15"}, {"split_by", "story"}, {"members", "linear,bag,cnn"}};
     a.needs_pretrained = false;
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<EnsembleNetwork>(m); };
     a.train = [](Model& m, const TrainingData& data) {
