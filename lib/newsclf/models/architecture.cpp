@@ -1,6 +1,7 @@
 #include "newsclf/models/architecture.hpp"
 
 #include "newsclf/error.hpp"
+#include "newsclf/training.hpp"
 #include "newsclf/models/ensemble.hpp"
 #include "newsclf/models/cnn.hpp"
 #include "newsclf/models/lstm.hpp"
@@ -9,6 +10,13 @@
 #include "newsclf/models/mlp.hpp"
 
 namespace newsclf {
+
+std::vector<EpochResult> train_from_initialisation(const TrainableNetwork& network, Model& model, const TrainingData& data) {
+    model.parameters.resize(network.parameter_count());
+    PythonRandom init_rng(model.options.seed);
+    network.initialize(model.parameters.data(), init_rng);
+    return train_network(network, model.parameters, data.corpus, data.split, model.options, data.on_epoch);
+}
 
 const std::vector<Architecture>& architectures() {
     static const std::vector<Architecture> table = {

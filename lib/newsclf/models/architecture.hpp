@@ -37,6 +37,10 @@ struct Architecture {
     std::function<std::vector<EpochResult>(Model&, const TrainingData&)> train;
 };
 
+// For the architectures trained by gradient steps (mlp, cnn, lstm): the model's parameters from
+// the network's initialisation (seeded with --seed), then train_network over the data.
+std::vector<EpochResult> train_from_initialisation(const TrainableNetwork& network, Model& model, const TrainingData& data);
+
 const std::vector<Architecture>& architectures();
 // The architecture of that name; a UsageError listing the choices otherwise.
 const Architecture& architecture(const std::string& name);

@@ -223,7 +223,8 @@ Architecture cnn_architecture() {
     a.defaults = {{"max_words", "0"},        {"epochs", "3"},           {"batch_size", "512"},
                   {"max_len", "40"},         {"hidden_units", "250"},   {"dropout", "0.2"},
                   {"optimizer", "adam"},     {"learning_rate", "0.005"}, {"lr_schedule", "linear"},
-                  {"filters", "128"},        {"kernel_size", "3"},      {"train_embedding", "1"}};
+                  {"filters", "128"},        {"kernel_size", "3"},      {"train_embedding", "1"},
+                  {"validation_split", "0"}};
     a.needs_pretrained = true;
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<CnnNetwork>(&m.embedding, cnn_shape(m.options), false, m.options.threads);
@@ -231,10 +232,7 @@ Architecture cnn_architecture() {
     a.train = [](Model& m, const TrainingData& data) {
         m.embedding = *data.pretrained;
         CnnNetwork network(&m.embedding, cnn_shape(m.options), m.options.train_embedding, m.options.threads);
-        m.parameters.resize(network.parameter_count());
-        PythonRandom init_rng(m.options.seed);
-        network.initialize(m.parameters.data(), init_rng);
-        auto history = train_network(network, m.parameters, data.corpus, data.split, m.options, data.on_epoch);
+        auto history = train_from_initialisation(network, m, data);
         if (m.options.train_embedding) {
             // The trained vectors become the model's embedding; the buffer keeps the layers.
             const SparseRows tail = network.sparse_rows();

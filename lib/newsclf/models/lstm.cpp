@@ -244,18 +244,14 @@ Architecture lstm_architecture() {
     a.defaults = {{"max_words", "0"},       {"max_len", "40"},        {"hidden_units", "32"},
                   {"hidden_layers", "3"},    {"dropout", "0.3"},       {"optimizer", "adam"},
                   {"learning_rate", "0.006"}, {"lr_schedule", "cosine"}, {"batch_size", "512"},
-                  {"epochs", "3"},           {"train_embedding", "1"}};
+                  {"epochs", "3"},           {"train_embedding", "1"},  {"validation_split", "0"}};
     a.needs_pretrained = true;
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<LstmNetwork>(&m.embedding, lstm_shape(m.options));
     };
     a.train = [](Model& m, const TrainingData& data) {
         m.embedding = *data.pretrained;
-        LstmNetwork network(&m.embedding, lstm_shape(m.options));
-        m.parameters.resize(network.parameter_count());
-        PythonRandom init_rng(m.options.seed);
-        network.initialize(m.parameters.data(), init_rng);
-        return train_network(network, m.parameters, data.corpus, data.split, m.options, data.on_epoch);
+        return train_from_initialisation(LstmNetwork(&m.embedding, lstm_shape(m.options)), m, data);
     };
     return a;
 }

@@ -119,11 +119,7 @@ Architecture mlp_architecture() {
     };
     a.train = [](Model& m, const TrainingData& data) {
         m.embedding = *data.pretrained;
-        MlpNetwork network(&m.embedding, mlp_shape(m.options));
-        m.parameters.resize(network.parameter_count());
-        PythonRandom init_rng(m.options.seed);
-        network.initialize(m.parameters.data(), init_rng);
-        return train_network(network, m.parameters, data.corpus, data.split, m.options, data.on_epoch);
+        return train_from_initialisation(MlpNetwork(&m.embedding, mlp_shape(m.options)), m, data);
     };
     return a;
 }
