@@ -15,6 +15,7 @@
 #include "newsclf/model_file.hpp"
 #include "newsclf/models/architecture.hpp"
 #include "newsclf/models/bag.hpp"
+#include "newsclf/training.hpp"
 #include "test_support.hpp"
 
 using namespace newsclf;
@@ -435,6 +436,26 @@ TEST_CASE("training learns the toy task, reports each epoch, and one thread give
     CHECK(with_vectors.parameters.size() == 35 * 5 + 97 * 4 + 9 * 4 + 4);
 
     CHECK_THROWS_AS(fit({{"optimizer", "adam"}}, nullptr), UsageError);
+}
+
+TEST_CASE("with a patience, training stops when the validation loss stops falling and keeps the best epoch") {
+    // Labels at random: the validation loss rises once the model learns the training rows by heart.
+    TokenCorpus corpus = toy_corpus(600, 4);
+    PythonRandom rng(12);
+    for (auto& label : corpus.labels) label = static_cast<std::int8_t>(rng.randbelow(4));
+    const DataSplit split = all_rows(corpus);
+    Model m = toy_model({{"threads", "1"}, {"learning_rate", "0.5"}, {"epochs", "12"}, {"patience", "2"}});
+    TrainingData data{corpus, split, nullptr, nullptr};
+    const auto history = architecture("bag").train(m, data);
+    REQUIRE(history.size() >= 3);
+    CHECK(history.size() < 12);
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < history.size(); ++i)
+        if (history[i].validation.loss < history[best].validation.loss) best = i;
+    CHECK(best + 3 == history.size());  // stopped after 2 epochs without a lower loss
+    auto network = architecture("bag").network(m);
+    const Evaluation kept = evaluate_rows(*network, m.parameters.data(), corpus, split.validation);
+    CHECK(kept.loss == doctest::Approx(history[best].validation.loss).epsilon(1e-9));
 }
 
 TEST_CASE("a bag model written and read back predicts the same") {

@@ -75,6 +75,8 @@ private:
 
 // Trains from initialised params in place, `threads` at once (0: one per CPU), calling on_epoch
 // after each epoch with the loss and accuracy seen in training and those of the validation rows.
+// With a patience, stops once that many epochs in a row did not lower the validation loss and
+// leaves the weights of the epoch with the lowest one.
 std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                    const DataSplit& split, const FitOptions& options,
                                    const std::function<void(const EpochResult&)>& on_epoch);
