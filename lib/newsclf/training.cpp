@@ -79,6 +79,21 @@ Evaluation evaluate_rows(const Network& network, const float* params, const Toke
     return evaluate_probabilities(predict_rows(network, params, corpus, rows), corpus, rows);
 }
 
+bool EarlyStopping::should_stop(const EpochResult& r, const std::vector<float>& params) {
+    if (patience_ == 0 || r.validation.rows == 0) return false;
+    if (best_params_.empty() || r.validation.loss < best_loss_) {
+        best_loss_ = r.validation.loss;
+        best_params_ = params;
+        epochs_without_improvement_ = 0;
+        return false;
+    }
+    return ++epochs_without_improvement_ >= patience_;
+}
+
+void EarlyStopping::restore(std::vector<float>& params) {
+    if (!best_params_.empty()) params = std::move(best_params_);
+}
+
 std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                        const DataSplit& split, const FitOptions& options,
                                        const std::function<void(const EpochResult&)>& on_epoch) {
@@ -100,10 +115,7 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
     std::vector<EpochResult> history;
     const std::size_t batch_size = options.batch_size;
     const std::size_t steps = (order.size() + batch_size - 1) / batch_size;
-    // Early stopping, as Keras's EarlyStopping(monitor="val_loss", restore_best_weights=True).
-    std::vector<float> best_params;
-    double best_loss = 0;
-    std::size_t epochs_without_improvement = 0;
+    EarlyStopping early_stopping(options.patience);
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         auto start = std::chrono::steady_clock::now();
         order_rng.shuffle(order);
@@ -146,16 +158,9 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         history.push_back(r);
         if (on_epoch) on_epoch(r);
-        if (options.patience == 0 || r.validation.rows == 0) continue;
-        if (best_params.empty() || r.validation.loss < best_loss) {
-            best_loss = r.validation.loss;
-            best_params = params;
-            epochs_without_improvement = 0;
-        } else if (++epochs_without_improvement >= options.patience) {
-            break;
-        }
+        if (early_stopping.should_stop(r, params)) break;
     }
-    if (!best_params.empty()) params = std::move(best_params);
+    early_stopping.restore(params);
     return history;
 }
 

@@ -24,6 +24,23 @@ Evaluation evaluate_probabilities(const std::vector<float>& probabilities, const
 Evaluation evaluate_rows(const Network& network, const float* params, const TokenCorpus& corpus,
                          const std::vector<std::size_t>& rows);
 
+// Keras's EarlyStopping(monitor="val_loss", restore_best_weights=True) over a parameter buffer;
+// with patience 0, or without validation rows, it never stops.
+class EarlyStopping {
+public:
+    explicit EarlyStopping(std::size_t patience) : patience_(patience) {}
+    // After an epoch: whether `patience` epochs in a row have not lowered the validation loss.
+    bool should_stop(const EpochResult& r, const std::vector<float>& params);
+    // Leaves the weights of the epoch with the lowest validation loss, if it kept any.
+    void restore(std::vector<float>& params);
+
+private:
+    std::size_t patience_;
+    std::vector<float> best_params_;
+    double best_loss_ = 0;
+    std::size_t epochs_without_improvement_ = 0;
+};
+
 // Trains from the initial params in place; calls on_epoch after each epoch. With a patience,
 // stops once that many epochs in a row did not lower the validation loss, and leaves the
 // weights of the epoch with the lowest one.

@@ -247,9 +247,7 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
         std::size_t hits = 0, seen = 0;
     };
     std::vector<EpochResult> history;
-    std::vector<float> best_params;
-    double best_loss = 0;
-    std::size_t epochs_without_improvement = 0;
+    EarlyStopping early_stopping(options.patience);
     float* p = params.data();
     const std::size_t dense_offset = network.dense_offset(), dense_size = network.parameter_count() - dense_offset;
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
@@ -330,17 +328,9 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         history.push_back(r);
         if (on_epoch) on_epoch(r);
-        // Early stopping as train_network does it (Keras's EarlyStopping, restore_best_weights).
-        if (options.patience == 0 || r.validation.rows == 0) continue;
-        if (best_params.empty() || r.validation.loss < best_loss) {
-            best_loss = r.validation.loss;
-            best_params = params;
-            epochs_without_improvement = 0;
-        } else if (++epochs_without_improvement >= options.patience) {
-            break;
-        }
+        if (early_stopping.should_stop(r, params)) break;
     }
-    if (!best_params.empty()) params = std::move(best_params);
+    early_stopping.restore(params);
     return history;
 }
 
