@@ -10,7 +10,7 @@ printf '%s\n' "Apple unveils new iPhone with a bigger screen" "Fed keeps interes
   "Kim Kardashian wedding photos revealed" "Ebola outbreak in West Africa kills hundreds" >headlines.txt
 
 # A small network (32 filters, 32 units) keeps the test quick.
-fit() { newsclf-fit -q --arch cnn -e embedding.npy --filters 32 --hidden-units 32 --epochs 3 --threads "${threads:-1}" "$@" tokens; }
+fit() { newsclf-fit -q --arch cnn -e embedding.npy --filters 32 --hidden-units 32 --epochs 3 --validation-split 0.2 --threads "${threads:-1}" "$@" tokens; }
 
 for trained in 0 1; do
   fit --train-embedding "$trained" -o "model.$trained" || fail "fit --train-embedding $trained failed"

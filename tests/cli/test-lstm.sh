@@ -8,7 +8,7 @@ cd "$SCRATCH" || exit 1
 newsclf-tokenize -q -o tokens "$TESTDATA/news.sample.tsv"
 newsclf-embed -q --vocab tokens -o embedding.npy "$TESTDATA/glove.sample.100d.txt.xz"
 
-fit() { newsclf-fit -q --arch lstm -e embedding.npy --threads 1 "$@" tokens || fail "newsclf-fit --arch lstm $* failed"; }
+fit() { newsclf-fit -q --arch lstm -e embedding.npy --threads 1 --validation-split 0.2 "$@" tokens || fail "newsclf-fit --arch lstm $* failed"; }
 fit -o model
 fit -o model.again
 cmp model model.again || fail "two lstm fits with --threads 1 gave different model files"
