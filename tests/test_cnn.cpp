@@ -13,21 +13,14 @@
 #include "newsclf/error.hpp"
 #include "newsclf/models/cnn.hpp"
 
+#include "test_support.hpp"
+
 using namespace newsclf;
+using newsclf::test::random_embedding;
 
 namespace {
 
 constexpr std::size_t rows = 15, dim = 4;
-
-Matrix embedding_matrix(std::uint64_t seed) {
-    PythonRandom rng(seed);
-    Matrix m = xt::zeros<float>({rows, dim});
-    for (std::size_t r = 1; r < rows; ++r) {
-        if (r == 3 || r == 9) continue;  // words without a vector
-        for (std::size_t d = 0; d < dim; ++d) m(r, d) = static_cast<float>(2.0 * rng.random() - 1.0);
-    }
-    return m;
-}
 
 // Headlines around every boundary of max_len 6 and kernel_size 3: empty, shorter than the
 // kernel, padding shorter than the kernel, exactly max_len, longer (cut).
@@ -189,7 +182,7 @@ std::vector<double> reference_probabilities(const Matrix& embedding, const CnnSh
 }  // namespace
 
 TEST_CASE("CnnNetwork forward equals the Keras computation over the padded rows") {
-    const Matrix embedding = embedding_matrix(2);
+    const Matrix embedding = random_embedding(rows, dim, 2);
     const Headlines data;
     for (std::size_t width : {1, 2, 3, 6}) {
         for (bool trained : {false, true}) {
@@ -229,7 +222,7 @@ TEST_CASE("CnnNetwork forward equals the Keras computation over the padded rows"
 }
 
 TEST_CASE("CnnNetwork gradients match central differences of the mean loss") {
-    const Matrix embedding = embedding_matrix(1);
+    const Matrix embedding = random_embedding(rows, dim, 1);
     const Headlines data;
     struct Case {
         std::size_t filters, width, hidden;
@@ -280,7 +273,7 @@ TEST_CASE("CnnNetwork gradients match central differences of the mean loss") {
 }
 
 TEST_CASE("CnnNetwork with dropout: masks on the embedding's outputs and the hidden layer, from the generator") {
-    const Matrix embedding = embedding_matrix(4);
+    const Matrix embedding = random_embedding(rows, dim, 4);
     const Headlines data;
     CnnNetwork network(&embedding, small_shape(8, 3, 50), false);
     const auto params = random_parameters(network, 9);
@@ -312,7 +305,7 @@ TEST_CASE("CnnNetwork with dropout: masks on the embedding's outputs and the hid
 }
 
 TEST_CASE("CnnNetwork lays its parameters out conv, dense, dense, then a trained embedding") {
-    const Matrix embedding = embedding_matrix(3);
+    const Matrix embedding = random_embedding(rows, dim, 3);
     const CnnShape shape = small_shape(5, 3, 4);
     for (bool trained : {false, true}) {
         CnnNetwork network(&embedding, shape, trained);
@@ -348,7 +341,7 @@ TEST_CASE("CnnNetwork lays its parameters out conv, dense, dense, then a trained
 }
 
 TEST_CASE("CnnNetwork initialises kernels Glorot-uniform, biases to zero, a trained embedding to the matrix") {
-    const Matrix embedding = embedding_matrix(4);
+    const Matrix embedding = random_embedding(rows, dim, 4);
     const CnnShape shape = small_shape(20, 3, 30);
     CnnNetwork network(&embedding, shape, true);
     std::vector<float> a(network.parameter_count(), 9.0f), b(a.size(), 9.0f), c(a.size(), 9.0f);

@@ -13,23 +13,16 @@
 #include "newsclf/models/architecture.hpp"
 #include "newsclf/models/lstm.hpp"
 
+#include "test_support.hpp"
+
 using namespace newsclf;
+using newsclf::test::random_embedding;
 using newsclf::test::reference_lstm;
 using newsclf::test::Sequence;
 
 namespace {
 
 constexpr std::size_t rows = 15, dim = 5;
-
-Matrix embedding_matrix(std::uint64_t seed) {
-    PythonRandom rng(seed);
-    Matrix m = xt::zeros<float>({rows, dim});
-    for (std::size_t r = 0; r < rows; ++r) {
-        if (r == 0 || r == 3 || r == 9) continue;  // padding and words without a vector
-        for (std::size_t d = 0; d < dim; ++d) m(r, d) = static_cast<float>(2.0 * rng.random() - 1.0);
-    }
-    return m;
-}
 
 struct Headlines {
     std::vector<std::vector<std::uint32_t>> tokens = {
@@ -159,7 +152,7 @@ std::vector<std::vector<double>> reference_probabilities(const Matrix& embedding
 }  // namespace
 
 TEST_CASE("LstmNetwork forward equals the explicit Keras computation") {
-    const Matrix embedding = embedding_matrix(2);
+    const Matrix embedding = random_embedding(rows, dim, 2);
     const Headlines data;
     for (std::size_t layers : {1, 2, 3}) {
         for (std::size_t units : {1, 3, 8}) {
@@ -188,7 +181,7 @@ TEST_CASE("LstmNetwork forward equals the explicit Keras computation") {
 }
 
 TEST_CASE("LstmNetwork gives each headline the same probabilities in any batch") {
-    const Matrix embedding = embedding_matrix(3);
+    const Matrix embedding = random_embedding(rows, dim, 3);
     const Headlines data;
     LstmNetwork network(&embedding, small_shape(4, 2));
     const std::vector<float> params = random_parameters(network, 11);
@@ -206,7 +199,7 @@ TEST_CASE("LstmNetwork gives each headline the same probabilities in any batch")
 }
 
 TEST_CASE("LstmNetwork gradients match central differences of the mean loss") {
-    const Matrix embedding = embedding_matrix(1);
+    const Matrix embedding = random_embedding(rows, dim, 1);
     const Headlines data;
     struct Case {
         std::size_t units, layers;
@@ -244,7 +237,7 @@ TEST_CASE("LstmNetwork gradients match central differences of the mean loss") {
 }
 
 TEST_CASE("with dropout on the embedded input, gradients match central differences under the same masks") {
-    const Matrix embedding = embedding_matrix(2);
+    const Matrix embedding = random_embedding(rows, dim, 2);
     const Headlines data;
     const float rate = 0.3f;
     for (std::size_t layers : {1, 2}) {
@@ -281,7 +274,7 @@ TEST_CASE("with dropout on the embedded input, gradients match central differenc
 }
 
 TEST_CASE("with a trainable embedding, the word vectors' gradients match central differences too") {
-    const Matrix embedding = embedding_matrix(6);
+    const Matrix embedding = random_embedding(rows, dim, 6);
     const Headlines data;
     for (float rate : {0.0f, 0.3f}) {
         CAPTURE(rate);
@@ -325,7 +318,7 @@ TEST_CASE("with a trainable embedding, the word vectors' gradients match central
 }
 
 TEST_CASE("LstmNetwork lays its parameters out layer by layer, as Keras counts them") {
-    const Matrix embedding = embedding_matrix(3);
+    const Matrix embedding = random_embedding(rows, dim, 3);
     LstmNetwork network(&embedding, small_shape(3, 2));
     const auto blocks = network.parameter_blocks();
     REQUIRE(blocks.size() == 8);
@@ -351,7 +344,7 @@ TEST_CASE("LstmNetwork lays its parameters out layer by layer, as Keras counts t
 }
 
 TEST_CASE("LstmNetwork initialises as Keras: Glorot kernels, orthogonal recurrent kernels, forget bias 1") {
-    const Matrix embedding = embedding_matrix(4);
+    const Matrix embedding = random_embedding(rows, dim, 4);
     const std::size_t U = 6;
     LstmNetwork network(&embedding, small_shape(U, 2));
     std::vector<float> a(network.parameter_count(), 9.0f), b(a.size(), 9.0f), c(a.size(), 9.0f);
@@ -402,7 +395,7 @@ TEST_CASE("the lstm arch: its defaults over the table's, and a network for its m
 
     Model m;
     m.options = fit_options({{"arch", "lstm"}, {"train_embedding", "0"}});
-    m.embedding = embedding_matrix(5);
+    m.embedding = random_embedding(rows, dim, 5);
     const std::size_t lstm_and_dense = 4 * 32 * (dim + 32 + 1) + 2 * 4 * 32 * (32 + 32 + 1) + 32 * 4 + 4;
     CHECK(arch.network(m)->parameter_count() == lstm_and_dense);
     m.options = o;

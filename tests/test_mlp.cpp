@@ -12,21 +12,14 @@
 #include "newsclf/error.hpp"
 #include "newsclf/models/mlp.hpp"
 
+#include "test_support.hpp"
+
 using namespace newsclf;
+using newsclf::test::random_embedding;
 
 namespace {
 
 constexpr std::size_t rows = 15, dim = 5;
-
-Matrix embedding_matrix(std::uint64_t seed) {
-    PythonRandom rng(seed);
-    Matrix m = xt::zeros<float>({rows, dim});
-    for (std::size_t r = 0; r < rows; ++r) {
-        if (r == 0 || r == 3 || r == 9) continue;  // padding and words without a vector
-        for (std::size_t d = 0; d < dim; ++d) m(r, d) = static_cast<float>(2.0 * rng.random() - 1.0);
-    }
-    return m;
-}
 
 struct Headlines {
     std::vector<std::vector<std::uint32_t>> tokens = {
@@ -173,7 +166,7 @@ xt::xtensor<double, 2> reference_probabilities(const Matrix& embedding, const Ml
 }  // namespace
 
 TEST_CASE("MlpNetwork gradients match central differences of the mean loss") {
-    const Matrix embedding = embedding_matrix(1);
+    const Matrix embedding = random_embedding(rows, dim, 1);
     const Headlines data;
     struct Case {
         std::size_t units, layers;
@@ -217,7 +210,7 @@ TEST_CASE("MlpNetwork gradients match central differences of the mean loss") {
 }
 
 TEST_CASE("MlpNetwork forward equals the explicit Keras computation") {
-    const Matrix embedding = embedding_matrix(2);
+    const Matrix embedding = random_embedding(rows, dim, 2);
     const Headlines data;
     for (std::size_t layers : {1, 2}) {
         for (std::size_t units : {1, 2, 3, 8}) {
@@ -249,7 +242,7 @@ TEST_CASE("MlpNetwork forward equals the explicit Keras computation") {
 }
 
 TEST_CASE("MlpNetwork lays its parameters out kernel, bias, layer after layer") {
-    const Matrix embedding = embedding_matrix(3);
+    const Matrix embedding = random_embedding(rows, dim, 3);
     MlpShape shape;
     shape.max_len = 6;
     shape.hidden_units = 3;
@@ -282,7 +275,7 @@ TEST_CASE("MlpNetwork lays its parameters out kernel, bias, layer after layer") 
 }
 
 TEST_CASE("MlpNetwork initialises kernels Glorot-uniform and biases to zero") {
-    const Matrix embedding = embedding_matrix(4);
+    const Matrix embedding = random_embedding(rows, dim, 4);
     MlpShape shape;
     shape.max_len = 20;
     shape.hidden_units = 4;
@@ -322,7 +315,7 @@ TEST_CASE("MlpNetwork initialises kernels Glorot-uniform and biases to zero") {
 }
 
 TEST_CASE("with dropout, gradients match central differences under the same masks") {
-    const Matrix embedding = embedding_matrix(2);
+    const Matrix embedding = random_embedding(rows, dim, 2);
     const Headlines data;
     const float rate = 0.3f;
     for (std::size_t units : {3, 8}) {

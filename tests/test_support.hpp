@@ -16,6 +16,8 @@
 #include "newsclf/error.hpp"
 #include "newsclf/format.hpp"
 #include "newsclf/io.hpp"
+#include "newsclf/random.hpp"
+#include "newsclf/tensor.hpp"
 
 // Vectors of strings (tokens, words, lines) print as ["a", "b"] in assertion messages.
 namespace doctest {
@@ -86,6 +88,18 @@ std::string message_of(const std::function<void()>& f) {
 }
 
 // Whether part occurs in s.
+// A rows x dim embedding with uniform values in [-1, 1) from Python's random.Random(seed), and
+// zero rows for padding (0) and for two words without a vector (3 and 9).
+inline Matrix random_embedding(std::size_t rows, std::size_t dim, std::uint64_t seed) {
+    PythonRandom rng(seed);
+    Matrix m = xt::zeros<float>({rows, dim});
+    for (std::size_t r = 0; r < rows; ++r) {
+        if (r == 0 || r == 3 || r == 9) continue;
+        for (std::size_t d = 0; d < dim; ++d) m(r, d) = static_cast<float>(2.0 * rng.random() - 1.0);
+    }
+    return m;
+}
+
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // body followed by the trailer that matches it (length, item count, CRC-32): only a parser can object.
