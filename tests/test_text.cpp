@@ -257,3 +257,43 @@ TEST_CASE("find_invalid_utf8 gives the offset of the first bad sequence") {
         CHECK(find_invalid_utf8("\xC3\xA9\xC3") == 2);        // after a valid character
     }
 }
+
+// Keras's split of a normalised text: filters and the split character separate words.
+std::vector<std::string> split_normalized(const std::string& normalized, const NormalizerSettings& settings) {
+    std::vector<std::string> words;
+    std::string current;
+    for (char c : normalized) {
+        if (c == settings.split || settings.filters.find(c) != std::string::npos) {
+            if (!current.empty()) words.push_back(current);
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    if (!current.empty()) words.push_back(current);
+    return words;
+}
+
+TEST_CASE("tokenize of ASCII titles (a one-pass split where the rules change nothing) equals normalize_text then the split") {
+    // Characters chosen to make the three rules matter: spaces of every kind, apostrophes, filters,
+    // control characters, letters, digits and '_'.
+    const std::string alphabet = "aB1_ ' \t\x0b\x0c\r\x1c\x1f\x01\x7f!,.-\"&'x yZ'";
+    std::uint64_t state = 12345;
+    auto next = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::size_t>(state >> 33);
+    };
+    const NormalizerSettings settings;
+    NormalizerSettings other_filters;
+    other_filters.filters = "!,a";  // apostrophe, '.', '-' and '"' are then word-internal candidates
+    for (int i = 0; i < 20000; ++i) {
+        std::string title;
+        for (std::size_t n = next() % 12; n > 0; --n) title += alphabet[next() % alphabet.size()];
+        for (const NormalizerSettings* s : std::vector<const NormalizerSettings*>{&settings, &other_filters}) {
+            INFO("title: \"" << title << "\"");
+            CHECK(newsclf::tokenize(title, *s) == split_normalized(normalize_text(title, *s), *s));
+        }
+    }
+    CHECK(newsclf::tokenize("Kardashian's wedding: 'guests' revealed") ==
+          std::vector<std::string>{"kardashian's", "wedding", "guests", "revealed"});
+}

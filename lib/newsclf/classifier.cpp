@@ -9,11 +9,22 @@
 
 namespace newsclf {
 
+namespace {
+
+// Appends the ids of a title's words in the vocabulary.
+void append_title_ids(std::string_view title, const NormalizerSettings& normalizer, const Vocabulary& vocabulary,
+                      std::vector<std::uint32_t>& ids) {
+    for_each_token(title, normalizer, [&](std::string_view word) {
+        if (std::uint32_t id = vocabulary.index_of(word)) ids.push_back(id);
+    });
+}
+
+}  // namespace
+
 std::vector<std::uint32_t> encode_title(std::string_view title, const NormalizerSettings& normalizer,
                                         const Vocabulary& vocabulary) {
     std::vector<std::uint32_t> ids;
-    for (const auto& word : tokenize(title, normalizer))
-        if (std::uint32_t id = vocabulary.index_of(word)) ids.push_back(id);
+    append_title_ids(title, normalizer, vocabulary, ids);
     return ids;
 }
 
@@ -28,12 +39,15 @@ std::vector<std::uint32_t> Classifier::encode(std::string_view title) const {
 }
 
 std::vector<Probabilities> Classifier::classify(const std::vector<std::string>& titles) const {
-    std::vector<std::vector<std::uint32_t>> ids(titles.size());
-    TokenBatch batch(titles.size());
+    // Every title's ids in one buffer, then the spans into it.
+    std::vector<std::uint32_t> ids;
+    std::vector<std::size_t> ends(titles.size());
     for (std::size_t i = 0; i < titles.size(); ++i) {
-        ids[i] = encode(titles[i]);
-        batch[i] = {ids[i].data(), ids[i].size()};
+        append_title_ids(titles[i], model_.normalizer, model_.vocabulary, ids);
+        ends[i] = ids.size();
     }
+    TokenBatch batch(titles.size());
+    for (std::size_t i = 0, start = 0; i < titles.size(); start = ends[i++]) batch[i] = {ids.data() + start, ends[i] - start};
     std::vector<Probabilities> out(titles.size());
     static_assert(sizeof(Probabilities) == label_count * sizeof(float));
     network_->predict(model_.parameters.data(), batch, out.data()->data());

@@ -1,6 +1,7 @@
 #include "newsclf/text.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <type_traits>
 
 namespace newsclf {
@@ -51,40 +52,76 @@ char32_t code_point(Char c) {
     return static_cast<char32_t>(static_cast<std::make_unsigned_t<Char>>(c));
 }
 
+// Python's \s and \w of the ASCII characters, looked up rather than computed (the hot path of
+// every headline).
+struct AsciiClasses {
+    bool space[128] = {}, word[128] = {};
+    AsciiClasses() {
+        for (char32_t c = 0; c < 128; ++c) {
+            space[c] = is_python_space(c);
+            word[c] = is_python_word(c);
+        }
+    }
+};
+const AsciiClasses ascii_classes;
+
+template <class Char>
+bool space_char(Char c) {
+    if constexpr (sizeof(Char) == 1) return ascii_classes.space[static_cast<unsigned char>(c) & 0x7f];
+    else return is_python_space(code_point(c));
+}
+
+template <class Char>
+bool word_char(Char c) {
+    if constexpr (sizeof(Char) == 1) return ascii_classes.word[static_cast<unsigned char>(c) & 0x7f];
+    else return is_python_word(code_point(c));
+}
+
+// re.sub('\s\W', ' ') or re.sub('\W\s', ' ') from s into out: leftmost, non-overlapping
+// two-character matches. A std::string here holds ASCII only.
 template <class String>
-String replace_pairs(const String& s, bool space_first) {
-    // re.sub('\s\W', ' ') or re.sub('\W\s', ' '): leftmost, non-overlapping two-character matches.
-    String out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        if (i + 1 < s.size()) {
-            const char32_t a = code_point(s[i]), b = code_point(s[i + 1]);
-            bool match = space_first ? (is_python_space(a) && !is_python_word(b)) : (!is_python_word(a) && is_python_space(b));
+void replace_pairs(const String& s, bool space_first, String& out) {
+    out.resize(s.size());  // never longer than s
+    auto* o = out.data();
+    const std::size_t n = s.size();
+    for (std::size_t i = 0; i < n;) {
+        if (i + 1 < n) {
+            const auto a = s[i], b = s[i + 1];
+            bool match = space_first ? (space_char(a) && !word_char(b)) : (!word_char(a) && space_char(b));
             if (match) {
-                out.push_back(' ');
+                *o++ = ' ';
                 i += 2;
                 continue;
             }
         }
-        out.push_back(s[i]);
-        ++i;
+        *o++ = s[i++];
     }
-    return out;
+    out.resize(static_cast<std::size_t>(o - out.data()));
 }
 
-// The workshop's three regular expressions, after lower-casing.
+// The workshop's three regular expressions, after lower-casing: from `lowered` into `out`, with
+// `scratch` for the step between (buffers that callers may reuse, so that nothing is allocated).
 template <class String>
-String apply_workshop_rules(const String& lowered) {
-    String s = replace_pairs(replace_pairs(lowered, true), false);
-    String out;
-    out.reserve(s.size());
+void apply_workshop_rules(const String& lowered, String& scratch, String& out) {
+    replace_pairs(lowered, true, out);
+    replace_pairs(out, false, scratch);
+    const String& s = scratch;
+    out.resize(s.size());
+    auto* o = out.data();
     bool in_space_run = false;
     for (auto c : s) {
-        bool space = is_python_space(code_point(c));
-        if (!space) out.push_back(c);
-        else if (!in_space_run) out.push_back(' ');
+        bool space = space_char(c);
+        if (!space) *o++ = c;
+        else if (!in_space_run) *o++ = ' ';
         in_space_run = space;
     }
+    out.resize(static_cast<std::size_t>(o - out.data()));
+}
+
+template <class String>
+String apply_workshop_rules(const String& lowered) {
+    String scratch, out;
+    apply_workshop_rules(lowered, scratch, out);
     return out;
 }
 
@@ -94,12 +131,18 @@ bool is_ascii(std::string_view text) {
     return true;
 }
 
-// Most headlines are ASCII: they are normalised byte by byte, the rest code point by code point.
-std::string normalize_ascii(std::string_view text, const NormalizerSettings& settings) {
-    std::string s(text);
+// Most headlines are ASCII: they are normalised byte by byte into `out`, the rest code point by
+// code point. `lowered` and `scratch` are working buffers.
+void normalize_ascii(std::string_view text, const NormalizerSettings& settings, std::string& lowered,
+                     std::string& scratch, std::string& out) {
+    lowered.assign(text);
     if (settings.lower)
-        for (auto& c : s) c = static_cast<char>(python_lower(static_cast<unsigned char>(c)));
-    return settings.workshop_rules ? apply_workshop_rules(s) : s;
+        for (auto& c : lowered)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    if (settings.workshop_rules)
+        apply_workshop_rules(lowered, scratch, out);
+    else
+        out.swap(lowered);
 }
 
 std::u32string normalize_code_points(std::string_view text, const NormalizerSettings& settings) {
@@ -245,29 +288,71 @@ std::size_t find_invalid_utf8(std::string_view s) {
 }
 
 std::string normalize_text(std::string_view text, const NormalizerSettings& settings) {
-    if (is_ascii(text)) return normalize_ascii(text, settings);
+    if (is_ascii(text)) {
+        std::string lowered, scratch, out;
+        normalize_ascii(text, settings, lowered, scratch, out);
+        return out;
+    }
     std::string out;
     for (char32_t c : normalize_code_points(text, settings)) append_utf8(out, c);
     return out;
 }
 
-std::vector<std::string> tokenize(std::string_view text, const NormalizerSettings& settings) {
-    std::vector<std::string> tokens;
+namespace {
+
+// Lower-cases an ASCII title into `lowered` and hands its words to on_token, when the workshop's
+// rules cannot change them: then the words are the runs of characters that are neither spaces
+// nor separators. The rules replace a pair of a space and a non-word character by one space; with
+// every non-word character a separator or a space that changes no word, and a non-word
+// character that is neither (an apostrophe) is untouched by them when both its neighbours are
+// word characters. Returns false, having called nothing, when the title needs the full rules.
+bool split_simple_ascii(std::string_view text, const bool (&separator)[128], std::string& lowered,
+                        const std::function<void(std::string_view)>& on_token) {
+    const std::size_t n = text.size();
+    lowered.resize(n);
+    char* out = lowered.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (!separator[c] && !ascii_classes.space[c] && !ascii_classes.word[c]) {
+            const bool inside = i > 0 && i + 1 < n && ascii_classes.word[static_cast<unsigned char>(text[i - 1])] &&
+                                ascii_classes.word[static_cast<unsigned char>(text[i + 1])];
+            if (!inside) return false;
+        }
+        out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : static_cast<char>(c);
+    }
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= n; ++i) {
+        if (i == n || separator[static_cast<unsigned char>(out[i])] || ascii_classes.space[static_cast<unsigned char>(out[i])]) {
+            if (i > start) on_token(std::string_view(out + start, i - start));
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+void for_each_token(std::string_view text, const NormalizerSettings& settings,
+                    const std::function<void(std::string_view)>& on_token) {
     if (is_ascii(text)) {
         // Only the filters' ASCII characters can occur in an ASCII title.
         bool separator[128] = {};
         for (char c : settings.filters)
             if (static_cast<unsigned char>(c) < 0x80) separator[static_cast<unsigned char>(c)] = true;
         if (static_cast<unsigned char>(settings.split) < 0x80) separator[static_cast<unsigned char>(settings.split)] = true;
-        const std::string s = normalize_ascii(text, settings);
+        thread_local std::string lowered, scratch, s;  // reused: a headline allocates nothing
+        if (settings.lower && settings.workshop_rules && settings.split == ' ' &&
+            split_simple_ascii(text, separator, lowered, on_token))
+            return;
+        normalize_ascii(text, settings, lowered, scratch, s);
         std::size_t start = 0;
         for (std::size_t i = 0; i <= s.size(); ++i) {
             if (i == s.size() || separator[static_cast<unsigned char>(s[i])]) {
-                if (i > start) tokens.emplace_back(s, start, i - start);
+                if (i > start) on_token(std::string_view(s).substr(start, i - start));
                 start = i + 1;
             }
         }
-        return tokens;
+        return;
     }
     std::u32string s = normalize_code_points(text, settings);
     std::string current;
@@ -275,13 +360,18 @@ std::vector<std::string> tokenize(std::string_view text, const NormalizerSetting
     auto is_filter = [&](char32_t c) { return filters.find(c) != std::u32string::npos; };
     for (char32_t c : s) {
         if (c == static_cast<char32_t>(static_cast<unsigned char>(settings.split)) || is_filter(c)) {
-            if (!current.empty()) tokens.push_back(std::move(current));
+            if (!current.empty()) on_token(current);
             current.clear();
         } else {
             append_utf8(current, c);
         }
     }
-    if (!current.empty()) tokens.push_back(std::move(current));
+    if (!current.empty()) on_token(current);
+}
+
+std::vector<std::string> tokenize(std::string_view text, const NormalizerSettings& settings) {
+    std::vector<std::string> tokens;
+    for_each_token(text, settings, [&](std::string_view word) { tokens.emplace_back(word); });
     return tokens;
 }
 

@@ -1,6 +1,7 @@
 // Normalisation and tokenisation of headlines: the workshop's normalize_text (lower case, three
 // regular expressions) followed by the Keras Tokenizer's text_to_word_sequence.
 #pragma once
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ std::string normalize_text(std::string_view text, const NormalizerSettings& sett
 // normalize_text, then Keras text_to_word_sequence: filters become the split character, split,
 // empty pieces dropped. Input must be valid UTF-8.
 std::vector<std::string> tokenize(std::string_view text, const NormalizerSettings& settings = {});
+// The same words handed to on_token in order, without building strings (the views last until
+// on_token returns).
+void for_each_token(std::string_view text, const NormalizerSettings& settings,
+                    const std::function<void(std::string_view)>& on_token);
 
 // Code point helpers, exposed for tests.
 bool is_python_space(char32_t c);

@@ -151,7 +151,7 @@ Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source) {
     return v;
 }
 
-std::uint32_t WordCounter::add_word(const std::string& word) {
+std::uint32_t WordCounter::add_word(std::string_view word) {
     auto word_at = [this](std::size_t p) -> const std::string& { return words_[p].first; };
     const std::uint64_t h = WordSlots::hash(word);
     std::size_t p = slots_.find(word, h, word_at);

@@ -88,7 +88,7 @@ class WordCounter {
 public:
     void add(const std::vector<std::string>& tokens);
     // Counts one word; returns its number in order of first appearance (0, 1, 2, ...).
-    std::uint32_t add_word(const std::string& word);
+    std::uint32_t add_word(std::string_view word);
     // max_words 0 keeps every word.
     // For each word by order of first appearance, its vocabulary index (0 beyond max_words - 1).
     std::vector<std::uint32_t> index_by_first_appearance(std::size_t max_words) const;

@@ -10,7 +10,7 @@ namespace {
 // the compiler keep the sums in registers and vectorise over dim.
 // Eight partial sums per unit break the chain of dependent additions.
 template <std::size_t U>
-void add_row_product_fixed(const float* __restrict e, const float* __restrict k, std::size_t dim, float* __restrict y) {
+inline __attribute__((always_inline)) void add_row_product_fixed(const float* __restrict e, const float* __restrict k, std::size_t dim, float* __restrict y) {
     constexpr std::size_t lanes = 8;
     float acc[lanes * U] = {};
     std::size_t d = 0;
@@ -26,6 +26,10 @@ void add_row_product_fixed(const float* __restrict e, const float* __restrict k,
     }
 }
 
+// Built twice, for AVX2 with FMA and for any x86-64, and chosen when the program loads.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("arch=haswell", "default")))
+#endif
 void add_row_product(const float* __restrict e, const float* __restrict k, std::size_t dim, std::size_t units,
                      float* __restrict y) {
     switch (units) {

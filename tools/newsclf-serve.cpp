@@ -1,0 +1,72 @@
+// newsclf-serve: the model behind SageMaker's inference contract (/ping, /invocations,
+// /execution-parameters) over HTTP.
+#include <thread>
+
+#include "newsclf/classifier.hpp"
+#include "newsclf/http_server.hpp"
+#include "newsclf/invocations.hpp"
+#include "tool_main.hpp"
+
+using namespace newsclf;
+
+namespace {
+
+struct Options {
+    std::string model;
+    std::string address = "0.0.0.0";
+    std::uint16_t port = 8080;
+    std::size_t workers = 0;
+    double timeout = 60;
+    std::size_t max_payload_mb = 6;
+};
+
+void run(const Options& o) {
+    HttpServerSettings settings;
+    settings.address = o.address;
+    settings.port = o.port;
+    settings.workers = o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency());
+    settings.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
+    settings.max_body_bytes = o.max_payload_mb * 1024 * 1024;
+    settings.access_log = verbosity() > 0;
+    InvocationHandler handler({settings.max_body_bytes, settings.workers});
+    // Listening before the model is loaded: /ping answers 503 until it is.
+    HttpServer server(settings, [&handler](const HttpRequest& r) { return handler.handle(r); });
+    server.start();
+    log_info("listening on " + o.address + ":" + std::to_string(server.port()) + " with " +
+             std::to_string(settings.workers) + " workers");
+    std::unique_ptr<Classifier> classifier;
+    try {
+        classifier = load_classifier(o.model);
+    } catch (...) {
+        server.stop();
+        server.wait();
+        throw;
+    }
+    handler.set_classifier(classifier.get());
+    log_info(o.model + ": " + classifier->model().options.arch + " model loaded; ready");
+    server.wait();
+    log_info("stopped");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    static Options o;
+    return tool_main(argc, argv, "newsclf-serve",
+                     "Serve a model over HTTP on SageMaker's inference contract: GET /ping, POST /invocations "
+                     "(JSON, JSON Lines, CSV or plain lines), GET /execution-parameters.",
+                     [](CLI::App& app) {
+                         add_model_option(app, o.model);
+                         app.add_option("--address", o.address, "IP address to listen on");
+                         app.add_option("-p,--port", o.port, "TCP port (0: any free port, printed on stderr)")
+                             ->envname("SAGEMAKER_BIND_TO_PORT");
+                         app.add_option("-w,--workers", o.workers, "worker threads; 0: one per CPU")
+                             ->envname("MODEL_SERVER_WORKERS");
+                         app.add_option("--timeout", o.timeout, "seconds to read one request or wait for the next on a connection")
+                             ->envname("MODEL_SERVER_TIMEOUT")
+                             ->check(CLI::PositiveNumber);
+                         app.add_option("--max-payload-mb", o.max_payload_mb, "largest request body in MB; longer ones get 413")
+                             ->check(CLI::Range(1, 1024));
+                         return [] { run(o); };
+                     });
+}
