@@ -275,4 +275,14 @@ else
   check_examples "$page"
 fi
 
+# newsclf-sagemaker.7, the image and its use: renders without warnings, with its sections.
+page="$MAN_DIR/newsclf-sagemaker.7"
+if [ ! -f "$page" ]; then
+  fail "no newsclf-sagemaker.7 ($page)"
+else
+  check_render "$page"
+  check_sections "$SCRATCH/newsclf-sagemaker.7.txt" newsclf-sagemaker.7 NAME SYNOPSIS DESCRIPTION "THE IMAGE" \
+    "THE LOCAL FLOW" "ON AWS" FILES "SEE ALSO"
+fi
+
 finish
