@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages newsclf's build, tests and benchmarks need (only those missing),
 # then configures a Release build in build/ and builds the tools and tests. With --bench it also
-# installs the peers of scripts/bench/peers.sh: fastText, scikit-learn (for /usr/bin/python3), bc.
+# installs the peers of scripts/bench/peers.sh: fastText, scikit-learn (for /usr/bin/python3), bc,
+# and wrk for scripts/bench/serve.sh.
 # Usage: scripts/setup.sh [--bench] [extra cmake options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +19,11 @@ done
 packages=(
   cmake g++ make pkg-config
   libcli11-dev libsimdjson-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
-  zlib1g-dev liblzma-dev
-  xz-utils gzip time jq man-db
+  zlib1g-dev liblzma-dev libboost-dev
+  xz-utils gzip time jq man-db curl
 )
 if $bench; then
-  packages+=(fasttext python3-sklearn bc)
+  packages+=(fasttext python3-sklearn bc wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -190,7 +190,7 @@ Batch parse_lines(std::string_view body, bool csv) {
             std::size_t i = 1;
             for (;; ++i) {
                 if (i >= line.size())
-                    throw RequestError{400, "request body, line " + std::to_string(number) + ": unterminated quoted CSV field"};
+                    throw RequestError{400, "request body:" + std::to_string(number) + ": unterminated quoted CSV field"};
                 if (line[i] == '"') {
                     if (i + 1 < line.size() && line[i + 1] == '"') {
                         field += '"';

@@ -6,7 +6,7 @@
 
 MAN_DIR="$NEWSCLF_SOURCE_DIR/man"
 LIB_DIR="$NEWSCLF_SOURCE_DIR/lib/newsclf"
-TOOLS="tokenize embed fit eval predict"
+TOOLS="tokenize embed fit eval predict serve"
 
 # render PAGE WIDTH: the page as plain ASCII without hyphenation; roff warnings in $SCRATCH/warnings.
 # man first (it runs tbl when the page asks for it), then groff, then mandoc.
@@ -84,6 +84,7 @@ check_options() {
     [ "$names" != "$long" ] && short=${names%%,*}
     default=""
     case "$spec" in *" "*=*) default=${spec#* }; default=${default#*=} ;; esac
+    default=${default% (Env:*}  # CLI11 names the environment variable an option reads
     # The option's tag line and its paragraph, on one line.
     block=$(awk -v opt="$long" '
       /^       -/ { tag = $0; sub(/^ +/, "", tag); sub(/  .*/, "", tag)
