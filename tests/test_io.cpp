@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -272,6 +274,26 @@ TEST_CASE("OutputFile replaces an existing file only on commit") {
     }
     CHECK(slurp(path) == "new");
     CHECK(dir.entries() == std::vector<std::string>{"model.newsclf"});
+}
+
+TEST_CASE("OutputFile writes a FIFO in place instead of replacing it") {
+    TempDir dir;
+    const std::string fifo = dir.file("pipe");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string received;
+    std::thread reader([&] { received = slurp(fifo); });
+    {
+        OutputFile out(fifo);
+        CHECK_FALSE(is_registered_temporary(fifo + ".tmp." + std::to_string(::getpid())));
+        out.write("through the pipe\n");
+        out.commit();
+    }
+    reader.join();
+    CHECK(received == "through the pipe\n");
+    struct stat st;
+    REQUIRE(::stat(fifo.c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));
+    CHECK(dir.entries() == std::vector<std::string>{"pipe"});
 }
 
 TEST_CASE("OutputFile registers its temporary until commit or destruction") {

@@ -318,6 +318,15 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
         return;
     }
     name_ = path;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: a rename would
+        // replace it with a regular file.
+        file_ = std::fopen(path.c_str(), "wb");
+        if (!file_) throw IoError(path + ": cannot open: " + std::strerror(errno));
+        in_place_ = true;
+        return;
+    }
     temp_ = path + ".tmp." + std::to_string(::getpid());
     registration_ = register_temporary(temp_);  // before the file exists, so that no signal can miss it
     file_ = std::fopen(temp_.c_str(), "wb");
@@ -331,6 +340,10 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
 OutputFile::~OutputFile() {
     if (file_ == stdout) {
         std::fflush(stdout);
+        return;
+    }
+    if (in_place_) {
+        if (file_) std::fclose(file_);
         return;
     }
     if (!committed_ && file_) {
@@ -353,6 +366,12 @@ void OutputFile::flush() {
 void OutputFile::commit() {
     flush();
     if (file_ == stdout) return;
+    if (in_place_) {
+        const int closed = std::fclose(file_);
+        file_ = nullptr;
+        if (closed != 0) throw IoError(name_ + ": cannot write: " + std::strerror(errno));
+        return;
+    }
     if (::fsync(fileno(file_)) != 0 && errno != EINVAL)
         throw IoError(name_ + ": cannot sync: " + std::strerror(errno));
     if (std::fclose(file_) != 0) {

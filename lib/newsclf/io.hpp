@@ -72,7 +72,8 @@ private:
 };
 
 // An output that appears only when whole: a file is written as "<path>.tmp.<pid>" and renamed by
-// commit(); destroyed uncommitted, the temporary is removed. "-" writes to stdout. While it is
+// commit(); destroyed uncommitted, the temporary is removed. "-" writes to stdout, and a path that
+// is a device or a pipe (/dev/null, a FIFO) is written in place. While it is
 // uncommitted the temporary's path is registered, so that a signal ending the process removes it
 // too (remove_temporaries_on_signals).
 class OutputFile {
@@ -92,6 +93,7 @@ private:
     std::string name_;
     std::FILE* file_;
     bool committed_ = false;
+    bool in_place_ = false;  // a device or pipe, written without a temporary
     int registration_ = -1;  // slot of the temporary in the registry, or -1
 };
 

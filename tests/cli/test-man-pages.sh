@@ -6,7 +6,8 @@
 
 MAN_DIR="$NEWSCLF_SOURCE_DIR/man"
 LIB_DIR="$NEWSCLF_SOURCE_DIR/lib/newsclf"
-TOOLS="tokenize embed fit eval predict"
+TOOLS="tokenize embed fit eval predict train"
+unset NEWSCLF_OPT_ML  # newsclf-train --help shows it as the default of --opt-ml
 
 # render PAGE WIDTH: the page as plain ASCII without hyphenation; roff warnings in $SCRATCH/warnings.
 # man first (it runs tbl when the page asks for it), then groff, then mandoc.
