@@ -1,13 +1,18 @@
 // Unit tests of io.hpp: reading whole files (plain, xz, gzip), LineReader's line splitting and
-// limits, and OutputFile's write-then-rename behaviour.
+// limits, OutputFile's write-then-rename behaviour and the removal of its temporary by a signal.
 #include "newsclf/io.hpp"
 
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -269,6 +274,95 @@ TEST_CASE("OutputFile replaces an existing file only on commit") {
     }
     CHECK(slurp(path) == "new");
     CHECK(dir.entries() == std::vector<std::string>{"model.newsclf"});
+}
+
+TEST_CASE("OutputFile writes a FIFO in place instead of replacing it") {
+    TempDir dir;
+    const std::string fifo = dir.file("pipe");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string received;
+    std::thread reader([&] { received = slurp(fifo); });
+    {
+        OutputFile out(fifo);
+        CHECK_FALSE(is_registered_temporary(fifo + ".tmp." + std::to_string(::getpid())));
+        out.write("through the pipe\n");
+        out.commit();
+    }
+    reader.join();
+    CHECK(received == "through the pipe\n");
+    struct stat st;
+    REQUIRE(::stat(fifo.c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));
+    CHECK(dir.entries() == std::vector<std::string>{"pipe"});
+}
+
+TEST_CASE("OutputFile registers its temporary until commit or destruction") {
+    TempDir dir;
+    const std::string path = dir.file("out.txt");
+    const std::string temp = path + ".tmp." + std::to_string(::getpid());
+    {
+        OutputFile out(path);
+        CHECK(is_registered_temporary(temp));
+        CHECK_FALSE(is_registered_temporary(path));
+        out.write("x");
+        out.commit();
+        CHECK_FALSE(is_registered_temporary(temp));
+    }
+    {
+        OutputFile out(path);
+        CHECK(is_registered_temporary(temp));
+    }
+    CHECK_FALSE(is_registered_temporary(temp));
+    CHECK_THROWS_AS(OutputFile{dir.file("missing/out.txt")}, IoError);
+    CHECK_FALSE(is_registered_temporary(dir.file("missing/out.txt") + ".tmp." + std::to_string(::getpid())));
+
+    SUBCASE("more outputs at once than the registry holds: the others are not registered") {
+        std::vector<std::unique_ptr<OutputFile>> outs;
+        for (int i = 0; i < 70; ++i) outs.push_back(std::make_unique<OutputFile>(dir.file("f" + std::to_string(i))));
+        int registered = 0;
+        for (int i = 0; i < 70; ++i)
+            registered += is_registered_temporary(dir.file("f" + std::to_string(i)) + ".tmp." + std::to_string(::getpid()));
+        CHECK(registered == 64);
+        outs.clear();
+        OutputFile again(path);
+        CHECK(is_registered_temporary(temp));  // the slots are free again
+    }
+}
+
+TEST_CASE("SIGTERM removes the temporary of an uncommitted OutputFile and ends the process by the signal") {
+    TempDir dir;
+    const std::string path = dir.file("model.newsclf");
+    for (int signal : {SIGTERM, SIGINT}) {
+        int ready[2];
+        REQUIRE(::pipe(ready) == 0);
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            remove_temporaries_on_signals();
+            OutputFile kept(dir.file("kept"));
+            kept.write("whole");
+            kept.commit();
+            OutputFile out(path);
+            out.write(std::string(1 << 16, 'x'));
+            out.flush();
+            if (::write(ready[1], "r", 1) != 1) ::_exit(1);
+            for (;;) ::pause();
+        }
+        ::close(ready[1]);
+        char c = 0;
+        REQUIRE(::read(ready[0], &c, 1) == 1);
+        ::close(ready[0]);
+        const std::string temp = path + ".tmp." + std::to_string(child);
+        CHECK(fs::exists(temp));
+        ::kill(child, signal);
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        CHECK(WIFSIGNALED(status));
+        CHECK(WTERMSIG(status) == signal);
+        CHECK_FALSE(fs::exists(temp));
+        CHECK_FALSE(fs::exists(path));
+        CHECK(slurp(dir.file("kept")) == "whole");
+    }
 }
 
 TEST_CASE("OutputFile in a missing directory is an IoError naming the path") {

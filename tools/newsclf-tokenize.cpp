@@ -44,12 +44,7 @@ void write_stream(const TokenStream& ts, const Options& o) {
         write_lines(out, ts.corpus.size(), [&](std::size_t i) { return token_record_json(ts.corpus, i); });
     } else {
         TokenStreamWriter writer(out, ts.info);
-        std::vector<std::uint32_t> tokens;
-        for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
-            tokens.assign(ts.corpus.tokens_of(i), ts.corpus.tokens_of(i) + ts.corpus.length(i));
-            writer.add(ts.corpus.labels[i], ts.corpus.ids[i], ts.corpus.stories[i], tokens);
-        }
-        writer.finish();
+        write_token_stream(ts, writer);
     }
     out.commit();
 }

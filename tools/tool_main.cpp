@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <exception>
 
+#include "newsclf/io.hpp"
+
 namespace newsclf {
 
 int tool_main(int argc, char** argv, const std::string& name, const std::string& description,
               const std::function<std::function<void()>(CLI::App&)>& setup) {
     set_program_name(name);
+    remove_temporaries_on_signals();  // Ctrl-C anywhere in a pipeline leaves no half-written file
     CLI::App app(description, name);
     app.option_defaults()->always_capture_default();
     int verbose = 0;

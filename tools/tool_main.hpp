@@ -13,6 +13,7 @@ namespace newsclf {
 
 // Parses options with `setup`'s app, then runs what setup returned. Exit 0 success, 1 bad data
 // or I/O, 2 bad usage, 3 wrong or corrupt binary format; --help prints to stdout and exits 0.
+// SIGINT, SIGTERM and SIGHUP remove the temporaries of unwritten outputs and end the process.
 int tool_main(int argc, char** argv, const std::string& name, const std::string& description,
               const std::function<std::function<void()>(CLI::App&)>& setup);
 

@@ -1,6 +1,7 @@
 #include "newsclf/io.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <lzma.h>
@@ -8,6 +9,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <thread>
 #include <cstring>
@@ -241,6 +243,74 @@ bool LineReader::next(std::string& line) {
     }
 }
 
+namespace {
+
+// The registry of temporaries: fixed storage, so that a signal handler reads it without allocating.
+// A slot is free (0), being filled (1) or holds a path (2).
+constexpr std::size_t temporary_slots = 64;
+constexpr std::size_t temporary_path_bytes = 4096;
+struct TemporarySlot {
+    std::atomic<int> state{0};
+    char path[temporary_path_bytes];
+};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free state");
+TemporarySlot g_temporaries[temporary_slots];
+
+int register_temporary(const std::string& path) {
+    if (path.size() >= temporary_path_bytes) return -1;
+    for (std::size_t i = 0; i < temporary_slots; ++i) {
+        int expected = 0;
+        if (!g_temporaries[i].state.compare_exchange_strong(expected, 1)) continue;
+        std::memcpy(g_temporaries[i].path, path.c_str(), path.size() + 1);
+        g_temporaries[i].state.store(2);
+        return static_cast<int>(i);
+    }
+    return -1;  // more open outputs than slots: this one is not removed by a signal
+}
+
+void unregister_temporary(int slot) {
+    if (slot >= 0) g_temporaries[slot].state.store(0);
+}
+
+extern "C" void on_stop_signal(int signal) { remove_temporaries_and_exit(signal); }
+
+}  // namespace
+
+void remove_temporaries_and_exit(int signal) {
+    for (auto& slot : g_temporaries)
+        if (slot.state.load() == 2) ::unlink(slot.path);
+    // Dying by the signal itself tells a calling shell that the run was interrupted (it stops a
+    // script at Ctrl-C), where an exit status would not.
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(signal, &action, nullptr);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal);
+    ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    ::raise(signal);
+    ::_exit(128 + signal);
+}
+
+void remove_temporaries_on_signals() {
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction old {};
+        if (::sigaction(signal, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        struct sigaction action {};
+        action.sa_handler = on_stop_signal;
+        sigemptyset(&action.sa_mask);
+        for (int other : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, other);
+        ::sigaction(signal, &action, nullptr);
+    }
+}
+
+bool is_registered_temporary(const std::string& path) {
+    for (const auto& slot : g_temporaries)
+        if (slot.state.load() == 2 && path == slot.path) return true;
+    return false;
+}
+
 OutputFile::OutputFile(const std::string& path) : path_(path) {
     if (is_stdio(path)) {
         name_ = "<stdout>";
@@ -248,9 +318,23 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
         return;
     }
     name_ = path;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: a rename would
+        // replace it with a regular file.
+        file_ = std::fopen(path.c_str(), "wb");
+        if (!file_) throw IoError(path + ": cannot open: " + std::strerror(errno));
+        in_place_ = true;
+        return;
+    }
     temp_ = path + ".tmp." + std::to_string(::getpid());
+    registration_ = register_temporary(temp_);  // before the file exists, so that no signal can miss it
     file_ = std::fopen(temp_.c_str(), "wb");
-    if (!file_) throw IoError(path + ": cannot create " + temp_ + ": " + std::strerror(errno));
+    if (!file_) {
+        const int error = errno;
+        unregister_temporary(registration_);
+        throw IoError(path + ": cannot create " + temp_ + ": " + std::strerror(error));
+    }
 }
 
 OutputFile::~OutputFile() {
@@ -258,10 +342,15 @@ OutputFile::~OutputFile() {
         std::fflush(stdout);
         return;
     }
+    if (in_place_) {
+        if (file_) std::fclose(file_);
+        return;
+    }
     if (!committed_ && file_) {
         std::fclose(file_);
         std::remove(temp_.c_str());
     }
+    unregister_temporary(registration_);
 }
 
 void OutputFile::write(std::string_view bytes) {
@@ -277,6 +366,12 @@ void OutputFile::flush() {
 void OutputFile::commit() {
     flush();
     if (file_ == stdout) return;
+    if (in_place_) {
+        const int closed = std::fclose(file_);
+        file_ = nullptr;
+        if (closed != 0) throw IoError(name_ + ": cannot write: " + std::strerror(errno));
+        return;
+    }
     if (::fsync(fileno(file_)) != 0 && errno != EINVAL)
         throw IoError(name_ + ": cannot sync: " + std::strerror(errno));
     if (std::fclose(file_) != 0) {
@@ -286,9 +381,14 @@ void OutputFile::commit() {
     }
     file_ = nullptr;
     if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+        const int error = errno;
         std::remove(temp_.c_str());
-        throw IoError(name_ + ": cannot rename " + temp_ + ": " + std::strerror(errno));
+        unregister_temporary(registration_);
+        registration_ = -1;
+        throw IoError(name_ + ": cannot rename " + temp_ + ": " + std::strerror(error));
     }
+    unregister_temporary(registration_);
+    registration_ = -1;
     committed_ = true;
 }
 

@@ -72,7 +72,10 @@ private:
 };
 
 // An output that appears only when whole: a file is written as "<path>.tmp.<pid>" and renamed by
-// commit(); destroyed uncommitted, the temporary is removed. "-" writes to stdout.
+// commit(); destroyed uncommitted, the temporary is removed. "-" writes to stdout, and a path that
+// is a device or a pipe (/dev/null, a FIFO) is written in place. While it is
+// uncommitted the temporary's path is registered, so that a signal ending the process removes it
+// too (remove_temporaries_on_signals).
 class OutputFile {
 public:
     explicit OutputFile(const std::string& path);
@@ -90,9 +93,22 @@ private:
     std::string name_;
     std::FILE* file_;
     bool committed_ = false;
+    bool in_place_ = false;  // a device or pipe, written without a temporary
+    int registration_ = -1;  // slot of the temporary in the registry, or -1
 };
 
 // Writes bytes to path (or stdout) through an OutputFile in one go.
 void write_bytes(const std::string& path, std::string_view bytes);
+
+// Makes SIGINT, SIGTERM and SIGHUP remove the temporaries of every uncommitted OutputFile, then
+// end the process by the same signal (status 128 + the signal's number in a shell). A signal the
+// process was started with ignored stays ignored. The handler is async-signal-safe: it reads a
+// fixed table of paths (64 of up to 4,095 bytes; a temporary beyond it is not registered).
+void remove_temporaries_on_signals();
+// What that handler does, from a handler of its own (e.g. after forwarding the signal): removes
+// the registered temporaries and ends the process by `signal`. Async-signal-safe.
+[[noreturn]] void remove_temporaries_and_exit(int signal);
+// Whether path is the registered temporary of an uncommitted OutputFile.
+bool is_registered_temporary(const std::string& path);
 
 }  // namespace newsclf

@@ -50,7 +50,11 @@ NormalizerSettings normalizer_from_json(std::string_view json, const std::string
     return s;
 }
 
-TokenStreamWriter::TokenStreamWriter(OutputFile& out, const TokenStreamInfo& info) : out_(out) {
+TokenStreamWriter::TokenStreamWriter(OutputFile& out, const TokenStreamInfo& info)
+    : TokenStreamWriter([&out](std::string_view bytes) { out.write(bytes); }, info) {}
+
+TokenStreamWriter::TokenStreamWriter(std::function<void(std::string_view)> sink, const TokenStreamInfo& info)
+    : sink_(std::move(sink)) {
     Metadata meta;
     meta["vocabulary"] = info.vocabulary.to_text();
     meta["max_words"] = info.max_words;
@@ -79,14 +83,30 @@ void TokenStreamWriter::add(int label, std::string_view id, std::string_view sto
 void TokenStreamWriter::emit(bool force) {
     if (!force && pending_.size() < (1u << 20)) return;
     crc_ = crc32_of(pending_, crc_);
-    out_.write(pending_);
+    sink_(pending_);
     written_ += pending_.size();
     pending_.clear();
 }
 
 void TokenStreamWriter::finish() {
     emit(true);
-    out_.write(make_trailer(written_, records_, crc_));
+    sink_(make_trailer(written_, records_, crc_));
+}
+
+void write_token_stream(const TokenStream& ts, TokenStreamWriter& writer) {
+    std::vector<std::uint32_t> tokens;
+    for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
+        tokens.assign(ts.corpus.tokens_of(i), ts.corpus.tokens_of(i) + ts.corpus.length(i));
+        writer.add(ts.corpus.labels[i], ts.corpus.ids[i], ts.corpus.stories[i], tokens);
+    }
+    writer.finish();
+}
+
+std::string token_stream_bytes(const TokenStream& ts) {
+    std::string bytes;
+    TokenStreamWriter writer([&bytes](std::string_view b) { bytes += b; }, ts.info);
+    write_token_stream(ts, writer);
+    return bytes;
 }
 
 bool is_token_stream(std::string_view bytes) { return container_kind(bytes) == format::tokens_kind; }

@@ -3,6 +3,7 @@
 // whose body holds one record per headline (label, record id, story id, token ids).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,16 +39,18 @@ struct TokenStream {
     std::uint32_t checksum = 0;  // CRC-32 of the whole stream before its trailer
 };
 
-// Writes a token stream record by record; the trailer is added by finish().
+// Writes a token stream record by record, to a file or to any sink of bytes; the trailer is added
+// by finish().
 class TokenStreamWriter {
 public:
     TokenStreamWriter(OutputFile& out, const TokenStreamInfo& info);
+    TokenStreamWriter(std::function<void(std::string_view)> sink, const TokenStreamInfo& info);
     void add(int label, std::string_view id, std::string_view story, const std::vector<std::uint32_t>& tokens);
     void finish();
 
 private:
     void emit(bool force);
-    OutputFile& out_;
+    std::function<void(std::string_view)> sink_;
     std::string pending_;
     std::uint64_t written_ = 0;
     std::uint64_t records_ = 0;
@@ -62,6 +65,10 @@ NormalizerSettings normalizer_from_json(std::string_view json, const std::string
 void limit_vocabulary(TokenStream& ts, std::size_t max_words);
 // The records' ids beyond `words` dropped.
 void drop_ids_beyond(TokenCorpus& corpus, std::size_t words);
+
+// The whole stream, as newsclf-tokenize writes it: records in order, then the trailer.
+void write_token_stream(const TokenStream& ts, TokenStreamWriter& writer);
+std::string token_stream_bytes(const TokenStream& ts);
 
 bool is_token_stream(std::string_view bytes);
 // Reads a whole token stream; a truncated, corrupt or newer stream is a FormatError.

@@ -39,4 +39,15 @@ has_line newsclf-predict '^ +-k,--top-k .*=4( |$)'
 has_line newsclf-predict '^ +-u,--unbuffered( |$)'
 has_line newsclf-predict '^ +--inspect( |$)'
 
+# newsclf-train has no --output: it writes under the job's directory.
+unset NEWSCLF_OPT_ML
+tool=newsclf-train
+"$tool" --help >"$tool.help" 2>"$tool.err" || fail "$tool --help exited $?"
+[ -s "$tool.err" ] && fail "$tool --help wrote to stderr: $(cat "$tool.err")"
+grep -q "^Usage: $tool " "$tool.help" || fail "$tool --help on stdout has no 'Usage: $tool' line"
+for option in --help --verbose --quiet; do has_line "$tool" "^ +(-[a-z],)?$option( |$)"; done
+has_line newsclf-train '^ +--opt-ml [A-Z]+=/opt/ml( |$)'
+NEWSCLF_OPT_ML=/srv/job newsclf-train --help | grep -Eq -- '^ +--opt-ml [A-Z]+=/srv/job( |$)' ||
+  fail "newsclf-train --help should show \$NEWSCLF_OPT_ML as the default of --opt-ml"
+
 finish

@@ -6,7 +6,8 @@
 
 MAN_DIR="$NEWSCLF_SOURCE_DIR/man"
 LIB_DIR="$NEWSCLF_SOURCE_DIR/lib/newsclf"
-TOOLS="tokenize embed fit eval predict serve"
+TOOLS="tokenize embed fit eval predict train serve"
+unset NEWSCLF_OPT_ML  # newsclf-train --help shows it as the default of --opt-ml
 
 # render PAGE WIDTH: the page as plain ASCII without hyphenation; roff warnings in $SCRATCH/warnings.
 # man first (it runs tbl when the page asks for it), then groff, then mandoc.
@@ -267,8 +268,8 @@ else
   check_words "$SCRATCH/model.txt" "labels member" $(json_members "$LIB_DIR/model_file.cpp" labels_json)
   check_words "$SCRATCH/model.txt" "self_tests member" $(json_members "$LIB_DIR/model_file.cpp" self_tests_json)
   check_words "$SCRATCH/model.txt" "training member" \
-    $(json_members "$NEWSCLF_SOURCE_DIR/tools/newsclf-fit.cpp" training_json) \
-    $(json_members "$NEWSCLF_SOURCE_DIR/tools/newsclf-fit.cpp" evaluation_json)
+    $(json_members "$LIB_DIR/fitting.cpp" training_json) \
+    $(json_members "$LIB_DIR/fitting.cpp" evaluation_json)
   # Every arch's tensors: the blocks its network names (blocks.push_back({"name", ...).
   check_words "$SCRATCH/model.txt" "tensor" \
     $(grep -ohE 'write_tensor\(w, "[a-z0-9_.]+"|push_back\(\{"[a-z0-9_.]+"' "$LIB_DIR/model_file.cpp" "$LIB_DIR"/models/*.cpp |

@@ -1,0 +1,90 @@
+// newsclf-train: SageMaker's training entry point: the job's channels and hyperparameters under
+// /opt/ml -> the model and its metrics, or the reason of the failure.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "newsclf/history.hpp"
+#include "newsclf/io.hpp"
+#include "newsclf/model_file.hpp"
+#include "newsclf/sagemaker_job.hpp"
+#include "newsclf/sagemaker_training.hpp"
+#include "newsclf/script_mode.hpp"
+#include "tool_main.hpp"
+
+using namespace newsclf;
+
+namespace {
+
+struct Options {
+    std::string opt_ml = default_opt_ml();
+};
+
+void train_in_process(const TrainingJob& job, const JobHyperparameters& hps) {
+    const auto start = std::chrono::steady_clock::now();
+    const FitOptions options = fit_options_from_hyperparameters(hps.user, job.hyperparameters_path());
+    // Keras-like epoch lines on stdout, each as it ends: SageMaker's metric definitions read them.
+    JobTraining training = train_job(job, options, [](const EpochResult& e) {
+        std::printf("%s\n", epoch_line(e).c_str());
+        std::fflush(stdout);
+    });
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    create_parent_directories(job.metrics_path());
+    write_bytes(job.metrics_path(), job_metrics_json(training, seconds));
+    create_parent_directories(job.model_path());
+    write_bytes(job.model_path(), model_bytes(training.fitted.model));
+    log_info("wrote " + job.model_path() + " and " + job.metrics_path());
+}
+
+void run_script(const TrainingJob& job, const JobHyperparameters& hps) {
+    const ProgramFile program = find_program(job, *hps.program);
+    const auto command = program_command(program, hps.user);
+    const char* path = std::getenv("PATH");
+    const Environment environment = script_environment(job, hps.user, program, command, executable_directory(),
+                                                       path ? path : "", std::thread::hardware_concurrency());
+    create_parent_directories(job.model_path());
+    create_parent_directories(job.metrics_path());
+    std::string shown;
+    for (const auto& word : command) shown += (shown.empty() ? "" : " ") + word;
+    log_info("sagemaker_program: running " + shown + " in " + program.directory);
+    std::fflush(stdout);
+    const ProgramRun run = run_program(command, program.directory, environment);
+    // A stopped job is no failure: SageMaker shows it as Stopped.
+    if (run.stop_signal) remove_temporaries_and_exit(run.stop_signal);
+    if (run.exit_status != 0 || run.killed_by != 0) throw DataError(program_failure(*hps.program, run));
+}
+
+void run(const Options& o) {
+    try {
+        TrainingJob earlier;
+        earlier.opt_ml = o.opt_ml;
+        remove_job_outputs(earlier);  // first, so that no failure leaves an earlier job's model behind
+        const TrainingJob job = load_training_job(o.opt_ml);
+        const JobHyperparameters hps = sort_hyperparameters(job.hyperparameters);
+        for (const auto& [name, value] : hps.ignored) log_verbose("hyperparameter " + name + " (SageMaker's) not used");
+        if (hps.program)
+            run_script(job, hps);
+        else
+            train_in_process(job, hps);
+    } catch (const std::exception& e) {
+        write_failure(o.opt_ml, e.what());
+        throw;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    static Options o;
+    return tool_main(argc, argv, "newsclf-train",
+                     "SageMaker's training entry point: train on the job's channels with its hyperparameters (newsclf-fit's "
+                     "options) and write OPT_ML/model/newsclf.model and OPT_ML/output/data/metrics.json, or run the "
+                     "job's own program (sagemaker_program); a failure's reason goes to OPT_ML/output/failure.",
+                     [](CLI::App& app) {
+                         app.add_option("--opt-ml", o.opt_ml,
+                                        "the job's directory, laid out as SageMaker's /opt/ml; the default is "
+                                        "$NEWSCLF_OPT_ML when it is set");
+                         return [] { run(o); };
+                     });
+}
