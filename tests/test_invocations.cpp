@@ -81,7 +81,7 @@ TEST_CASE("instances answer BlazingText's labels and probabilities, k of them, b
     simdjson::dom::array answers = parser.parse(r.body).get_array();
     REQUIRE(answers.size() == 2);
     std::size_t i = 0;
-    for (const std::string title : {workshop, std::string("apple stocks")}) {
+    for (const std::string& title : {workshop, std::string("apple stocks")}) {
         const Probabilities p = tiny_classifier().classify(title);
         simdjson::dom::array labels = answers.at(i)["label"].get_array();
         simdjson::dom::array probs = answers.at(i)["prob"].get_array();

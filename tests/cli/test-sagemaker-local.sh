@@ -20,7 +20,7 @@ fi
 [ -s "$T/model/newsclf.model" ] || fail "train-local left no model/newsclf.model"
 jq -e 'type == "object"' "$T/output/data/metrics.json" >/dev/null 2>&1 || fail "train-local left no JSON output/data/metrics.json"
 [ ! -e "$T/output/failure" ] || fail "train-local succeeded but wrote output/failure: $(cat "$T/output/failure")"
-[ "$(grep -c 'Epoch [12]/2 ' "$SCRATCH/train.err")" -eq 2 ] || fail "train-local should print two epoch lines: $(cat "$SCRATCH/train.err")"
+[ "$(grep -c 'Epoch [12]/2 ' "$SCRATCH/train.out")" -eq 2 ] || fail "train-local should print two epoch lines on stdout: $(cat "$SCRATCH/train.out")"
 
 # --- A port nothing listens on (curl exits 7 when it cannot connect).
 port=""
