@@ -156,6 +156,7 @@ private:
         if (!too_long && !malformed) return close();
         busy_ = true;
         started_ = Clock::now();
+        unread_input_ = true;
         if (too_long)
             return respond(error_response(413, "the body is over the limit of " +
                                                    std::to_string(server_.settings.max_body_bytes) + " bytes (" +
@@ -189,9 +190,29 @@ private:
         if (server_.settings.access_log)
             server_.access_log.record(method_, target_, response_->result_int(), response_->body().size(), took);
         busy_ = false;
+        if (!ec && unread_input_) return linger();
         if (ec || !response_->keep_alive()) return close();
         response_.reset();
         read_header();
+    }
+
+    // After an answer to a request whose body was not read (413, 400), the client may still be
+    // sending it: read and drop what comes, for at most the timeout (5 s at most), then close.
+    // Closing at once would reset the connection and lose the answer on the client's side.
+    void linger() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(std::min<std::chrono::milliseconds>(server_.settings.timeout, std::chrono::seconds(5)));
+        discard_ = std::make_unique<char[]>(discard_bytes);
+        drain();
+    }
+
+    void drain() {
+        stream_.async_read_some(asio::buffer(discard_.get(), discard_bytes),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec || self->server_.stopping) return self->close();
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -207,6 +228,9 @@ private:
     std::optional<http::response<http::empty_body>> continue_;
     std::optional<http::response<http::string_body>> response_;
     bool busy_ = false;
+    bool unread_input_ = false;  // a refused request's body may still be arriving
+    static constexpr std::size_t discard_bytes = 65536;
+    std::unique_ptr<char[]> discard_;
     Clock::time_point started_;
     std::string method_, target_;
 };

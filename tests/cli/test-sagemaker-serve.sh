@@ -89,6 +89,10 @@ printf '{"input": ' > "$SCRATCH/bad.json"
 head -c 7000000 /dev/zero | tr '\0' 'a' > "$SCRATCH/big.txt"
 expect_answer "malformed JSON" "400 application/json" '^\{"error":"malformed JSON' POST /invocations application/json "$SCRATCH/bad.json"
 expect_answer "over 6 MB" "413 application/json" '^\{"error":"the body is over the limit of 6291456 bytes' POST /invocations text/plain "$SCRATCH/big.txt"
+# Without "Expect: 100-continue" the client sends the whole body before it reads: the 413 must
+# still reach it whole (the server drops the rest of the body rather than resetting).
+got=$(curl -s -H 'Expect:' -H 'Content-Type: text/plain' --data-binary @"$SCRATCH/big.txt" -w ' %{http_code}' "$url/invocations")
+[ "$got" = '{"error":"the body is over the limit of 6291456 bytes (6 MB)"} 413' ] || fail "a 413 without Expect arrived as: $got"
 expect_answer "unsupported type" "415 application/json" '^\{"error":"unsupported Content-Type \\"image/png\\"' POST /invocations image/png "$SCRATCH/input.json"
 expect_answer "unknown path" "404 application/json" '^\{"error":"no such path: /predict' POST /predict application/json "$SCRATCH/input.json"
 expect_answer "wrong method" "405 application/json" '^\{"error":"GET is not allowed on /invocations; use POST"\}$' GET /invocations
