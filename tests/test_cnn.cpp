@@ -13,39 +13,22 @@
 #include "newsclf/error.hpp"
 #include "newsclf/models/cnn.hpp"
 
+#include "network_support.hpp"
 #include "test_support.hpp"
 
 using namespace newsclf;
-using newsclf::test::random_embedding;
+using namespace newsclf::test;
 
 namespace {
 
 constexpr std::size_t rows = 15, dim = 4;
 
 // Headlines around every boundary of max_len 6 and kernel_size 3: empty, shorter than the
-// kernel, padding shorter than the kernel, exactly max_len, longer (cut).
-struct Headlines {
-    std::vector<std::vector<std::uint32_t>> tokens = {
-        {1, 2, 5},
-        {4, 6, 7, 8, 10, 11, 12},
-        {14, 13},
-        {3, 9},
-        {2, 4, 6, 8, 10, 12},
-        {11, 1, 14, 5, 7},
-        {},
-        {7},
-        {5, 6, 13, 2},
-    };
-    std::vector<std::int8_t> labels = {0, 1, 2, 3, 1, -1, 2, 0, 3};  // one unlabelled row
-    std::size_t labelled() const {
-        return static_cast<std::size_t>(std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; }));
-    }
-    TokenBatch batch() const {
-        TokenBatch b;
-        for (const auto& t : tokens) b.push_back({t.data(), t.size()});
-        return b;
-    }
-};
+// kernel, padding shorter than the kernel, exactly max_len, longer (cut); one unlabelled.
+Headlines boundary_headlines() {
+    return {{{1, 2, 5}, {4, 6, 7, 8, 10, 11, 12}, {14, 13}, {3, 9}, {2, 4, 6, 8, 10, 12}, {11, 1, 14, 5, 7}, {}, {7}, {5, 6, 13, 2}},
+            {0, 1, 2, 3, 1, -1, 2, 0, 3}};
+}
 
 CnnShape small_shape(std::size_t filters = 5, std::size_t width = 3, std::size_t hidden = 4) {
     CnnShape s;
@@ -59,13 +42,7 @@ CnnShape small_shape(std::size_t filters = 5, std::size_t width = 3, std::size_t
 // Glorot kernels, small random biases (some negative, so that padding-only windows sometimes
 // win the pool and sometimes are cut by the relu).
 std::vector<float> random_parameters(const CnnNetwork& network, std::uint64_t seed) {
-    std::vector<float> params(network.parameter_count());
-    PythonRandom rng(seed);
-    network.initialize(params.data(), rng);
-    for (const auto& block : network.parameter_blocks())
-        if (block.shape.size() == 1)
-            for (std::size_t i = 0; i < block.shape[0]; ++i) params[block.offset + i] = static_cast<float>(0.6 * rng.random() - 0.2);
-    return params;
+    return newsclf::test::random_parameters(network, seed, -0.2, 0.6);
 }
 
 // The discrete state of a forward pass: which window won each pool and which units are active.
@@ -76,64 +53,13 @@ std::vector<std::int64_t> pattern(const CnnNetwork::Workspace& ws) {
     return p;
 }
 
-constexpr std::uint64_t mask_seed = 777;
-double forward_with(const CnnNetwork& network, const float* params, const Headlines& data, CnnNetwork::Workspace& ws,
-                    float rate) {
-    PythonRandom rng(mask_seed);
-    const Dropout dropout{rate, &rng};
-    return network.forward(params, data.batch(), data.labels.data(), ws, rate > 0 ? &dropout : nullptr);
+// Central differences of the mean loss with steps of 4e-3, shrunk where they change the pattern.
+NumericGradient differences(const CnnNetwork& network, const std::vector<float>& params, const Headlines& data, float rate) {
+    return mean_loss_differences(network, params, data, 4e-3f, rate, pattern);
 }
 
-struct Comparison {
-    std::size_t compared = 0, skipped = 0, failures = 0;
-    double worst = 0;
-};
-
-// As in test_mlp.cpp: central differences of the mean loss; a step that changes a pool's winner
-// or a relu's state is shrunk, and an entry whose smallest step still does is skipped. The loss
-// is a float computation: its rounding (about 1e-7) divided by the step is allowed on top.
-Comparison compare_with_differences(const CnnNetwork& network, std::vector<float> params, const Headlines& data,
-                                    const std::vector<float>& analytic, float h, float rate = 0.0f, double rtol = 1e-2) {
-    const double count = static_cast<double>(data.labelled());
-    CnnNetwork::Workspace ws;
-    forward_with(network, params.data(), data, ws, rate);
-    const auto base = pattern(ws);
-    std::vector<double> numeric(params.size()), steps(params.size());
-    std::vector<bool> skip(params.size(), true);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        const float saved = params[i];
-        for (float step = h; step >= h / 64 && skip[i]; step /= 4) {
-            const float up = saved + step, down = saved - step;
-            params[i] = up;
-            const double f_up = forward_with(network, params.data(), data, ws, rate) / count;
-            bool crossed = pattern(ws) != base;
-            params[i] = down;
-            const double f_down = forward_with(network, params.data(), data, ws, rate) / count;
-            crossed = crossed || pattern(ws) != base;
-            numeric[i] = (f_up - f_down) / (static_cast<double>(up) - static_cast<double>(down));
-            steps[i] = step;
-            skip[i] = crossed;
-        }
-        params[i] = saved;
-    }
-    double largest = 0;
-    for (double n : numeric) largest = std::max(largest, std::fabs(n));
-    const double atol = 1e-4 * largest;
-    Comparison c;
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        if (skip[i]) {
-            ++c.skipped;
-            continue;
-        }
-        const double a = analytic[i], n = numeric[i];
-        const double scale = std::max(std::fabs(a), std::fabs(n));
-        if (scale > 100 * atol) ++c.compared;
-        const double ratio = std::fabs(a - n) / (rtol * scale + atol + 1e-7 / steps[i]);
-        c.worst = std::max(c.worst, ratio);
-        c.failures += ratio > 1.0;
-    }
-    return c;
-}
+// The loss is a float computation: its rounding (about 1e-7) divided by the step is allowed on top.
+constexpr Tolerance tolerance{1e-2, 1e-4, 1e-7};
 
 // The network written out in double over Keras's padded rows: every valid window, padding ones
 // included, relu, max, Dense(relu), Dense, softmax.
@@ -183,7 +109,7 @@ std::vector<double> reference_probabilities(const Matrix& embedding, const CnnSh
 
 TEST_CASE("CnnNetwork forward equals the Keras computation over the padded rows") {
     const Matrix embedding = random_embedding(rows, dim, 2);
-    const Headlines data;
+    const Headlines data = boundary_headlines();
     for (std::size_t width : {1, 2, 3, 6}) {
         for (bool trained : {false, true}) {
             CAPTURE(width);
@@ -223,7 +149,7 @@ TEST_CASE("CnnNetwork forward equals the Keras computation over the padded rows"
 
 TEST_CASE("CnnNetwork gradients match central differences of the mean loss") {
     const Matrix embedding = random_embedding(rows, dim, 1);
-    const Headlines data;
+    const Headlines data = boundary_headlines();
     struct Case {
         std::size_t filters, width, hidden;
         bool trained;
@@ -244,17 +170,15 @@ TEST_CASE("CnnNetwork gradients match central differences of the mean loss") {
         std::vector<float> grads(network.parameter_count(), 0.0f);
         network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), ws, grads.data());
 
-        Comparison good = compare_with_differences(network, params, data, grads, 4e-3f, k.rate);
-        INFO("compared " << good.compared << ", skipped " << good.skipped << " of " << grads.size() << ", worst ratio "
-                         << good.worst);
+        const NumericGradient numeric = differences(network, params, data, k.rate);
+        const GradientCheck good = compare_gradients(grads, numeric, tolerance);
+        INFO(good << " of " << grads.size());
         CHECK(good.failures == 0);
         CHECK(good.skipped * 10 < grads.size());
         CHECK(good.compared * 3 > network.sparse_rows().begin + (grads.size() - network.parameter_count()));
 
         // Sharp enough to see a 5% error.
-        std::vector<float> scaled = grads;
-        for (auto& g : scaled) g *= 1.05f;
-        CHECK(compare_with_differences(network, params, data, scaled, 4e-3f, k.rate).failures > 0);
+        CHECK(compare_gradients(scaled(grads, 1.05f), numeric, tolerance).failures > 0);
 
         // A trained embedding's gradient lies in the rows of the batch's tokens, which it lists.
         if (k.trained) {
@@ -274,7 +198,7 @@ TEST_CASE("CnnNetwork gradients match central differences of the mean loss") {
 
 TEST_CASE("CnnNetwork with dropout: masks on the embedding's outputs and the hidden layer, from the generator") {
     const Matrix embedding = random_embedding(rows, dim, 4);
-    const Headlines data;
+    const Headlines data = boundary_headlines();
     CnnNetwork network(&embedding, small_shape(8, 3, 50), false);
     const auto params = random_parameters(network, 9);
     CnnNetwork::Workspace ws, again, plain;

@@ -14,15 +14,13 @@
 #include "newsclf/layers/global_max_pool.hpp"
 #include "newsclf/random.hpp"
 
+#include "gradient_check.hpp"
+#include "test_support.hpp"
+
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
-
-std::vector<float> uniform(std::size_t n, PythonRandom& rng, double scale = 1.0) {
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>((2.0 * rng.random() - 1.0) * scale);
-    return v;
-}
 
 struct Case {
     std::size_t inputs, filters, width, max_len;
@@ -55,6 +53,26 @@ std::vector<Window> keras_windows(std::size_t length, std::size_t max_len, std::
     }
     return out;
 }
+
+// A case's layer planned over its lengths, with random inputs and parameters, in that order from
+// rng, and the inputs gathered into the columns of the windows.
+struct PlannedConv {
+    Conv1D conv;
+    SequenceWindows w;
+    std::vector<float> x, params, columns;
+    PlannedConv(const Case& c, PythonRandom& rng) : conv(c.inputs, c.filters, c.width) {
+        conv.plan(c.lengths, c.max_len, w);
+        x = uniform_vector(rng, w.tokens * c.inputs);
+        params = uniform_vector(rng, conv.parameter_count());
+        columns.resize(w.windows * conv.fan_in());
+        conv.gather_columns(x.data(), w, columns.data());
+    }
+    std::vector<float> forward() const {
+        std::vector<float> out(w.windows * conv.filters());
+        conv.forward(params.data(), columns.data(), w.windows, out.data());
+        return out;
+    }
+};
 
 }  // namespace
 
@@ -103,14 +121,9 @@ TEST_CASE("Conv1D forward equals the convolution over the padded rows") {
     PythonRandom rng(5);
     for (const auto& c : cases) {
         CAPTURE(c.width);
-        Conv1D conv(c.inputs, c.filters, c.width);
-        SequenceWindows w;
-        conv.plan(c.lengths, c.max_len, w);
-        const auto x = uniform(w.tokens * c.inputs, rng);
-        const auto params = uniform(conv.parameter_count(), rng);
-        std::vector<float> columns(w.windows * conv.fan_in()), out(w.windows * c.filters);
-        conv.gather_columns(x.data(), w, columns.data());
-        conv.forward(params.data(), columns.data(), w.windows, out.data());
+        const PlannedConv planned(c, rng);
+        const auto& [conv, w, x, params, columns] = planned;
+        const std::vector<float> out = planned.forward();
         for (std::size_t s = 0; s < c.lengths.size(); ++s) {
             const auto& q = w.sequences[s];
             std::size_t row = q.window_begin;
@@ -147,8 +160,7 @@ struct LinearLoss {
         std::vector<float> columns(w.windows * conv.fan_in()), out(w.windows * conv.filters());
         conv.gather_columns(x.data(), w, columns.data());
         conv.forward(params.data(), columns.data(), w.windows, out.data());
-        double sum = 0;
-        for (std::size_t i = 0; i < out.size(); ++i) sum += static_cast<double>(g[i]) * out[i];
+        double sum = weighted_sum(out, g);
         for (std::size_t f = 0; f < conv.filters(); ++f) sum += static_cast<double>(p[f]) * params[conv.kernel_size() + f];
         return sum;
     }
@@ -176,19 +188,15 @@ TEST_CASE("Conv1D backward matches central differences, for the kernel, the bias
     PythonRandom rng(11);
     for (const auto& c : cases) {
         CAPTURE(c.width);
-        Conv1D conv(c.inputs, c.filters, c.width);
-        SequenceWindows w;
-        conv.plan(c.lengths, c.max_len, w);
-        const auto x = uniform(w.tokens * c.inputs, rng);
-        const auto params = uniform(conv.parameter_count(), rng);
-        LinearLoss loss{conv, w, uniform(w.windows * c.filters, rng), uniform(c.filters, rng)};
-        std::vector<float> columns(w.windows * conv.fan_in()), d_columns(columns.size()), d_x(x.size(), 7.0f);
-        conv.gather_columns(x.data(), w, columns.data());
+        const PlannedConv planned(c, rng);
+        const auto& [conv, w, x, params, columns] = planned;
+        LinearLoss loss{conv, w, uniform_vector(rng, w.windows * c.filters), uniform_vector(rng, c.filters)};
+        std::vector<float> d_columns(columns.size()), d_x(x.size(), 7.0f);
         std::vector<float> grads(params.size(), 0.0f);
         conv.backward(params.data(), columns.data(), loss.g.data(), loss.p.data(), w, grads.data(), d_columns.data(),
                       d_x.data());
-        check_against_differences(grads, params, [&](const std::vector<float>& v) { return loss(v, x); });
-        check_against_differences(d_x, x, [&](const std::vector<float>& v) { return loss(params, v); });
+        check_against_differences(grads, params, [&](const std::vector<float>& v) { return loss(v, planned.x); });
+        check_against_differences(d_x, x, [&](const std::vector<float>& v) { return loss(planned.params, v); });
         // It adds into grads; without d_x it leaves the input gradient alone.
         std::vector<float> twice = grads;
         conv.backward(params.data(), columns.data(), loss.g.data(), loss.p.data(), w, twice.data(), d_columns.data(), nullptr);
@@ -200,19 +208,14 @@ TEST_CASE("Conv1D backward_at equals backward on the gradient a global max pool 
     PythonRandom rng(13);
     for (const auto& c : cases) {
         CAPTURE(c.width);
-        Conv1D conv(c.inputs, c.filters, c.width);
-        SequenceWindows w;
-        conv.plan(c.lengths, c.max_len, w);
-        const auto x = uniform(w.tokens * c.inputs, rng);
-        const auto params = uniform(conv.parameter_count(), rng);
-        std::vector<float> columns(w.windows * conv.fan_in()), out(w.windows * c.filters);
-        conv.gather_columns(x.data(), w, columns.data());
-        conv.forward(params.data(), columns.data(), w.windows, out.data());
+        const PlannedConv planned(c, rng);
+        const auto& [conv, w, x, params, columns] = planned;
+        const std::vector<float> out = planned.forward();
         const std::size_t n = c.lengths.size();
         std::vector<float> pooled(n * c.filters);
         std::vector<std::int32_t> at(n * c.filters);
         global_max_pool_forward(out.data(), c.filters, w, params.data() + conv.kernel_size(), pooled.data(), at.data());
-        auto d = uniform(n * c.filters, rng);
+        auto d = uniform_vector(rng, n * c.filters);
         d[1] = 0.0f;  // a zero entry is skipped
         std::vector<float> d_out(out.size(), 0.0f), d_padding(c.filters, 0.0f);
         global_max_pool_backward(d.data(), c.filters, n, at.data(), d_out.data(), d_padding.data());

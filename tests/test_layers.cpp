@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include <xtensor-blas/xlinalg.hpp>
@@ -15,93 +14,29 @@
 #include "newsclf/layers/sequence_dense.hpp"
 #include "newsclf/random.hpp"
 
+#include "gradient_check.hpp"
+#include "test_support.hpp"
+
 using namespace newsclf;
+using namespace newsclf::test;
 
 namespace {
 
-float uniform(PythonRandom& rng, double low, double high) {
-    return static_cast<float>(low + (high - low) * rng.random());
-}
-
-std::vector<float> uniform_vector(PythonRandom& rng, std::size_t n, double low = -1.0, double high = 1.0) {
-    std::vector<float> v(n);
-    for (auto& x : v) x = uniform(rng, low, high);
-    return v;
-}
-
-// rows x dim with the listed rows left zero (padding index 0 and words without a vector).
-Matrix embedding_matrix(std::size_t rows, std::size_t dim, const std::vector<std::size_t>& zero_rows, std::uint64_t seed) {
-    PythonRandom rng(seed);
-    Matrix m = xt::zeros<float>({rows, dim});
-    for (std::size_t r = 0; r < rows; ++r) {
-        if (std::find(zero_rows.begin(), zero_rows.end(), r) != zero_rows.end()) continue;
-        for (std::size_t d = 0; d < dim; ++d) m(r, d) = uniform(rng, -1.0, 1.0);
-    }
-    return m;
-}
-
-// sum(out * weights) in double: a scalar objective whose gradient with respect to out is weights.
-double weighted_sum(const std::vector<float>& out, const std::vector<float>& weights) {
-    double s = 0;
-    for (std::size_t i = 0; i < out.size(); ++i) s += static_cast<double>(out[i]) * weights[i];
-    return s;
-}
-
-// Central differences of objective() with respect to every entry of x, perturbed in place. The
-// step actually taken in float is used as the denominator.
-std::vector<double> numeric_gradient(std::vector<float>& x, float h, const std::function<double()>& objective) {
-    std::vector<double> g(x.size());
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        const float saved = x[i];
-        const float up = saved + h, down = saved - h;
-        x[i] = up;
-        const double f_up = objective();
-        x[i] = down;
-        const double f_down = objective();
-        x[i] = saved;
-        g[i] = (f_up - f_down) / (static_cast<double>(up) - static_cast<double>(down));
-    }
-    return g;
-}
-
-struct GradientCheck {
-    std::size_t compared = 0;  // entries above the noise floor, held to the relative tolerance
-    std::size_t failures = 0;
-    double worst = 0;  // largest |a - n| / (rtol * max(|a|, |n|) + atol); below 1 passes
-};
-
-// An entry passes when |analytic - numeric| <= rtol * max(|analytic|, |numeric|) + atol, with
-// atol = floor * the largest numeric entry: the relative test for every entry that is not tiny,
-// an absolute one at the level of the float32 noise of the differences for the rest.
-GradientCheck check_gradient(const std::vector<float>& analytic, const std::vector<double>& numeric, double rtol = 1e-2,
-                             double floor = 1e-4) {
-    REQUIRE(analytic.size() == numeric.size());
-    double largest = 0;
-    for (double n : numeric) largest = std::max(largest, std::fabs(n));
-    const double atol = floor * largest;
-    GradientCheck c;
-    for (std::size_t i = 0; i < analytic.size(); ++i) {
-        const double a = analytic[i], n = numeric[i];
-        const double scale = std::max(std::fabs(a), std::fabs(n));
-        if (scale > 100 * atol) ++c.compared;
-        const double ratio = std::fabs(a - n) / (rtol * scale + atol);
-        c.worst = std::max(c.worst, ratio);
-        if (ratio > 1.0) ++c.failures;
-    }
-    return c;
+// compare_gradients for an analytic gradient of the numeric one's size.
+GradientCheck check_gradient(const std::vector<float>& analytic, const NumericGradient& numeric) {
+    REQUIRE(analytic.size() == numeric.values.size());
+    return compare_gradients(analytic, numeric);
 }
 
 // The check passes for the analytic gradient and fails for two plausible mistakes: a gradient
 // 5% too large, and one with a single sizeable entry dropped.
-void require_gradient_matches(const std::vector<float>& analytic, const std::vector<double>& numeric) {
+void require_gradient_matches(const std::vector<float>& analytic, const NumericGradient& numeric) {
     GradientCheck good = check_gradient(analytic, numeric);
-    INFO("compared " << good.compared << " of " << analytic.size() << ", worst ratio " << good.worst);
+    INFO(good << " of " << analytic.size());
     CHECK(good.failures == 0);
     CHECK(good.compared >= analytic.size() / 2);
 
-    std::vector<float> scaled = analytic;
-    for (auto& a : scaled) a *= 1.05f;
-    CHECK(check_gradient(scaled, numeric).failures > 0);
+    CHECK(check_gradient(scaled(analytic, 1.05f), numeric).failures > 0);
 
     std::vector<float> dropped = analytic;
     std::size_t largest = 0;
@@ -153,7 +88,7 @@ Matrix padded_flat_input(const Matrix& embedding, const std::vector<std::vector<
 }  // namespace
 
 TEST_CASE("SequenceDense gradients match central differences") {
-    const Matrix embedding = embedding_matrix(vocab_rows, dim, zero_rows, 7);
+    const Matrix embedding = random_embedding(vocab_rows, dim, 7, zero_rows);
     const Tokens tokens;
     const TokenBatch batch = tokens.batch();
     // 1, 2, 4 and 8 units take the fixed-width kernels, 3 and 5 the general loop.
@@ -170,7 +105,7 @@ TEST_CASE("SequenceDense gradients match central differences") {
         };
         std::vector<float> grads(layer.parameter_count(), 0.0f);
         layer.backward(batch, weights.data(), grads.data());
-        require_gradient_matches(grads, numeric_gradient(params, 1e-2f, objective));
+        require_gradient_matches(grads, central_differences(params, 1e-2f, objective));
 
         std::size_t untouched = 0;
         for (std::size_t i = 0; i < layer.kernel_size(); ++i) untouched += grads[i] == 0.0f;
@@ -184,7 +119,7 @@ TEST_CASE("SequenceDense gradients match central differences") {
 }
 
 TEST_CASE("SequenceDense skips zero embedding rows and truncated tokens") {
-    const Matrix embedding = embedding_matrix(vocab_rows, dim, zero_rows, 7);
+    const Matrix embedding = random_embedding(vocab_rows, dim, 7, zero_rows);
     SequenceDense layer(&embedding, max_len, 3);
     PythonRandom rng(5);
     std::vector<float> params = uniform_vector(rng, layer.parameter_count());
@@ -207,7 +142,7 @@ TEST_CASE("SequenceDense skips zero embedding rows and truncated tokens") {
 
 TEST_CASE("SequenceDense equals the dense product of the padded, flattened input") {
     SUBCASE("the small batch, every kernel width") {
-        const Matrix embedding = embedding_matrix(vocab_rows, dim, zero_rows, 11);
+        const Matrix embedding = random_embedding(vocab_rows, dim, 11, zero_rows);
         const Tokens tokens;
         for (std::size_t units : {1, 2, 3, 4, 5, 8}) {
             CAPTURE(units);
@@ -232,7 +167,7 @@ TEST_CASE("SequenceDense equals the dense product of the padded, flattened input
         const std::size_t len = 100, d = 100, rows = 300;
         std::vector<std::size_t> zero;
         for (std::size_t r = 0; r < rows; r += 3) zero.push_back(r);  // a third of the words have no vector
-        const Matrix embedding = embedding_matrix(rows, d, zero, 13);
+        const Matrix embedding = random_embedding(rows, d, 13, zero);
         PythonRandom rng(17);
         std::vector<std::vector<std::uint32_t>> headlines;
         for (std::size_t n : {0, 1, 7, 12, 99, 100, 101, 250}) {
@@ -274,8 +209,8 @@ TEST_CASE("Dense gradients match central differences") {
         };
         std::vector<float> grads(layer.parameter_count(), 0.0f), d_x(batch * inputs, 0.0f);
         layer.backward(params.data(), x.data(), weights.data(), batch, grads.data(), d_x.data());
-        require_gradient_matches(grads, numeric_gradient(params, 1e-2f, objective));
-        require_gradient_matches(d_x, numeric_gradient(x, 1e-2f, objective));
+        require_gradient_matches(grads, central_differences(params, 1e-2f, objective));
+        require_gradient_matches(d_x, central_differences(x, 1e-2f, objective));
 
         // Parameter gradients add into grads; d_x may be skipped.
         std::vector<float> again(grads.size(), -2.0f);
@@ -310,7 +245,7 @@ TEST_CASE("relu gradient matches central differences away from the kink") {
     relu_forward(y.data(), y.size());
     std::vector<float> d = weights;
     relu_backward(y.data(), d.data(), d.size());
-    GradientCheck c = check_gradient(d, numeric_gradient(x, 1e-3f, objective));
+    GradientCheck c = check_gradient(d, central_differences(x, 1e-3f, objective));
     CHECK(c.failures == 0);
     std::size_t active = 0;
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -320,7 +255,7 @@ TEST_CASE("relu gradient matches central differences away from the kink") {
     CHECK(active > 5);
     CHECK(active < x.size() - 5);
     std::vector<float> wrong = weights;  // passing the gradient through everywhere is caught
-    CHECK(check_gradient(wrong, numeric_gradient(x, 1e-3f, objective)).failures > 0);
+    CHECK(check_gradient(wrong, central_differences(x, 1e-3f, objective)).failures > 0);
 }
 
 TEST_CASE("softmax cross-entropy gradient matches central differences") {
@@ -337,7 +272,7 @@ TEST_CASE("softmax cross-entropy gradient matches central differences") {
     softmax_cross_entropy(p.data(), labels.data(), batch, classes);
     std::vector<float> d(batch * classes);
     softmax_cross_entropy_backward(p.data(), labels.data(), batch, classes, count, d.data());
-    require_gradient_matches(d, numeric_gradient(logits, 1e-3f, objective));
+    require_gradient_matches(d, central_differences(logits, 1e-3f, objective));
     for (std::size_t c = 0; c < classes; ++c) CHECK(d[2 * classes + c] == 0.0f);  // the unlabelled row
 }
 

@@ -13,39 +13,23 @@
 #include "newsclf/models/architecture.hpp"
 #include "newsclf/models/lstm.hpp"
 
+#include "network_support.hpp"
 #include "test_support.hpp"
 
 using namespace newsclf;
-using newsclf::test::random_embedding;
-using newsclf::test::reference_lstm;
-using newsclf::test::Sequence;
+using namespace newsclf::test;
 
 namespace {
 
 constexpr std::size_t rows = 15, dim = 5;
 
-struct Headlines {
-    std::vector<std::vector<std::uint32_t>> tokens = {
-        {1, 2, 5},
-        {4, 6, 7, 8, 10, 11, 12},  // longer than max_len 6
-        {14, 13},
-        {0, 3, 9},  // nothing but zero rows
-        {2, 4, 6, 8, 10, 12},
-        {11, 1, 14, 5, 7, 13, 2, 6, 3},
-        {},
-        {7},
-        {14, 13},  // the same as another row
-    };
-    std::vector<std::int8_t> labels = {0, 1, 2, 3, 1, -1, 2, 0, 3};  // one unlabelled row
-    std::size_t labelled() const {
-        return static_cast<std::size_t>(std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; }));
-    }
-    TokenBatch batch() const {
-        TokenBatch b;
-        for (const auto& t : tokens) b.push_back({t.data(), t.size()});
-        return b;
-    }
-};
+// The mixed headlines and one more, the same as another row.
+Headlines lstm_headlines() {
+    Headlines data = mixed_headlines();
+    data.tokens.push_back({14, 13});
+    data.labels.push_back(3);
+    return data;
+}
 
 LstmShape small_shape(std::size_t units, std::size_t layers) {
     LstmShape shape;
@@ -58,61 +42,18 @@ LstmShape small_shape(std::size_t units, std::size_t layers) {
 // Keras's initialisation, then random biases, so that their gradients are exercised away from
 // the initial values too.
 std::vector<float> random_parameters(const LstmNetwork& network, std::uint64_t seed) {
-    std::vector<float> params(network.parameter_count());
-    PythonRandom rng(seed);
-    network.initialize(params.data(), rng);
-    for (const auto& block : network.parameter_blocks())
-        if (block.shape.size() == 1)
-            for (std::size_t i = 0; i < block.shape[0]; ++i)
-                params[block.offset + i] = static_cast<float>(0.6 * rng.random() - 0.3);
-    return params;
+    return newsclf::test::random_parameters(network, seed, -0.3, 0.6);
 }
 
-constexpr std::uint64_t mask_seed = 777;
-double forward_with(const LstmNetwork& network, const float* params, const Headlines& data, LstmNetwork::Workspace& ws,
-                    float dropout_rate) {
-    PythonRandom rng(mask_seed);
-    const Dropout dropout{dropout_rate, &rng};
-    return network.forward(params, data.batch(), data.labels.data(), ws, dropout_rate > 0 ? &dropout : nullptr);
+// Central differences of the mean loss with steps of 1e-2 (the network has no kinks); with a
+// dropout rate, every forward pass draws the same masks.
+NumericGradient differences(const LstmNetwork& network, const std::vector<float>& params, const Headlines& data,
+                            float dropout_rate = 0.0f) {
+    return mean_loss_differences(network, params, data, 1e-2f, dropout_rate);
 }
 
-struct Comparison {
-    std::size_t compared = 0, failures = 0;
-    double worst = 0;
-};
-
-// Central differences of the mean loss against the analytic gradient; an entry passes when
-// |a - n| <= rtol * max(|a|, |n|) + atol, atol = 1e-4 of the largest entry. With a dropout rate,
-// every forward pass draws the same masks.
-Comparison compare_with_differences(const LstmNetwork& network, std::vector<float> params, const Headlines& data,
-                                    const std::vector<float>& analytic, float h, float dropout_rate = 0.0f,
-                                    double rtol = 1e-2) {
-    const double count = static_cast<double>(data.labelled());
-    LstmNetwork::Workspace ws;
-    std::vector<double> numeric(params.size());
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        const float saved = params[i], up = saved + h, down = saved - h;
-        params[i] = up;
-        const double f_up = forward_with(network, params.data(), data, ws, dropout_rate) / count;
-        params[i] = down;
-        const double f_down = forward_with(network, params.data(), data, ws, dropout_rate) / count;
-        params[i] = saved;
-        numeric[i] = (f_up - f_down) / (static_cast<double>(up) - static_cast<double>(down));
-    }
-    double largest = 0;
-    for (double n : numeric) largest = std::max(largest, std::fabs(n));
-    const double atol = 1e-4 * largest;
-    Comparison c;
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        const double a = analytic[i], n = numeric[i];
-        const double scale = std::max(std::fabs(a), std::fabs(n));
-        if (scale > 10 * atol) ++c.compared;
-        const double ratio = std::fabs(a - n) / (rtol * scale + atol);
-        c.worst = std::max(c.worst, ratio);
-        c.failures += ratio > 1.0;
-    }
-    return c;
-}
+// Entries above 10 atol count as compared.
+constexpr Tolerance tolerance{1e-2, 1e-4, 0, 10};
 
 // The network written out: each headline's last max_len tokens embedded, stacked LSTMs over
 // them (reference_lstm), the last h through Dense and softmax. An empty headline's h is zeros.
@@ -153,7 +94,7 @@ std::vector<std::vector<double>> reference_probabilities(const Matrix& embedding
 
 TEST_CASE("LstmNetwork forward equals the explicit Keras computation") {
     const Matrix embedding = random_embedding(rows, dim, 2);
-    const Headlines data;
+    const Headlines data = lstm_headlines();
     for (std::size_t layers : {1, 2, 3}) {
         for (std::size_t units : {1, 3, 8}) {
             CAPTURE(layers);
@@ -182,7 +123,7 @@ TEST_CASE("LstmNetwork forward equals the explicit Keras computation") {
 
 TEST_CASE("LstmNetwork gives each headline the same probabilities in any batch") {
     const Matrix embedding = random_embedding(rows, dim, 3);
-    const Headlines data;
+    const Headlines data = lstm_headlines();
     LstmNetwork network(&embedding, small_shape(4, 2));
     const std::vector<float> params = random_parameters(network, 11);
     const TokenBatch batch = data.batch();
@@ -200,7 +141,7 @@ TEST_CASE("LstmNetwork gives each headline the same probabilities in any batch")
 
 TEST_CASE("LstmNetwork gradients match central differences of the mean loss") {
     const Matrix embedding = random_embedding(rows, dim, 1);
-    const Headlines data;
+    const Headlines data = lstm_headlines();
     struct Case {
         std::size_t units, layers;
     };
@@ -215,30 +156,23 @@ TEST_CASE("LstmNetwork gradients match central differences of the mean loss") {
         std::vector<float> grads(network.parameter_count(), 0.0f);
         network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, grads.data());
 
-        const Comparison good = compare_with_differences(network, params, data, grads, 1e-2f);
-        INFO("compared " << good.compared << " of " << grads.size() << ", worst ratio " << good.worst);
+        const NumericGradient numeric = differences(network, params, data);
+        const GradientCheck good = compare_gradients(grads, numeric, tolerance);
+        INFO(good << " of " << grads.size());
         CHECK(good.failures == 0);
         CHECK(good.compared * 2 > grads.size());
 
         // Sharp enough to see a 5% error and the gradient of the summed loss.
-        std::vector<float> scaled = grads;
-        for (auto& g : scaled) g *= 1.05f;
-        CHECK(compare_with_differences(network, params, data, scaled, 1e-2f).failures > 0);
-        std::vector<float> summed = grads;
-        for (auto& g : summed) g *= static_cast<float>(data.labelled());
-        CHECK(compare_with_differences(network, params, data, summed, 1e-2f).failures > 0);
+        CHECK(compare_gradients(scaled(grads, 1.05f), numeric, tolerance).failures > 0);
+        CHECK(compare_gradients(scaled(grads, static_cast<float>(data.labelled())), numeric, tolerance).failures > 0);
 
-        // backward adds into the buffer
-        std::vector<float> twice = grads;
-        network.forward(params.data(), batch, data.labels.data(), ws);
-        network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, twice.data());
-        for (std::size_t i = 0; i < grads.size(); ++i) CHECK(twice[i] == doctest::Approx(2.0f * grads[i]).epsilon(1e-6));
+        check_backward_adds(network, params, data, ws, grads);
     }
 }
 
 TEST_CASE("with dropout on the embedded input, gradients match central differences under the same masks") {
     const Matrix embedding = random_embedding(rows, dim, 2);
-    const Headlines data;
+    const Headlines data = lstm_headlines();
     const float rate = 0.3f;
     for (std::size_t layers : {1, 2}) {
         CAPTURE(layers);
@@ -262,20 +196,21 @@ TEST_CASE("with dropout on the embedded input, gradients match central differenc
         CHECK(kept > dropped);
         std::vector<float> grads(network.parameter_count(), 0.0f);
         network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), ws, grads.data());
-        const Comparison c = compare_with_differences(network, params, data, grads, 1e-2f, rate);
-        INFO("compared " << c.compared << ", worst ratio " << c.worst);
+        const NumericGradient numeric = differences(network, params, data, rate);
+        const GradientCheck c = compare_gradients(grads, numeric, tolerance);
+        INFO(c);
         CHECK(c.failures == 0);
         CHECK(c.compared * 2 > grads.size());
         // The gradient without the masks is not the gradient with them.
         std::vector<float> unmasked(network.parameter_count(), 0.0f);
         network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), plain, unmasked.data());
-        CHECK(compare_with_differences(network, params, data, unmasked, 1e-2f, rate).failures > 0);
+        CHECK(compare_gradients(unmasked, numeric, tolerance).failures > 0);
     }
 }
 
 TEST_CASE("with a trainable embedding, the word vectors' gradients match central differences too") {
     const Matrix embedding = random_embedding(rows, dim, 6);
-    const Headlines data;
+    const Headlines data = lstm_headlines();
     for (float rate : {0.0f, 0.3f}) {
         CAPTURE(rate);
         LstmShape shape = small_shape(3, 2);
@@ -295,15 +230,14 @@ TEST_CASE("with a trainable embedding, the word vectors' gradients match central
         forward_with(network, params.data(), data, ws, rate);
         std::vector<float> grads(network.parameter_count(), 0.0f);
         network.backward(params.data(), data.batch(), data.labels.data(), data.labelled(), ws, grads.data());
-        const Comparison c = compare_with_differences(network, params, data, grads, 1e-2f, rate);
-        INFO("compared " << c.compared << " of " << grads.size() << ", worst ratio " << c.worst);
+        const NumericGradient numeric = differences(network, params, data, rate);
+        const GradientCheck c = compare_gradients(grads, numeric, tolerance);
+        INFO(c << " of " << grads.size());
         CHECK(c.failures == 0);
         CHECK(c.compared * 2 > grads.size());
         // Row 0 (padding) gets no gradient and stays zero.
         for (std::size_t d = 0; d < dim; ++d) CHECK(grads[change + d] == 0.0f);
-        std::vector<float> scaled = grads;
-        for (std::size_t i = change; i < scaled.size(); ++i) scaled[i] *= 1.05f;
-        CHECK(compare_with_differences(network, params, data, scaled, 1e-2f, rate).failures > 0);
+        CHECK(compare_gradients(scaled(grads, 1.05f, change), numeric, tolerance).failures > 0);
 
         // The same as a frozen network over the changed vectors.
         Matrix moved = embedding;

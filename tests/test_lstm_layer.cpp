@@ -12,17 +12,13 @@
 #include "newsclf/layers/packed_sequences.hpp"
 #include "newsclf/random.hpp"
 
+#include "gradient_check.hpp"
+#include "test_support.hpp"
+
 using namespace newsclf;
-using newsclf::test::reference_lstm;
-using newsclf::test::Sequence;
+using namespace newsclf::test;
 
 namespace {
-
-std::vector<float> uniform_vector(PythonRandom& rng, std::size_t n, double low = -1.0, double high = 1.0) {
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>(low + (high - low) * rng.random());
-    return v;
-}
 
 // A packed batch: its layout and random inputs (entries x inputs).
 struct Batch {
@@ -60,9 +56,7 @@ struct WeightedOutputs {
             out.resize(b.packed.slots() * layer.units());
             layer.last(b.packed, state, out.data());
         }
-        double sum = 0;
-        for (std::size_t i = 0; i < out.size(); ++i) sum += static_cast<double>(weights[i]) * out[i];
-        return sum;
+        return weighted_sum(out, weights);
     }
     // d loss / d hidden for backward.
     std::vector<float> d_hidden(const Lstm& layer, const Batch& b) const {
@@ -72,45 +66,6 @@ struct WeightedOutputs {
         return d;
     }
 };
-
-struct Comparison {
-    std::size_t compared = 0, failures = 0;
-    double worst = 0;
-};
-
-// |a - n| <= rtol * max(|a|, |n|) + atol, atol = 1e-4 of the largest numeric entry.
-Comparison compare(const std::vector<float>& analytic, const std::vector<double>& numeric, double rtol = 1e-2) {
-    double largest = 0;
-    for (double n : numeric) largest = std::max(largest, std::fabs(n));
-    const double atol = 1e-4 * largest;
-    Comparison c;
-    for (std::size_t i = 0; i < numeric.size(); ++i) {
-        const double a = analytic[i], n = numeric[i];
-        const double scale = std::max(std::fabs(a), std::fabs(n));
-        if (scale > 100 * atol) ++c.compared;
-        const double ratio = std::fabs(a - n) / (rtol * scale + atol);
-        c.worst = std::max(c.worst, ratio);
-        c.failures += ratio > 1.0;
-    }
-    return c;
-}
-
-// Central differences of f over each entry of v.
-template <class F>
-std::vector<double> differences(std::vector<float>& v, float h, F f) {
-    std::vector<double> numeric(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const float saved = v[i];
-        const float up = saved + h, down = saved - h;
-        v[i] = up;
-        const double f_up = f();
-        v[i] = down;
-        const double f_down = f();
-        v[i] = saved;
-        numeric[i] = (f_up - f_down) / (static_cast<double>(up) - static_cast<double>(down));
-    }
-    return numeric;
-}
 
 }  // namespace
 
@@ -189,24 +144,22 @@ TEST_CASE("Lstm backward through time matches central differences") {
                 for (auto& g : grads) g -= 0.5f;  // backward adds into grads
 
                 const auto f = [&] { return loss(layer, params.data(), b, state); };
-                const std::vector<double> numeric_params = differences(params, 1e-2f, f);
-                const std::vector<double> numeric_x = differences(b.x, 1e-2f, f);
-                const Comparison cp = compare(grads, numeric_params), cx = compare(d_x, numeric_x);
-                INFO("params: compared " << cp.compared << " of " << grads.size() << ", worst ratio " << cp.worst);
-                INFO("inputs: compared " << cx.compared << " of " << d_x.size() << ", worst ratio " << cx.worst);
+                const NumericGradient numeric_params = central_differences(params, 1e-2f, f);
+                const NumericGradient numeric_x = central_differences(b.x, 1e-2f, f);
+                const GradientCheck cp = compare_gradients(grads, numeric_params), cx = compare_gradients(d_x, numeric_x);
+                INFO("params: " << cp << " of " << grads.size());
+                INFO("inputs: " << cx << " of " << d_x.size());
                 CHECK(cp.failures == 0);
                 CHECK(cx.failures == 0);
                 CHECK(cp.compared * 2 > grads.size());
                 CHECK(cx.compared * 2 > d_x.size());
 
                 // Sharp enough to see a 5% error, or a recurrent kernel gradient left out.
-                std::vector<float> scaled = grads;
-                for (auto& g : scaled) g *= 1.05f;
-                CHECK(compare(scaled, numeric_params).failures > 0);
+                CHECK(compare_gradients(scaled(grads, 1.05f), numeric_params).failures > 0);
                 std::vector<float> no_recurrent = grads;
                 std::fill(no_recurrent.begin() + static_cast<std::ptrdiff_t>(layer.recurrent_kernel_offset()),
                           no_recurrent.begin() + static_cast<std::ptrdiff_t>(layer.bias_offset()), 0.0f);
-                CHECK(compare(no_recurrent, numeric_params).failures > 0);
+                CHECK(compare_gradients(no_recurrent, numeric_params).failures > 0);
             }
         }
     }

@@ -12,48 +12,31 @@
 #include "newsclf/error.hpp"
 #include "newsclf/models/mlp.hpp"
 
+#include "network_support.hpp"
 #include "test_support.hpp"
 
 using namespace newsclf;
-using newsclf::test::random_embedding;
+using namespace newsclf::test;
 
 namespace {
 
 constexpr std::size_t rows = 15, dim = 5;
 
-struct Headlines {
-    std::vector<std::vector<std::uint32_t>> tokens = {
-        {1, 2, 5},
-        {4, 6, 7, 8, 10, 11, 12},  // longer than max_len 6
-        {14, 13},
-        {0, 3, 9},  // nothing but zero rows
-        {2, 4, 6, 8, 10, 12},
-        {11, 1, 14, 5, 7, 13, 2, 6, 3},
-        {},
-        {7},
-    };
-    std::vector<std::int8_t> labels = {0, 1, 2, 3, 1, -1, 2, 0};  // one unlabelled row
-    std::size_t labelled() const { return static_cast<std::size_t>(std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; })); }
-    TokenBatch batch() const {
-        TokenBatch b;
-        for (const auto& t : tokens) b.push_back({t.data(), t.size()});
-        return b;
-    }
-};
+MlpShape small_shape(std::size_t units, std::size_t layers, std::size_t max_len = 6) {
+    MlpShape shape;
+    shape.max_len = max_len;
+    shape.hidden_units = units;
+    shape.hidden_layers = layers;
+    return shape;
+}
 
 // Glorot-initialised kernels and small random biases, so that bias gradients are exercised at
 // non-zero values too.
 std::vector<float> random_parameters(const MlpNetwork& network, std::uint64_t seed) {
-    std::vector<float> params(network.parameter_count());
-    PythonRandom rng(seed);
-    network.initialize(params.data(), rng);
-    for (const auto& block : network.parameter_blocks())
-        if (block.shape.size() == 1)
-            for (std::size_t i = 0; i < block.shape[0]; ++i)
-                params[block.offset + i] = static_cast<float>(0.2 * rng.random() - 0.05);
-    return params;
+    return newsclf::test::random_parameters(network, seed, -0.05, 0.2);
 }
 
+// The relu states of a forward pass: a difference step that changes them is shrunk or skipped.
 std::vector<bool> active_units(const MlpNetwork::Workspace& ws) {
     std::vector<bool> pattern;
     for (const auto& a : ws.activations)
@@ -61,66 +44,9 @@ std::vector<bool> active_units(const MlpNetwork::Workspace& ws) {
     return pattern;
 }
 
-struct Comparison {
-    std::size_t compared = 0, skipped = 0, failures = 0;
-    double worst = 0;
-};
-
-// Central differences of the mean loss against the analytic gradient. A step that switches a
-// relu on or off measures the kink, not the gradient: such a step is shrunk (to at most 1/64 of
-// h), and an entry whose smallest step still crosses a kink is skipped and counted.
-// An entry passes when |a - n| <= rtol * max(|a|, |n|) + atol, atol = 1e-4 of the largest entry.
-// With a dropout rate, every forward pass draws the same masks (a generator seeded alike).
-constexpr std::uint64_t mask_seed = 777;
-double forward_with(const MlpNetwork& network, const float* params, const TokenBatch& batch, const Headlines& data,
-                    MlpNetwork::Workspace& ws, float dropout_rate) {
-    PythonRandom rng(mask_seed);
-    const Dropout dropout{dropout_rate, &rng};
-    return network.forward(params, batch, data.labels.data(), ws, dropout_rate > 0 ? &dropout : nullptr);
-}
-
-Comparison compare_with_differences(const MlpNetwork& network, std::vector<float> params, const Headlines& data,
-                                    const std::vector<float>& analytic, float h, double rtol = 1e-2,
-                                    float dropout_rate = 0.0f) {
-    const TokenBatch batch = data.batch();
-    const double count = static_cast<double>(data.labelled());
-    MlpNetwork::Workspace ws;
-    forward_with(network, params.data(), batch, data, ws, dropout_rate);
-    const std::vector<bool> base = active_units(ws);
-    std::vector<double> numeric(params.size());
-    std::vector<bool> skip(params.size(), true);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        const float saved = params[i];
-        for (float step = h; step >= h / 64 && skip[i]; step /= 4) {
-            const float up = saved + step, down = saved - step;
-            params[i] = up;
-            const double f_up = forward_with(network, params.data(), batch, data, ws, dropout_rate) / count;
-            bool crossed = active_units(ws) != base;
-            params[i] = down;
-            const double f_down = forward_with(network, params.data(), batch, data, ws, dropout_rate) / count;
-            crossed = crossed || active_units(ws) != base;
-            numeric[i] = (f_up - f_down) / (static_cast<double>(up) - static_cast<double>(down));
-            skip[i] = crossed;
-        }
-        params[i] = saved;
-    }
-    double largest = 0;
-    for (double n : numeric) largest = std::max(largest, std::fabs(n));
-    const double atol = 1e-4 * largest;
-    Comparison c;
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        if (skip[i]) {
-            ++c.skipped;
-            continue;
-        }
-        const double a = analytic[i], n = numeric[i];
-        const double scale = std::max(std::fabs(a), std::fabs(n));
-        if (scale > 100 * atol) ++c.compared;
-        const double ratio = std::fabs(a - n) / (rtol * scale + atol);
-        c.worst = std::max(c.worst, ratio);
-        c.failures += ratio > 1.0;
-    }
-    return c;
+NumericGradient differences(const MlpNetwork& network, const std::vector<float>& params, const Headlines& data,
+                            float dropout_rate = 0.0f) {
+    return mean_loss_differences(network, params, data, 1e-2f, dropout_rate, active_units);
 }
 
 // The network written out with xtensor: pad, embed, flatten, then Dense layers on xt::linalg::dot.
@@ -167,15 +93,12 @@ xt::xtensor<double, 2> reference_probabilities(const Matrix& embedding, const Ml
 
 TEST_CASE("MlpNetwork gradients match central differences of the mean loss") {
     const Matrix embedding = random_embedding(rows, dim, 1);
-    const Headlines data;
+    const Headlines data = mixed_headlines();
     struct Case {
         std::size_t units, layers;
     };
     for (Case shape_case : {Case{2, 1}, Case{3, 1}, Case{8, 1}, Case{2, 2}, Case{3, 2}, Case{4, 3}}) {
-        MlpShape shape;
-        shape.max_len = 6;
-        shape.hidden_units = shape_case.units;
-        shape.hidden_layers = shape_case.layers;
+        const MlpShape shape = small_shape(shape_case.units, shape_case.layers);
         CAPTURE(shape.hidden_units);
         CAPTURE(shape.hidden_layers);
         MlpNetwork network(&embedding, shape);
@@ -186,40 +109,29 @@ TEST_CASE("MlpNetwork gradients match central differences of the mean loss") {
         std::vector<float> grads(network.parameter_count(), 0.0f);
         network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, grads.data());
 
-        Comparison good = compare_with_differences(network, params, data, grads, 1e-2f);
-        INFO("compared " << good.compared << ", skipped " << good.skipped << " of " << grads.size() << ", worst ratio "
-                         << good.worst);
+        const NumericGradient numeric = differences(network, params, data);
+        const GradientCheck good = compare_gradients(grads, numeric);
+        INFO(good << " of " << grads.size());
         CHECK(good.failures == 0);
         CHECK(good.skipped * 20 < grads.size());
         CHECK(good.compared * 2 > grads.size());
 
         // The comparison is sharp enough to see a 5% error and the gradient of the summed loss.
-        std::vector<float> scaled = grads;
-        for (auto& g : scaled) g *= 1.05f;
-        CHECK(compare_with_differences(network, params, data, scaled, 1e-2f).failures > 0);
-        std::vector<float> summed = grads;
-        for (auto& g : summed) g *= static_cast<float>(data.labelled());
-        CHECK(compare_with_differences(network, params, data, summed, 1e-2f).failures > 0);
+        CHECK(compare_gradients(scaled(grads, 1.05f), numeric).failures > 0);
+        CHECK(compare_gradients(scaled(grads, static_cast<float>(data.labelled())), numeric).failures > 0);
 
-        // backward adds into the buffer
-        std::vector<float> twice = grads;
-        network.forward(params.data(), batch, data.labels.data(), ws);
-        network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, twice.data());
-        for (std::size_t i = 0; i < grads.size(); ++i) CHECK(twice[i] == doctest::Approx(2.0f * grads[i]).epsilon(1e-6));
+        check_backward_adds(network, params, data, ws, grads);
     }
 }
 
 TEST_CASE("MlpNetwork forward equals the explicit Keras computation") {
     const Matrix embedding = random_embedding(rows, dim, 2);
-    const Headlines data;
+    const Headlines data = mixed_headlines();
     for (std::size_t layers : {1, 2}) {
         for (std::size_t units : {1, 2, 3, 8}) {
             CAPTURE(layers);
             CAPTURE(units);
-            MlpShape shape;
-            shape.max_len = 6;
-            shape.hidden_units = units;
-            shape.hidden_layers = layers;
+            const MlpShape shape = small_shape(units, layers);
             MlpNetwork network(&embedding, shape);
             const std::vector<float> params = random_parameters(network, 7 * units + layers);
             MlpNetwork::Workspace ws;
@@ -243,10 +155,7 @@ TEST_CASE("MlpNetwork forward equals the explicit Keras computation") {
 
 TEST_CASE("MlpNetwork lays its parameters out kernel, bias, layer after layer") {
     const Matrix embedding = random_embedding(rows, dim, 3);
-    MlpShape shape;
-    shape.max_len = 6;
-    shape.hidden_units = 3;
-    shape.hidden_layers = 2;
+    const MlpShape shape = small_shape(3, 2);
     MlpNetwork network(&embedding, shape);
     const auto blocks = network.parameter_blocks();
     REQUIRE(blocks.size() == 6);
@@ -276,10 +185,7 @@ TEST_CASE("MlpNetwork lays its parameters out kernel, bias, layer after layer") 
 
 TEST_CASE("MlpNetwork initialises kernels Glorot-uniform and biases to zero") {
     const Matrix embedding = random_embedding(rows, dim, 4);
-    MlpShape shape;
-    shape.max_len = 20;
-    shape.hidden_units = 4;
-    shape.hidden_layers = 2;
+    const MlpShape shape = small_shape(4, 2, 20);
     MlpNetwork network(&embedding, shape);
     std::vector<float> a(network.parameter_count(), 9.0f), b(a.size(), 9.0f), c(a.size(), 9.0f);
     PythonRandom ra(99), rb(99), rc(100);
@@ -316,22 +222,18 @@ TEST_CASE("MlpNetwork initialises kernels Glorot-uniform and biases to zero") {
 
 TEST_CASE("with dropout, gradients match central differences under the same masks") {
     const Matrix embedding = random_embedding(rows, dim, 2);
-    const Headlines data;
+    const Headlines data = mixed_headlines();
     const float rate = 0.3f;
     for (std::size_t units : {3, 8}) {
         for (std::size_t layers : {1, 2}) {
-            MlpShape shape;
-            shape.max_len = 6;
-            shape.hidden_units = units;
-            shape.hidden_layers = layers;
             CAPTURE(units);
             CAPTURE(layers);
-            MlpNetwork network(&embedding, shape);
+            MlpNetwork network(&embedding, small_shape(units, layers));
             const std::vector<float> params = random_parameters(network, 90 + units + layers);
             MlpNetwork::Workspace ws, plain;
             const TokenBatch batch = data.batch();
-            forward_with(network, params.data(), batch, data, ws, rate);
-            forward_with(network, params.data(), batch, data, plain, 0.0f);
+            forward_with(network, params.data(), data, ws, rate);
+            forward_with(network, params.data(), data, plain, 0.0f);
             // Each hidden output is dropped or scaled by 1 / (1 - rate); some of both.
             REQUIRE(ws.masks.size() == layers);
             std::size_t dropped = 0, kept = 0;
@@ -345,14 +247,15 @@ TEST_CASE("with dropout, gradients match central differences under the same mask
                 CHECK(ws.activations[0][i] == doctest::Approx(plain.activations[0][i] * ws.masks[0][i]));
             std::vector<float> grads(network.parameter_count(), 0.0f);
             network.backward(params.data(), batch, data.labels.data(), data.labelled(), ws, grads.data());
-            Comparison c = compare_with_differences(network, params, data, grads, 1e-2f, 1e-2, rate);
-            INFO("compared " << c.compared << ", skipped " << c.skipped << ", worst ratio " << c.worst);
+            const NumericGradient numeric = differences(network, params, data, rate);
+            const GradientCheck c = compare_gradients(grads, numeric);
+            INFO(c);
             CHECK(c.failures == 0);
             CHECK(c.compared * 3 > grads.size());
             // The gradient without the masks is not the gradient with them.
             std::vector<float> unmasked(network.parameter_count(), 0.0f);
             network.backward(params.data(), batch, data.labels.data(), data.labelled(), plain, unmasked.data());
-            CHECK(compare_with_differences(network, params, data, unmasked, 1e-2f, 1e-2, rate).failures > 0);
+            CHECK(compare_gradients(unmasked, numeric).failures > 0);
         }
     }
 }

@@ -1,10 +1,12 @@
 // Helpers shared by the unit tests: a temporary directory, the message of an expected exception,
-// substring tests, containers with a matching trailer, and the files under testdata/.
+// random vectors and embeddings, substring tests, containers with a matching trailer, and the
+// files under testdata/.
 #pragma once
 
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -87,19 +89,30 @@ std::string message_of(const std::function<void()>& f) {
     return "";
 }
 
-// Whether part occurs in s.
+// A value drawn uniformly from [low, high) by rng.
+inline float uniform(PythonRandom& rng, double low, double high) { return static_cast<float>(low + (high - low) * rng.random()); }
+
+// n values drawn uniformly from [low, high) by rng.
+inline std::vector<float> uniform_vector(PythonRandom& rng, std::size_t n, double low = -1.0, double high = 1.0) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = uniform(rng, low, high);
+    return v;
+}
+
 // A rows x dim embedding with uniform values in [-1, 1) from Python's random.Random(seed), and
-// zero rows for padding (0) and for two words without a vector (3 and 9).
-inline Matrix random_embedding(std::size_t rows, std::size_t dim, std::uint64_t seed) {
+// zero rows: by default for padding (0) and for two words without a vector (3 and 9).
+inline Matrix random_embedding(std::size_t rows, std::size_t dim, std::uint64_t seed,
+                               const std::vector<std::size_t>& zero_rows = {0, 3, 9}) {
     PythonRandom rng(seed);
     Matrix m = xt::zeros<float>({rows, dim});
     for (std::size_t r = 0; r < rows; ++r) {
-        if (r == 0 || r == 3 || r == 9) continue;
+        if (std::find(zero_rows.begin(), zero_rows.end(), r) != zero_rows.end()) continue;
         for (std::size_t d = 0; d < dim; ++d) m(r, d) = static_cast<float>(2.0 * rng.random() - 1.0);
     }
     return m;
 }
 
+// Whether part occurs in s.
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // body followed by the trailer that matches it (length, item count, CRC-32): only a parser can object.
