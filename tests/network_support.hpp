@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -29,6 +31,34 @@ std::vector<float> random_parameters(const Network& network, std::uint64_t seed,
             for (std::size_t i = 0; i < block.shape[0]; ++i)
                 params[block.offset + i] = static_cast<float>(bias_width * rng.random() + bias_low);
     return params;
+}
+
+// The network's initialisation from PythonRandom(seed), over a buffer of 9s (an entry it leaves
+// unwritten shows).
+template <class Network>
+std::vector<float> initialized(const Network& network, std::uint64_t seed) {
+    std::vector<float> params(network.parameter_count(), 9.0f);
+    PythonRandom rng(seed);
+    network.initialize(params.data(), rng);
+    return params;
+}
+
+// Checks probabilities (headlines x classes) against expected(b, c), and that each headline's sum
+// to 1; returns the summed cross-entropy of the labelled headlines under expected.
+template <class Expected>
+double check_probabilities(const std::vector<float>& probabilities, const Headlines& data, std::size_t classes,
+                           const Expected& expected) {
+    double expected_loss = 0;
+    for (std::size_t b = 0; b < data.tokens.size(); ++b) {
+        double sum = 0;
+        for (std::size_t c = 0; c < classes; ++c) {
+            CHECK(probabilities[b * classes + c] == doctest::Approx(expected(b, c)).epsilon(1e-5));
+            sum += probabilities[b * classes + c];
+        }
+        CHECK(sum == doctest::Approx(1.0).epsilon(1e-6));
+        if (data.labels[b] >= 0) expected_loss -= std::log(expected(b, static_cast<std::size_t>(data.labels[b])));
+    }
+    return expected_loss;
 }
 
 // The summed loss of a forward pass; with a dropout rate, every call draws the same masks (a

@@ -105,16 +105,8 @@ TEST_CASE("LstmNetwork forward equals the explicit Keras computation") {
             LstmNetwork::Workspace ws;
             const double loss = network.forward(params.data(), data.batch(), data.labels.data(), ws);
             const auto expected = reference_probabilities(embedding, shape, params, data);
-            double expected_loss = 0;
-            for (std::size_t b = 0; b < data.tokens.size(); ++b) {
-                double sum = 0;
-                for (std::size_t c = 0; c < 4; ++c) {
-                    CHECK(ws.probabilities[b * 4 + c] == doctest::Approx(expected[b][c]).epsilon(1e-5));
-                    sum += ws.probabilities[b * 4 + c];
-                }
-                CHECK(sum == doctest::Approx(1.0).epsilon(1e-6));
-                if (data.labels[b] >= 0) expected_loss -= std::log(expected[b][static_cast<std::size_t>(data.labels[b])]);
-            }
+            const double expected_loss = check_probabilities(
+                ws.probabilities, data, 4, [&](std::size_t b, std::size_t c) { return expected[b][c]; });
             CHECK(loss == doctest::Approx(expected_loss).epsilon(1e-5));
             CHECK(network.forward(params.data(), data.batch(), nullptr, ws) == 0.0);
         }
@@ -281,13 +273,9 @@ TEST_CASE("LstmNetwork initialises as Keras: Glorot kernels, orthogonal recurren
     const Matrix embedding = random_embedding(rows, dim, 4);
     const std::size_t U = 6;
     LstmNetwork network(&embedding, small_shape(U, 2));
-    std::vector<float> a(network.parameter_count(), 9.0f), b(a.size(), 9.0f), c(a.size(), 9.0f);
-    PythonRandom ra(99), rb(99), rc(100);
-    network.initialize(a.data(), ra);
-    network.initialize(b.data(), rb);
-    network.initialize(c.data(), rc);
-    CHECK(a == b);
-    CHECK(a != c);
+    const std::vector<float> a = initialized(network, 99);
+    CHECK(a == initialized(network, 99));
+    CHECK(a != initialized(network, 100));
     for (const auto& block : network.parameter_blocks()) {
         CAPTURE(block.name);
         const float* p = a.data() + block.offset;
