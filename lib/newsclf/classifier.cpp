@@ -39,23 +39,29 @@ std::vector<std::uint32_t> Classifier::encode(std::string_view title) const {
 }
 
 std::vector<Probabilities> Classifier::classify(const std::vector<std::string>& titles) const {
-    // Every title's ids in one buffer, then the spans into it.
+    // Every title's ids in one buffer, and where each ends.
     std::vector<std::uint32_t> ids;
     std::vector<std::size_t> ends(titles.size());
     for (std::size_t i = 0; i < titles.size(); ++i) {
         append_title_ids(titles[i], model_.normalizer, model_.vocabulary, ids);
         ends[i] = ids.size();
     }
-    TokenBatch batch(titles.size());
-    for (std::size_t i = 0, start = 0; i < titles.size(); start = ends[i++]) batch[i] = {ids.data() + start, ends[i] - start};
-    std::vector<Probabilities> out(titles.size());
-    static_assert(sizeof(Probabilities) == label_count * sizeof(float));
-    network_->predict(model_.parameters.data(), batch, out.data()->data());
-    return out;
+    return predict(ids, ends);
 }
 
 Probabilities Classifier::classify(std::string_view title) const {
-    return classify(std::vector<std::string>{std::string(title)})[0];
+    std::vector<std::uint32_t> ids;
+    append_title_ids(title, model_.normalizer, model_.vocabulary, ids);
+    return predict(ids, {ids.size()})[0];
+}
+
+std::vector<Probabilities> Classifier::predict(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t>& ends) const {
+    TokenBatch batch(ends.size());
+    for (std::size_t i = 0, start = 0; i < ends.size(); start = ends[i++]) batch[i] = {ids.data() + start, ends[i] - start};
+    std::vector<Probabilities> out(ends.size());
+    static_assert(sizeof(Probabilities) == label_count * sizeof(float));
+    network_->predict(model_.parameters.data(), batch, out.data()->data());
+    return out;
 }
 
 const std::vector<std::string>& Classifier::self_test_titles() {

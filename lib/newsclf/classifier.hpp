@@ -40,6 +40,8 @@ public:
     void check_self_tests(const std::string& source) const;
 
 private:
+    // The probabilities of titles whose token ids lie in `ids`, title i ending at ends[i].
+    std::vector<Probabilities> predict(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t>& ends) const;
     Model model_;
     std::unique_ptr<Network> network_;
 };

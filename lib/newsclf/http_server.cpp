@@ -1,13 +1,9 @@
 #include "newsclf/http_server.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cstdio>
-#include <ctime>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -157,12 +153,7 @@ private:
         busy_ = true;
         started_ = Clock::now();
         unread_input_ = true;
-        if (too_long)
-            return respond(error_response(413, "the body is over the limit of " +
-                                                   std::to_string(server_.settings.max_body_bytes) + " bytes (" +
-                                                   std::to_string(server_.settings.max_body_bytes / (1024 * 1024)) +
-                                                   " MB)"),
-                           false, false);
+        if (too_long) return respond(payload_too_large(server_.settings.max_body_bytes), false, false);
         respond(error_response(400, "malformed HTTP request: " + ec.message()), false, false);
     }
 
@@ -171,10 +162,6 @@ private:
         response_->set(http::field::server, "newsclf");
         if (!answer.content_type.empty()) response_->set(http::field::content_type, answer.content_type);
         if (!answer.allow.empty()) response_->set(http::field::allow, answer.allow);
-        method_ = parser_ ? std::string(parser_->get().method_string()) : std::string("-");
-        target_ = parser_ ? std::string(parser_->get().target()) : std::string("-");
-        if (method_.empty()) method_ = "-";
-        if (target_.empty()) target_ = "-";
         response_->body() = std::move(answer.body);
         response_->keep_alive(keep_alive && !server_.stopping);
         response_->prepare_payload();
@@ -188,7 +175,8 @@ private:
     void on_write(beast::error_code ec) {
         auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
         if (server_.settings.access_log)
-            server_.access_log.record(method_, target_, response_->result_int(), response_->body().size(), took);
+            server_.access_log.record(view(parser_->get().method_string()), view(parser_->get().target()),
+                                      response_->result_int(), response_->body().size(), took);
         busy_ = false;
         if (!ec && unread_input_) return linger();
         if (ec || !response_->keep_alive()) return close();
@@ -232,7 +220,6 @@ private:
     static constexpr std::size_t discard_bytes = 65536;
     std::unique_ptr<char[]> discard_;
     Clock::time_point started_;
-    std::string method_, target_;
 };
 
 }  // namespace

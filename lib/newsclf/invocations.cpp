@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -221,19 +220,11 @@ Batch parse_batch(std::string_view body, BodyType type) {
     return {};
 }
 
-// Label indices by probability, best first.
-std::array<std::size_t, label_count> ranked(const Probabilities& p) {
-    std::array<std::size_t, label_count> order;
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
-    return order;
-}
-
 // [{"label": ["__label__m", ...], "prob": [0.97, ...]}, ...]: BlazingText's answer, k labels each.
 std::string blazingtext_json(const std::vector<Probabilities>& predictions, std::size_t k) {
     std::string out = "[";
     for (std::size_t i = 0; i < predictions.size(); ++i) {
-        auto order = ranked(predictions[i]);
+        auto order = ranked_labels(predictions[i]);
         out += i ? ",{\"label\":[" : "{\"label\":[";
         for (std::size_t j = 0; j < k; ++j) {
             out += j ? ",\"__label__" : "\"__label__";
@@ -275,7 +266,7 @@ HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predic
     case AnswerType::csv:
         r.content_type = "text/csv";
         for (const auto& p : predictions) {
-            auto order = ranked(p);
+            auto order = ranked_labels(p);
             for (std::size_t j = 0; j < batch.k.value_or(1); ++j) {
                 if (j) r.body += ',';
                 r.body += label_codes[order[j]];
@@ -313,6 +304,11 @@ HttpResponse error_response(int status, std::string_view message) {
     return r;
 }
 
+HttpResponse payload_too_large(std::size_t limit_bytes) {
+    return error_response(413, "the body is over the limit of " + std::to_string(limit_bytes) + " bytes (" +
+                                   std::to_string(limit_bytes / (1024 * 1024)) + " MB)");
+}
+
 InvocationHandler::InvocationHandler(InvocationSettings settings) : settings_(settings) {}
 
 HttpResponse InvocationHandler::handle(const HttpRequest& request) const {
@@ -343,10 +339,7 @@ HttpResponse InvocationHandler::handle(const HttpRequest& request) const {
 }
 
 HttpResponse InvocationHandler::invocations(const HttpRequest& request, const Classifier& classifier) const {
-    if (request.body.size() > settings_.max_payload_bytes)
-        throw RequestError{413, "the body of " + std::to_string(request.body.size()) + " bytes is over the limit of " +
-                                    std::to_string(settings_.max_payload_bytes) + " bytes (" +
-                                    std::to_string(settings_.max_payload_bytes / (1024 * 1024)) + " MB)"};
+    if (request.body.size() > settings_.max_payload_bytes) return payload_too_large(settings_.max_payload_bytes);
     const BodyType type = body_type(request.content_type);
     const AnswerType answer_as = answer_type(request.accept, type);
     if (request.body.empty()) throw RequestError{400, "empty body: send the headlines to classify"};

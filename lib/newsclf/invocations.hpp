@@ -33,6 +33,8 @@ struct InvocationSettings {
 
 // {"error": message} with the status; the one shape of every error answer.
 HttpResponse error_response(int status, std::string_view message);
+// The 413 for a body over limit_bytes, from the handler or from the server before it reads the body.
+HttpResponse payload_too_large(std::size_t limit_bytes);
 
 class InvocationHandler {
 public:

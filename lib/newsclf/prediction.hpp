@@ -1,6 +1,7 @@
 // The JSON line of one prediction, shared by newsclf-predict and the server:
 // {"label": "m", "category": "Health & Medicine", "probabilities": {"b": ..., "t": ..., "e": ..., "m": ...}}
 #pragma once
+#include <array>
 #include <string>
 
 #include "newsclf/classifier.hpp"
@@ -15,5 +16,7 @@ struct PredictionFormat {
 void append_prediction_json(std::string& out, const Probabilities& p, const PredictionFormat& format,
                             const std::string* id = nullptr);
 std::size_t best_label(const Probabilities& p);
+// The label indices by probability, best first (label order among equals).
+std::array<std::size_t, 4> ranked_labels(const Probabilities& p);
 
 }  // namespace newsclf
