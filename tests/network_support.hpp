@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "newsclf/models/network.hpp"
-#include "newsclf/random.hpp"
+#include "newsclf/nn/network.hpp"
+#include "newsclf/base/random.hpp"
 
 #include "gradient_check.hpp"
 #include "synthetic_corpus.hpp"

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "newsclf/layers/token_batch.hpp"
+#include "newsclf/nn/token_batch.hpp"
 
 namespace newsclf::test {
 

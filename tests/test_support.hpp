@@ -1,6 +1,5 @@
 // Helpers shared by the unit tests: a temporary directory, the message of an expected exception,
-// random vectors and embeddings, substring tests, containers with a matching trailer, and the
-// files under testdata/.
+// random vectors and embeddings, substring tests, and the files under testdata/.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -15,11 +14,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "newsclf/error.hpp"
-#include "newsclf/format.hpp"
-#include "newsclf/io.hpp"
-#include "newsclf/random.hpp"
-#include "newsclf/tensor.hpp"
+#include "newsclf/base/error.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/base/random.hpp"
+#include "newsclf/base/tensor.hpp"
 
 // Vectors of strings (tokens, words, lines) print as ["a", "b"] in assertion messages.
 namespace doctest {
@@ -114,11 +112,6 @@ inline Matrix random_embedding(std::size_t rows, std::size_t dim, std::uint64_t 
 
 // Whether part occurs in s.
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-// body followed by the trailer that matches it (length, item count, CRC-32): only a parser can object.
-inline std::string with_trailer(const std::string& body, std::uint64_t items) {
-    return body + make_trailer(body.size(), items, crc32_of(body));
-}
 
 // The path of a file of the source tree, given relative to its top (e.g. "testdata/news.sample.tsv").
 inline std::string source_path(const std::string& relative) { return std::string(NEWSCLF_SOURCE_DIR) + "/" + relative; }

@@ -1,10 +1,10 @@
 // newsclf-embed: word vectors (GloVe text or .vec) + vocabulary -> embedding matrix (.npy).
 #include <cstdio>
 
-#include "newsclf/embeddings.hpp"
-#include "newsclf/io.hpp"
-#include "newsclf/npy.hpp"
-#include "newsclf/token_stream.hpp"
+#include "newsclf/formats/embeddings.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/formats/npy.hpp"
+#include "newsclf/formats/token_stream.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;

@@ -1,10 +1,10 @@
 // newsclf-eval: model + labelled headlines (TSV, JSON Lines or a token stream) -> metrics JSON.
-#include "newsclf/classifier.hpp"
-#include "newsclf/io.hpp"
-#include "newsclf/metrics.hpp"
-#include "newsclf/records.hpp"
-#include "newsclf/token_stream.hpp"
-#include "newsclf/training.hpp"
+#include "newsclf/model/classifier.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/training/metrics.hpp"
+#include "newsclf/text/records.hpp"
+#include "newsclf/formats/token_stream.hpp"
+#include "newsclf/training/trainer.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;

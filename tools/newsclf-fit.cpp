@@ -1,13 +1,13 @@
 // newsclf-fit: token stream + embedding matrix -> one model file.
 #include <optional>
 
-#include "newsclf/fitting.hpp"
-#include "newsclf/io.hpp"
-#include "newsclf/log.hpp"
-#include "newsclf/model_file.hpp"
-#include "newsclf/models/architecture.hpp"
-#include "newsclf/npy.hpp"
-#include "newsclf/token_stream.hpp"
+#include "newsclf/model/fitting.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/base/log.hpp"
+#include "newsclf/model/model_file.hpp"
+#include "newsclf/archs/architecture.hpp"
+#include "newsclf/formats/npy.hpp"
+#include "newsclf/formats/token_stream.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;
@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
                                         "of the training rows");
                          app.add_option("-o,--output", o.output, "model file (\"-\" is stdout)");
                          static const FitOptions defaults;
+                         static std::string arch_help = "model architecture, each with its own defaults:", arch_type;
+                         for (const auto& a : architectures()) {
+                             arch_help += (arch_type.empty() ? " " : "; ") + a.name + ": " + a.help;
+                             arch_type += (arch_type.empty() ? "{" : ",") + a.name;
+                         }
+                         arch_type += "}";
                          for (const auto& h : hyperparameters()) {
                              std::string flag = "--" + h.name;
                              for (auto& c : flag)
@@ -72,8 +78,8 @@ int main(int argc, char** argv) {
                                         h.set(o.fit, v);  // a bad value fails here, naming its option
                                         o.settings.emplace_back(h.name, v);
                                     },
-                                    h.help)
-                                 ->type_name(h.type)
+                                    h.name == "arch" ? arch_help : h.help)
+                                 ->type_name(h.name == "arch" ? arch_type : h.type)
                                  ->default_str(h.get(defaults));
                          }
                          return [] { run(o); };

@@ -1,8 +1,8 @@
 // newsclf-predict: model + headlines -> one JSON line per input line, in order.
-#include "newsclf/classifier.hpp"
-#include "newsclf/io.hpp"
-#include "newsclf/prediction.hpp"
-#include "newsclf/records.hpp"
+#include "newsclf/model/classifier.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/model/prediction.hpp"
+#include "newsclf/text/records.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;

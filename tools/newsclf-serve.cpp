@@ -2,9 +2,9 @@
 // /execution-parameters) over HTTP.
 #include <thread>
 
-#include "newsclf/classifier.hpp"
-#include "newsclf/http_server.hpp"
-#include "newsclf/invocations.hpp"
+#include "newsclf/model/classifier.hpp"
+#include "newsclf/serving/http_server.hpp"
+#include "newsclf/serving/invocations.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;

@@ -1,10 +1,10 @@
 // newsclf-tokenize: headlines (TSV, JSON Lines or plain lines) -> token stream, JSONL or statistics.
 #include <functional>
 
-#include "newsclf/corpus_builder.hpp"
-#include "newsclf/io.hpp"
-#include "newsclf/records.hpp"
-#include "newsclf/token_stream.hpp"
+#include "newsclf/formats/corpus_builder.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/text/records.hpp"
+#include "newsclf/formats/token_stream.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;

@@ -5,12 +5,12 @@
 #include <cstdlib>
 #include <thread>
 
-#include "newsclf/history.hpp"
-#include "newsclf/io.hpp"
-#include "newsclf/model_file.hpp"
-#include "newsclf/sagemaker_job.hpp"
-#include "newsclf/sagemaker_training.hpp"
-#include "newsclf/script_mode.hpp"
+#include "newsclf/training/history.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/model/model_file.hpp"
+#include "newsclf/sagemaker/job.hpp"
+#include "newsclf/sagemaker/training.hpp"
+#include "newsclf/sagemaker/script_mode.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "newsclf/io.hpp"
+#include "newsclf/io/io.hpp"
 
 namespace newsclf {
 

@@ -6,8 +6,8 @@
 #include <functional>
 #include <string>
 
-#include "newsclf/error.hpp"
-#include "newsclf/log.hpp"
+#include "newsclf/base/error.hpp"
+#include "newsclf/base/log.hpp"
 
 namespace newsclf {
 

@@ -205,7 +205,7 @@ else
 
   # constant NAME: the value of a constant of format.hpp.
   constant() {
-    grep -oE "\b$1 = \"?[^\",;]*" "$LIB_DIR/format.hpp" | head -n 1 | sed -E 's/.* = "?//'
+    grep -oE "\b$1 = \"?[^\",;]*" "$LIB_DIR/formats/container.hpp" | head -n 1 | sed -E 's/.* = "?//'
   }
   prefix=$(constant magic_prefix)
   for kind in tokens model; do
@@ -224,10 +224,10 @@ else
   grep -q 'little-endian' "$text" || fail "newsclf-formats.5 does not give the byte order"
 
   # The value types (ValueType) in the metadata type table, and the tensor element types (DType).
-  for pair in $(sed -nE 's/.*enum class ValueType[^{]*\{([^}]*)\}.*/\1/p' "$LIB_DIR/format.hpp" | tr -d ' ' | tr ',' ' '); do
+  for pair in $(sed -nE 's/.*enum class ValueType[^{]*\{([^}]*)\}.*/\1/p' "$LIB_DIR/formats/container.hpp" | tr -d ' ' | tr ',' ' '); do
     grep -qE "^ +${pair#*=} +${pair%=*} " "$text" || fail "newsclf-formats.5: metadata type ${pair#*=} (${pair%=*}) is not in the type table"
   done
-  for pair in $(sed -nE 's/.*enum class DType[^{]*\{([^}]*)\}.*/\1/p' "$LIB_DIR/format.hpp" | tr -d ' ' | tr ',' ' '); do
+  for pair in $(sed -nE 's/.*enum class DType[^{]*\{([^}]*)\}.*/\1/p' "$LIB_DIR/formats/container.hpp" | tr -d ' ' | tr ',' ' '); do
     grep -qF "${pair#*=} = ${pair%=*}" "$SCRATCH/model.txt" || fail "newsclf-formats.5: tensor element type ${pair#*=} = ${pair%=*} is missing"
   done
 
@@ -249,8 +249,8 @@ else
       fi
     done
   }
-  check_keys "$LIB_DIR/token_stream.cpp" "$SCRATCH/tokens.txt" "token stream"
-  check_keys "$LIB_DIR/model_file.cpp" "$SCRATCH/model.txt" "model"
+  check_keys "$LIB_DIR/formats/token_stream.cpp" "$SCRATCH/tokens.txt" "token stream"
+  check_keys "$LIB_DIR/model/model_file.cpp" "$SCRATCH/model.txt" "model"
 
   # json_members FILE FUNCTION: the JSON member names a C++ function writes as \"name\":.
   json_members() {
@@ -264,15 +264,15 @@ else
       grep -qw -- "$word" "$section_text" || fail "newsclf-formats.5: the $what \"$word\" is not described"
     done
   }
-  check_words "$SCRATCH/tokens.txt" "normalizer member" $(json_members "$LIB_DIR/token_stream.cpp" normalizer_to_json)
-  check_words "$SCRATCH/model.txt" "labels member" $(json_members "$LIB_DIR/model_file.cpp" labels_json)
-  check_words "$SCRATCH/model.txt" "self_tests member" $(json_members "$LIB_DIR/model_file.cpp" self_tests_json)
+  check_words "$SCRATCH/tokens.txt" "normalizer member" $(json_members "$LIB_DIR/formats/token_stream.cpp" normalizer_to_json)
+  check_words "$SCRATCH/model.txt" "labels member" $(json_members "$LIB_DIR/model/model_file.cpp" labels_json)
+  check_words "$SCRATCH/model.txt" "self_tests member" $(json_members "$LIB_DIR/model/model_file.cpp" self_tests_json)
   check_words "$SCRATCH/model.txt" "training member" \
-    $(json_members "$LIB_DIR/fitting.cpp" training_json) \
-    $(json_members "$LIB_DIR/fitting.cpp" evaluation_json)
+    $(json_members "$LIB_DIR/model/fitting.cpp" training_json) \
+    $(json_members "$LIB_DIR/model/fitting.cpp" evaluation_json)
   # Every arch's tensors: the blocks its network names (blocks.push_back({"name", ...).
   check_words "$SCRATCH/model.txt" "tensor" \
-    $(grep -ohE 'write_tensor\(w, "[a-z0-9_.]+"|push_back\(\{"[a-z0-9_.]+"' "$LIB_DIR/model_file.cpp" "$LIB_DIR"/models/*.cpp |
+    $(grep -ohE 'write_tensor\(w, "[a-z0-9_.]+"|push_back\(\{"[a-z0-9_.]+"' "$LIB_DIR/model/model_file.cpp" "$LIB_DIR"/archs/*.cpp |
       grep -oE '"[^"]+"' | tr -d '"')
   check_examples "$page"
 fi

@@ -1,0 +1,54 @@
+// The model architectures newsclf-fit offers (--arch): for each, its name, its best measured
+// hyperparameters, the network a model of it predicts with, and its training. newsclf-fit, the
+// model file and the classifier see architectures only through this table.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "newsclf/training/data_split.hpp"
+#include "newsclf/training/history.hpp"
+#include "newsclf/training/model.hpp"
+#include "newsclf/nn/network.hpp"
+#include "newsclf/formats/token_stream.hpp"
+
+namespace newsclf {
+
+struct TrainingData {
+    const TokenCorpus& corpus;  // token ids already limited to the model's vocabulary
+    const DataSplit& split;
+    const Matrix* pretrained;   // word vectors by token id (row 0 and words without one: zeros), or null
+    std::function<void(const EpochResult&)> on_epoch;
+};
+
+using Settings = std::vector<std::pair<std::string, std::string>>;  // hyperparameter name, value
+
+struct Architecture {
+    std::string name;
+    std::string help;
+    Settings defaults;        // over the table's defaults: this arch's best measured settings
+    bool needs_pretrained;    // newsclf-fit requires --embedding
+    // The network of a model of this arch; it may keep pointers into the model.
+    std::function<std::unique_ptr<Network>(const Model&)> network;
+    // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from
+    // model.options, model.vocabulary and the data; returns the epochs' history.
+    std::function<std::vector<EpochResult>(Model&, const TrainingData&)> train;
+};
+
+// For the architectures trained by gradient steps (mlp, cnn, lstm): the model's parameters from
+// the network's initialisation (seeded with --seed), then train_network over the data.
+std::vector<EpochResult> train_from_initialisation(const TrainableNetwork& network, Model& model, const TrainingData& data);
+
+const std::vector<Architecture>& architectures();
+// The architecture of that name; a UsageError listing the choices otherwise.
+const Architecture& architecture(const std::string& name);
+// Options from settings in order, over the defaults of the arch they name (the last "arch"
+// setting; mlp without one). Unknown names and bad values are UsageErrors naming them.
+FitOptions fit_options(const Settings& settings);
+// Rounds the parameters a model's network keeps as f16 in the model file as the file will: a
+// model's self-tests are computed after this, so that they hold for the loaded model.
+void round_to_storage(Model& model);
+
+}  // namespace newsclf

@@ -1,0 +1,377 @@
+#include "newsclf/archs/bag.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include "newsclf/base/error.hpp"
+#include "newsclf/base/labels.hpp"
+#include "newsclf/nn/activations.hpp"
+#include "newsclf/base/log.hpp"
+#include "newsclf/archs/architecture.hpp"
+#include "newsclf/nn/optimizers.hpp"
+#include "newsclf/base/random.hpp"
+#include "newsclf/training/trainer.hpp"
+
+namespace newsclf {
+
+namespace {
+
+// SplitMix64: a small fast generator for the millions of initial values.
+struct SplitMix64 {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    // Uniform in [-1, 1) with 24 bits.
+    float symmetric() { return static_cast<float>(static_cast<double>(next() >> 40) * (2.0 / 16777216.0) - 1.0); }
+};
+
+constexpr std::size_t init_block_rows = 4096;
+constexpr std::size_t dense_sync = 32;
+
+std::size_t thread_count(std::size_t requested) {
+    if (requested > 0) return requested;
+    return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
+// Runs f(t) for t = 0..n-1, on n threads (the caller's for n = 1).
+template <class F>
+void run_threads(std::size_t n, F f) {
+    if (n == 1) {
+        f(std::size_t{0});
+        return;
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < n; ++t) pool.emplace_back(f, t);
+    for (auto& th : pool) th.join();
+}
+
+void softmax(float* z, std::size_t n) {
+    const float m = *std::max_element(z, z + n);
+    float sum = 0.0f;
+    for (std::size_t c = 0; c < n; ++c) sum += (z[c] = std::exp(z[c] - m));
+    for (std::size_t c = 0; c < n; ++c) z[c] /= sum;
+}
+
+}  // namespace
+
+BagNetwork::BagNetwork(const BagShape& shape)
+    : shape_(shape),
+      bag_(shape.words, shape.dim, shape.buckets, shape.ngram_dim, shape.ngrams),
+      hidden_(bag_.width(), shape.hidden),
+      output_(shape.hidden > 0 ? shape.hidden : bag_.width(), shape.classes) {
+    use_single_threaded_blas();
+    if (shape.classes != label_count) throw UsageError("the bag network has 4 classes");
+    hidden_offset_ = bag_.parameter_count();
+    output_offset_ = hidden_offset_ + (shape.hidden > 0 ? hidden_.parameter_count() : 0);
+    parameter_count_ = output_offset_ + output_.parameter_count();
+}
+
+std::vector<ParameterBlock> BagNetwork::parameter_blocks() const {
+    std::vector<ParameterBlock> blocks;
+    blocks.push_back({"word_vectors", 0, {bag_.words() + 1, bag_.dim()}, Storage::f16});
+    if (bag_.buckets() > 0)
+        blocks.push_back({"ngram_vectors", bag_.ngram_offset(), {bag_.buckets(), bag_.ngram_dim()}, Storage::f16});
+    if (shape_.hidden > 0) {
+        blocks.push_back({"hidden.kernel", hidden_offset_, {hidden_.inputs(), hidden_.units()}});
+        blocks.push_back({"hidden.bias", hidden_offset_ + hidden_.kernel_size(), {hidden_.units()}});
+    }
+    blocks.push_back({"output.kernel", output_offset_, {output_.inputs(), output_.units()}});
+    blocks.push_back({"output.bias", output_offset_ + output_.kernel_size(), {output_.units()}});
+    return blocks;
+}
+
+void BagNetwork::predict(const float* params, const TokenBatch& batch, float* probabilities) const {
+    const std::size_t n = batch.size(), width = bag_.width(), h = shape_.hidden, classes = shape_.classes;
+    std::vector<float> buffer(n * (width + h));
+    // The rows of headline b + 1 are fetched while those of b are summed (see train_bag).
+    EmbeddingBag::Selection rows, next;
+    float* means = buffer.data();
+    if (n > 0) bag_.select(batch[0], rows);
+    for (std::size_t b = 0; b < n; ++b) {
+        if (b + 1 < n) {
+            bag_.select(batch[b + 1], next);
+            bag_.prefetch(params, next);
+        }
+        bag_.mean(params, rows, means + b * width);
+        std::swap(rows, next);
+    }
+    const float* x = means;
+    if (h > 0) {
+        float* hidden = buffer.data() + n * width;
+        hidden_.forward(params + hidden_offset_, means, n, hidden);
+        relu_forward(hidden, n * h);
+        x = hidden;
+    }
+    output_.forward(params + output_offset_, x, n, probabilities);
+    for (std::size_t b = 0; b < n; ++b) softmax(probabilities + b * classes, classes);
+}
+
+void BagNetwork::initialize(float* params, const Matrix* pretrained, std::uint64_t seed, std::size_t threads) const {
+    const std::size_t dim = bag_.dim(), word_rows = bag_.words() + 1;
+    if (pretrained && (pretrained->shape(1) != dim || pretrained->shape(0) < word_rows))
+        throw UsageError("the pretrained matrix is not one row of " + std::to_string(dim) + " values per token id");
+    // Blocks of rows over the word table, then over the n-gram table, each with its own generator.
+    const std::size_t word_blocks = (word_rows + init_block_rows - 1) / init_block_rows;
+    const std::size_t blocks = word_blocks + (bag_.buckets() + init_block_rows - 1) / init_block_rows;
+    const std::size_t n_threads = std::min(thread_count(threads), blocks);
+    run_threads(n_threads, [&](std::size_t t) {
+        for (std::size_t block = t; block < blocks; block += n_threads) {
+            SplitMix64 rng{seed ^ (0xD1B54A32D192ED03ull * (block + 1))};
+            const bool words = block < word_blocks;
+            const std::size_t width = words ? dim : bag_.ngram_dim(), first = (words ? block : block - word_blocks) * init_block_rows;
+            const std::size_t end = std::min(words ? word_rows : bag_.buckets(), first + init_block_rows);
+            const float limit = 1.0f / static_cast<float>(width);
+            float* table = params + (words ? 0 : bag_.ngram_offset());
+            for (std::size_t r = first; r < end; ++r) {
+                float* row = table + r * width;
+                // Every row draws, so that a pretrained row does not shift the values of the others.
+                for (std::size_t d = 0; d < width; ++d) row[d] = rng.symmetric() * limit;
+                if (!words) continue;
+                if (r == 0) {
+                    std::fill(row, row + width, 0.0f);
+                } else if (pretrained) {
+                    const float* p = pretrained->data() + r * dim;
+                    if (std::any_of(p, p + dim, [](float v) { return v != 0.0f; })) std::copy(p, p + dim, row);
+                }
+            }
+        }
+    });
+    std::fill(params + hidden_offset_, params + parameter_count_, 0.0f);
+    if (shape_.hidden > 0) {
+        // Behind a hidden layer a zero output kernel would leave the hidden layer without a gradient.
+        SplitMix64 rng{seed ^ 0x6A09E667F3BCC909ull};
+        auto glorot = [&](float* kernel, const Dense& layer) {
+            const float limit = static_cast<float>(std::sqrt(6.0 / static_cast<double>(layer.inputs() + layer.units())));
+            for (std::size_t i = 0; i < layer.kernel_size(); ++i) kernel[i] = rng.symmetric() * limit;
+        };
+        glorot(params + hidden_offset_, hidden_);
+        glorot(params + output_offset_, output_);
+    }
+}
+
+BagNetwork::Scratch BagNetwork::scratch() const {
+    Scratch s;
+    s.mean.resize(bag_.width());
+    s.d_input.resize(bag_.width());
+    s.hidden.resize(shape_.hidden);
+    s.d_hidden.resize(shape_.hidden);
+    return s;
+}
+
+void BagNetwork::forward(const float* params, const float* dense, Scratch& s) const {
+    const int dim = static_cast<int>(bag_.width()), h = static_cast<int>(shape_.hidden), classes = static_cast<int>(shape_.classes);
+    bag_.mean(params, s.rows, s.mean.data());
+    const float* x = s.mean.data();
+    int inputs = dim;
+    if (h > 0) {
+        const float* kernel = dense;
+        std::copy(kernel + hidden_.kernel_size(), kernel + hidden_.parameter_count(), s.hidden.begin());
+        cblas_sgemv(CblasRowMajor, CblasTrans, dim, h, 1.0f, kernel, h, x, 1, 1.0f, s.hidden.data(), 1);
+        relu_forward(s.hidden.data(), s.hidden.size());
+        x = s.hidden.data();
+        inputs = h;
+    }
+    const float* kernel = dense + (output_offset_ - hidden_offset_);
+    std::copy(kernel + output_.kernel_size(), kernel + output_.parameter_count(), s.probabilities.begin());
+    cblas_sgemv(CblasRowMajor, CblasTrans, inputs, classes, 1.0f, kernel, classes, x, 1, 1.0f, s.probabilities.data(), 1);
+    softmax(s.probabilities.data(), shape_.classes);
+}
+
+double BagNetwork::loss(const float* params, TokenSpan tokens, int label, Scratch& s) const {
+    bag_.select(tokens, s.rows);
+    forward(params, params + hidden_offset_, s);
+    return -std::log(static_cast<double>(s.probabilities[static_cast<std::size_t>(label)]));
+}
+
+double BagNetwork::sgd_step(float* params, TokenSpan tokens, int label, float lr, Scratch& s) const {
+    bag_.select(tokens, s.rows);
+    return sgd_step_rows(params, params + hidden_offset_, label, lr, s);
+}
+
+double BagNetwork::sgd_step_rows(float* params, float* dense, int label, float lr, Scratch& s) const {
+    forward(params, dense, s);
+    const double loss_before = -std::log(static_cast<double>(s.probabilities[static_cast<std::size_t>(label)]));
+    const int dim = static_cast<int>(bag_.width()), h = static_cast<int>(shape_.hidden), classes = static_cast<int>(shape_.classes);
+    for (int c = 0; c < classes; ++c) s.d_logits[c] = s.probabilities[c] - (c == label ? 1.0f : 0.0f);
+    // Output layer: the gradient of its input first, with the kernel before its step. The kernel
+    // is inputs x 4: OpenBLAS's rank-1 update would be one axpy of 4 values per input, so the step
+    // is a loop the compiler vectorises.
+    float* kernel = dense + (output_offset_ - hidden_offset_);
+    const float* x = h > 0 ? s.hidden.data() : s.mean.data();
+    float* d_x = h > 0 ? s.d_hidden.data() : s.d_input.data();
+    const int inputs = h > 0 ? h : dim;
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, inputs, classes, 1.0f, kernel, classes, s.d_logits.data(), 1, 0.0f, d_x, 1);
+    float step[4];
+    for (int c = 0; c < 4; ++c) step[c] = -lr * s.d_logits[c];
+    for (int i = 0; i < inputs; ++i)
+        for (int c = 0; c < 4; ++c) kernel[i * 4 + c] += x[i] * step[c];
+    float* bias = kernel + output_.kernel_size();
+    for (int c = 0; c < 4; ++c) bias[c] += step[c];
+    if (h > 0) {
+        relu_backward(s.hidden.data(), s.d_hidden.data(), s.d_hidden.size());
+        float* hidden_kernel = dense;
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, dim, h, 1.0f, hidden_kernel, h, s.d_hidden.data(), 1, 0.0f,
+                    s.d_input.data(), 1);
+        cblas_sger(CblasRowMajor, dim, h, -lr, s.mean.data(), 1, s.d_hidden.data(), 1, hidden_kernel, h);
+        float* hidden_bias = hidden_kernel + hidden_.kernel_size();
+        for (int u = 0; u < h; ++u) hidden_bias[u] -= lr * s.d_hidden[u];
+    }
+    if (s.rows.count() > 0) bag_.add_to_rows(params, s.rows, s.d_input.data(), -lr / static_cast<float>(s.rows.count()));
+    return loss_before;
+}
+
+std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
+                                   const DataSplit& split, const FitOptions& options,
+                                   const std::function<void(const EpochResult&)>& on_epoch) {
+    if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
+    const std::size_t n_threads = std::min(thread_count(options.threads), split.train.size());
+    // Each thread its own share of the rows (every n-th, so that a file in story or date order is
+    // spread over them) and its own generator for the order within it.
+    std::vector<std::vector<std::size_t>> shares(n_threads);
+    for (std::size_t i = 0; i < split.train.size(); ++i) shares[i % n_threads].push_back(split.train[i]);
+    std::vector<PythonRandom> order_rngs;
+    for (std::size_t t = 0; t < n_threads; ++t) order_rngs.emplace_back(options.seed + 1 + t);
+    const std::string& schedule = options.lr_schedule;
+    const double base_lr = options.optimizer.learning_rate;
+    struct Tally {
+        double loss = 0;
+        std::size_t hits = 0, seen = 0;
+    };
+    std::vector<EpochResult> history;
+    EarlyStopping early_stopping(options.patience);
+    float* p = params.data();
+    const std::size_t dense_offset = network.dense_offset(), dense_size = network.parameter_count() - dense_offset;
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        auto start = std::chrono::steady_clock::now();
+        std::vector<Tally> tallies(n_threads);
+        ProgressBar bar(shares[0].size(), "Epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs) + " ");
+        run_threads(n_threads, [&](std::size_t t) {
+            std::vector<std::size_t>& share = shares[t];
+            order_rngs[t].shuffle(share);
+            BagNetwork::Scratch s = network.scratch();
+            EmbeddingBag::Selection next_rows;
+            // With several threads, each steps a copy of the dense layers and adds its change to
+            // the shared ones every dense_sync steps: the few cache lines that every step writes
+            // would otherwise bounce between the cores at every step.
+            float* shared_dense = p + dense_offset;
+            std::vector<float> local, base;
+            if (n_threads > 1) {
+                local.assign(shared_dense, shared_dense + dense_size);
+                base = local;
+            }
+            float* dense = n_threads > 1 ? local.data() : shared_dense;
+            auto sync = [&] {
+                if (n_threads == 1) return;
+                for (std::size_t i = 0; i < dense_size; ++i) {
+                    shared_dense[i] += local[i] - base[i];
+                    base[i] = local[i] = shared_dense[i];
+                }
+            };
+            Tally& tally = tallies[t];
+            const std::size_t steps = share.size() * options.epochs;
+            std::size_t step = (epoch - 1) * share.size();
+            const EmbeddingBag& bag = network.bag();
+            auto select = [&](std::size_t k, EmbeddingBag::Selection& rows) {
+                const std::size_t r = share[k];
+                bag.select({corpus.tokens_of(r), corpus.length(r)}, rows);
+            };
+            if (!share.empty()) select(0, s.rows);
+            for (std::size_t k = 0; k < share.size(); ++k, ++step) {
+                const std::size_t r = share[k];
+                // The next headline's rows are fetched while this one computes: the step is bound
+                // by memory latency, the rows being scattered over a table of tens of megabytes.
+                if (k + 2 < share.size()) __builtin_prefetch(corpus.tokens_of(share[k + 2]));
+                if (k + 1 < share.size()) {
+                    select(k + 1, next_rows);
+                    bag.prefetch(p, next_rows);
+                }
+                const int label = corpus.labels[r];
+                float lr = static_cast<float>(schedule == "linear" ? base_lr * (1.0 - static_cast<double>(step) / static_cast<double>(steps))
+                                                                    : scheduled_learning_rate(schedule, base_lr, step, steps));
+                tally.loss += network.sgd_step_rows(p, dense, label, lr, s);
+                if ((k + 1) % dense_sync == 0) sync();
+                tally.hits += static_cast<std::size_t>(std::max_element(s.probabilities.begin(), s.probabilities.end()) -
+                                                       s.probabilities.begin()) == static_cast<std::size_t>(label);
+                ++tally.seen;
+                if (t == 0 && ((k & 4095) == 0 || k + 1 == share.size())) {
+                    char suffix[64];
+                    std::snprintf(suffix, sizeof suffix, "- loss: %.4f - acc: %.4f", tally.loss / static_cast<double>(tally.seen),
+                                  static_cast<double>(tally.hits) / static_cast<double>(tally.seen));
+                    bar.update(k + 1, suffix);
+                }
+                std::swap(s.rows, next_rows);
+            }
+            sync();
+        });
+        bar.finish();
+        EpochResult r;
+        r.epoch = epoch;
+        r.epochs = options.epochs;
+        r.steps = split.train.size();
+        r.train.rows = split.train.size();
+        for (const auto& t : tallies) {
+            r.train.loss += t.loss;
+            r.train.accuracy += static_cast<double>(t.hits);
+        }
+        r.train.loss /= static_cast<double>(r.train.rows);
+        r.train.accuracy /= static_cast<double>(r.train.rows);
+        r.validation = evaluate_rows(network, p, corpus, split.validation);
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        history.push_back(r);
+        if (on_epoch) on_epoch(r);
+        if (early_stopping.should_stop(r, params)) break;
+    }
+    early_stopping.restore(params);
+    return history;
+}
+
+namespace {
+
+BagShape bag_shape(const Model& m) {
+    BagShape s;
+    s.words = m.vocabulary.size();
+    s.dim = m.options.dim;
+    s.buckets = m.options.buckets;
+    s.ngram_dim = m.options.ngram_dim;
+    s.ngrams = m.options.ngrams;
+    s.hidden = m.options.bag_hidden;
+    s.classes = label_count;
+    return s;
+}
+
+}  // namespace
+
+Architecture bag_architecture() {
+    Architecture a;
+    a.name = "bag";
+    a.help = "fastText's classifier: mean of word and hashed word n-gram vectors (initialised from --embedding when "
+             "given), linear softmax; SGD one headline at a time over threads";
+    // Measured on the benchmark's row and story splits with GloVe-100 (see newsclf-fit(1)).
+    a.defaults = {{"max_words", "0"},      {"epochs", "5"},       {"optimizer", "sgd"},
+                  {"learning_rate", "0.4"}, {"lr_schedule", "linear"}, {"ngrams", "3"},
+                  {"buckets", "1048576"},   {"ngram_dim", "16"},   {"threads", "0"},
+                  {"validation_split", "0"}};
+    a.needs_pretrained = false;
+    a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<BagNetwork>(bag_shape(m)); };
+    a.train = [](Model& m, const TrainingData& data) {
+        if (m.options.optimizer.name != "sgd" || m.options.optimizer.momentum != 0.0)
+            throw UsageError("--arch bag trains by plain SGD, as fastText does: leave optimizer at sgd and momentum at 0");
+        if (data.pretrained) m.options.dim = data.pretrained->shape(1);
+        BagNetwork network(bag_shape(m));
+        m.parameters.resize(network.parameter_count());
+        network.initialize(m.parameters.data(), data.pretrained, m.options.seed, m.options.threads);
+        return train_bag(network, m.parameters, data.corpus, data.split, m.options, data.on_epoch);
+    };
+    return a;
+}
+
+}  // namespace newsclf

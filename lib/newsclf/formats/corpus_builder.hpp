@@ -1,0 +1,48 @@
+// Turns headline records into a token corpus: tokenises each title, learns the vocabulary (most
+// frequent first, ties by first appearance) or applies a given one, and gathers the statistics
+// of the data set exploration.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newsclf/text/records.hpp"
+#include "newsclf/formats/token_stream.hpp"
+
+namespace newsclf {
+
+class CorpusBuilder {
+public:
+    // Learns a vocabulary of max_words - 1 words unless `given` is set.
+    CorpusBuilder(const NormalizerSettings& normalizer, std::size_t max_words, std::optional<Vocabulary> given);
+    void add(const NewsRecord& record);
+    std::size_t size() const { return labels_.size(); }
+    // The vocabulary learned (or given) so far.
+    Vocabulary vocabulary() const;
+    TokenStream finish() const;
+    // Record i in fastText's format: "__label__b word word ..." with every word of the title
+    // (not only the vocabulary's); no label prefix for an unlabelled record.
+    std::string fasttext_line(std::size_t i) const;
+    // The exploration of the data: rows, labels, stories, publishers, title lengths, tokens,
+    // vocabulary size, out-of-vocabulary rate, as one JSON object.
+    std::string stats_json() const;
+
+private:
+    NormalizerSettings normalizer_;
+    std::size_t max_words_;
+    std::optional<Vocabulary> given_;
+    WordCounter counter_;
+    std::vector<std::int8_t> labels_;
+    std::vector<std::string> ids_, stories_;
+    std::vector<std::uint64_t> offsets_{0};
+    // Each word's vocabulary index, by its number in order of first appearance.
+    std::vector<std::uint32_t> vocabulary_index() const;
+    std::vector<std::uint32_t> words_;  // every title's words, by order of first appearance
+    std::vector<std::uint32_t> title_chars_;
+    WordCounter publishers_;  // distinct publishers, for the statistics
+};
+
+// One JSON line of a token stream record: {"id":...,"label":"b","story":...,"tokens":[...]}
+std::string token_record_json(const TokenCorpus& corpus, std::size_t i);
+
+}  // namespace newsclf

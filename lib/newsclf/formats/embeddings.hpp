@@ -1,0 +1,23 @@
+// Word vectors from GloVe text files (and word2vec/fastText .vec text with its header line) into
+// the embedding matrix of a vocabulary: row i holds word i's vector, rows without one are zero.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "newsclf/base/tensor.hpp"
+#include "newsclf/text/vocabulary.hpp"
+
+namespace newsclf {
+
+struct EmbeddingMatrix {
+    Matrix weights;            // rows x dimension; row 0 is padding
+    std::size_t found = 0;     // vocabulary words that have a vector
+    std::size_t vectors = 0;   // vectors in the file
+};
+
+// rows: at least vocabulary.size() + 1. dimension: what the matrix needs; a file of another
+// dimension is a DataError naming its line.
+EmbeddingMatrix build_embedding_matrix(std::string_view vector_text, const std::string& source,
+                                       const Vocabulary& vocabulary, std::size_t rows, std::size_t dimension);
+
+}  // namespace newsclf

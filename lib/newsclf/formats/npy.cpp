@@ -1,0 +1,64 @@
+#include "newsclf/formats/npy.hpp"
+
+#include <cstring>
+#include <regex>
+
+#include "newsclf/base/error.hpp"
+#include "newsclf/formats/container.hpp"
+
+namespace newsclf {
+
+namespace {
+constexpr std::string_view npy_magic("\x93NUMPY", 6);
+}
+
+std::string npy_bytes(const Matrix& m) {
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(m.shape(0)) + ", " +
+                         std::to_string(m.shape(1)) + "), }";
+    std::size_t total = 10 + header.size() + 1;
+    header.append((64 - total % 64) % 64, ' ');
+    header += '\n';
+    ByteWriter w;
+    w.raw(npy_magic);
+    w.u8(1);
+    w.u8(0);
+    w.u16(static_cast<std::uint16_t>(header.size()));
+    w.raw(header);
+    w.f32_array(m.data(), m.size());
+    return std::move(w.bytes());
+}
+
+Matrix parse_npy(std::string_view bytes, const std::string& source) {
+    ByteReader r(bytes, source);
+    if (r.raw(6, "the .npy magic") != npy_magic) r.fail("not a .npy file (no \\x93NUMPY magic)");
+    std::uint8_t major = r.u8("the .npy version");
+    r.u8("the .npy version");
+    std::size_t header_len = major == 1 ? r.u16("the .npy header length") : r.u32("the .npy header length");
+    if (major < 1 || major > 3) r.fail(".npy version " + std::to_string(major) + " is not supported");
+    std::string header(r.raw(header_len, "the .npy header"));
+    std::smatch m;
+    if (!std::regex_search(header, m, std::regex("'descr':\\s*'([<>|=]?[a-z]\\d+)'")))
+        r.fail("the .npy header has no 'descr'");
+    std::string descr = m[1];
+    if (descr != "<f4" && descr != "<f8")
+        r.fail("the array's dtype is " + descr + "; newsclf reads little-endian float32 or float64 (astype('<f4'))");
+    if (std::regex_search(header, std::regex("'fortran_order':\\s*True")))
+        r.fail("the array is in Fortran order; save it with numpy.ascontiguousarray");
+    if (!std::regex_search(header, m, std::regex("'shape':\\s*\\((\\d+),\\s*(\\d+),?\\s*\\)")))
+        r.fail("the array is not 2-D (rows, dimensions)");
+    if (m[1].length() > 19 || m[2].length() > 19) r.fail("the array's shape is too large; the file is corrupt");
+    std::size_t rows = std::stoull(m[1]), cols = std::stoull(m[2]);
+    std::size_t width = descr == "<f4" ? 4 : 8;
+    if (cols == 0 || rows > r.remaining() / width / cols || rows * cols * width != r.remaining())
+        r.fail("holds " + std::to_string(r.remaining()) + " data bytes, but shape (" + std::to_string(rows) + ", " +
+               std::to_string(cols) + ") needs " + std::to_string(rows * cols * width) + "; the file is truncated or corrupt");
+    Matrix out = Matrix::from_shape({rows, cols});
+    if (width == 4) {
+        r.f32_array(out.data(), rows * cols, "the .npy data");
+    } else {
+        for (std::size_t i = 0; i < rows * cols; ++i) out.data()[i] = static_cast<float>(r.f64("the .npy data"));
+    }
+    return out;
+}
+
+}  // namespace newsclf

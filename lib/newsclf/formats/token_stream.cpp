@@ -1,0 +1,155 @@
+#include "newsclf/formats/token_stream.hpp"
+
+#include <simdjson.h>
+
+#include "newsclf/base/error.hpp"
+#include "newsclf/formats/container.hpp"
+#include "newsclf/base/json.hpp"
+
+namespace newsclf {
+
+namespace {
+constexpr std::uint8_t record_tag = 1;
+constexpr std::uint8_t no_label_byte = 0xFF;
+constexpr std::size_t max_tokens_per_record = 0xFFFF;
+}  // namespace
+
+std::string normalizer_to_json(const NormalizerSettings& s) {
+    std::string out = "{\"lower\":";
+    out += s.lower ? "true" : "false";
+    out += ",\"workshop_rules\":";
+    out += s.workshop_rules ? "true" : "false";
+    out += ",\"filters\":";
+    append_json_string(out, s.filters);
+    out += ",\"split\":";
+    append_json_string(out, std::string(1, s.split));
+    out += "}";
+    return out;
+}
+
+NormalizerSettings normalizer_from_json(std::string_view json, const std::string& source) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(json.data(), json.size(), true).get(doc))
+        throw FormatError(source + ": the normaliser settings are not valid JSON; the file is corrupt");
+    NormalizerSettings s;
+    bool b;
+    std::string_view text;
+    if (!doc["lower"].get_bool().get(b)) s.lower = b;
+    if (!doc["workshop_rules"].get_bool().get(b)) s.workshop_rules = b;
+    if (!doc["filters"].get_string().get(text)) s.filters = text;
+    if (!doc["split"].get_string().get(text) && text.size() == 1) s.split = text[0];
+    return s;
+}
+
+TokenStreamWriter::TokenStreamWriter(OutputFile& out, const TokenStreamInfo& info)
+    : TokenStreamWriter([&out](std::string_view bytes) { out.write(bytes); }, info) {}
+
+TokenStreamWriter::TokenStreamWriter(std::function<void(std::string_view)> sink, const TokenStreamInfo& info)
+    : sink_(std::move(sink)) {
+    Metadata meta;
+    meta["vocabulary"] = info.vocabulary.to_text();
+    meta["max_words"] = info.max_words;
+    meta["normalizer"] = JsonText{normalizer_to_json(info.normalizer)};
+    meta["labels"] = std::string("b t e m");
+    ByteWriter w;
+    write_header(w, format::tokens_kind, format::tokens_major, format::tokens_minor, meta);
+    pending_ = std::move(w.bytes());
+}
+
+void TokenStreamWriter::add(int label, std::string_view id, std::string_view story, const std::vector<std::uint32_t>& tokens) {
+    ByteWriter w;
+    w.u8(record_tag);
+    w.u8(label < 0 ? no_label_byte : static_cast<std::uint8_t>(label));
+    w.string16(id);
+    w.string16(story);
+    // A longer headline keeps its last tokens, the ones a network padded at the front sees.
+    std::size_t n = std::min(tokens.size(), max_tokens_per_record);
+    w.u16(static_cast<std::uint16_t>(n));
+    for (std::size_t i = tokens.size() - n; i < tokens.size(); ++i) w.u32(tokens[i]);
+    pending_ += w.bytes();
+    ++records_;
+    emit(false);
+}
+
+void TokenStreamWriter::emit(bool force) {
+    if (!force && pending_.size() < (1u << 20)) return;
+    crc_ = crc32_of(pending_, crc_);
+    sink_(pending_);
+    written_ += pending_.size();
+    pending_.clear();
+}
+
+void TokenStreamWriter::finish() {
+    emit(true);
+    sink_(make_trailer(written_, records_, crc_));
+}
+
+void write_token_stream(const TokenStream& ts, TokenStreamWriter& writer) {
+    std::vector<std::uint32_t> tokens;
+    for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
+        tokens.assign(ts.corpus.tokens_of(i), ts.corpus.tokens_of(i) + ts.corpus.length(i));
+        writer.add(ts.corpus.labels[i], ts.corpus.ids[i], ts.corpus.stories[i], tokens);
+    }
+    writer.finish();
+}
+
+std::string token_stream_bytes(const TokenStream& ts) {
+    std::string bytes;
+    TokenStreamWriter writer([&bytes](std::string_view b) { bytes += b; }, ts.info);
+    write_token_stream(ts, writer);
+    return bytes;
+}
+
+bool is_token_stream(std::string_view bytes) { return container_kind(bytes) == format::tokens_kind; }
+
+TokenStream parse_token_stream(std::string_view bytes, const std::string& source) {
+    TokenStream ts;
+    std::uint64_t count = 0;
+    ByteReader probe(bytes, source);  // kind and version first: another kind or a newer file fails its trailer check
+    read_header(probe, format::tokens_kind, format::tokens_major);
+    std::string_view body = verify_trailer(bytes, source, &count);
+    ts.checksum = crc32_of(body);
+    ByteReader r(body, source);
+    Header h = read_header(r, format::tokens_kind, format::tokens_major);
+    ts.info.max_words = meta_u64(h.metadata, "max_words", source);
+    ts.info.normalizer = normalizer_from_json(meta_string(h.metadata, "normalizer", source), source);
+    std::string vocabulary = meta_string(h.metadata, "vocabulary", source);
+    ts.info.vocabulary = vocabulary.empty() ? Vocabulary() : parse_vocabulary(vocabulary, source + " (vocabulary)");
+    const std::uint64_t vocab_limit = ts.info.vocabulary.size();
+    std::vector<std::uint32_t> tokens;
+    const auto expected = static_cast<std::size_t>(std::min<std::uint64_t>(count, body.size() / 8));
+    ts.corpus.labels.reserve(expected);
+    ts.corpus.ids.reserve(expected);
+    ts.corpus.stories.reserve(expected);
+    ts.corpus.offsets.reserve(expected + 1);
+    ts.corpus.tokens.reserve(r.remaining() / 4);
+    while (r.remaining() > 0) {
+        if (r.u8("a record tag") != record_tag) r.fail("record " + std::to_string(ts.corpus.size() + 1) + " has an unknown tag; the file is corrupt");
+        std::uint8_t label = r.u8("a record label");
+        if (label != no_label_byte && label >= 4) r.fail("record " + std::to_string(ts.corpus.size() + 1) + " has label " + std::to_string(label) + "; the file is corrupt");
+        std::string id = r.string16("a record id");
+        std::string story = r.string16("a story id");
+        std::uint16_t n = r.u16("a token count");
+        tokens.resize(n);
+        for (auto& t : tokens) {
+            t = r.u32("a token id");
+            if (t > vocab_limit) r.fail("record " + std::to_string(ts.corpus.size() + 1) + " has token id " + std::to_string(t) + " beyond the vocabulary; the file is corrupt");
+        }
+        ts.corpus.add(label == no_label_byte ? -1 : label, std::move(id), std::move(story), tokens);
+    }
+    if (ts.corpus.size() != count)
+        r.fail("holds " + std::to_string(ts.corpus.size()) + " records but its trailer says " + std::to_string(count) + "; the file is corrupt");
+    return ts;
+}
+
+void limit_vocabulary(TokenStream& ts, std::size_t max_words) {
+    const std::size_t keep = words_kept(max_words, ts.info.vocabulary.size());
+    if (keep == ts.info.vocabulary.size()) return;
+    std::vector<std::string> words(ts.info.vocabulary.words().begin(), ts.info.vocabulary.words().begin() + keep);
+    ts.info.vocabulary = Vocabulary(std::move(words));
+    ts.info.max_words = max_words;
+    drop_ids_beyond(ts.corpus, keep);
+}
+
+}  // namespace newsclf

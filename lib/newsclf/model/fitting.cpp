@@ -1,0 +1,136 @@
+#include "newsclf/model/fitting.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "newsclf/model/classifier.hpp"
+#include "newsclf/base/error.hpp"
+#include "newsclf/base/json.hpp"
+#include "newsclf/base/log.hpp"
+#include "newsclf/model/model_file.hpp"
+#include "newsclf/archs/architecture.hpp"
+
+namespace newsclf {
+
+namespace {
+
+std::string evaluation_json(const Evaluation& e) {
+    return "{\"rows\":" + std::to_string(e.rows) + ",\"loss\":" + json_number(e.loss) +
+           ",\"accuracy\":" + json_number(e.accuracy) + "}";
+}
+
+std::string crc_text(std::uint32_t crc) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%08x", crc);
+    return text;
+}
+
+void require_labels(const TokenCorpus& corpus, const std::string& source) {
+    for (std::size_t i = 0; i < corpus.size(); ++i)
+        if (corpus.labels[i] < 0)
+            throw DataError(source + ": record " + std::to_string(i + 1) + " (id \"" + corpus.ids[i] +
+                            "\") has no category; training needs labelled headlines");
+}
+
+}  // namespace
+
+// Everything here is a function of the inputs, so the model stays reproducible.
+std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history) {
+    const DataSplit& split = set.split;
+    std::string out = "{\"data_crc32\":\"" + crc_text(set.tokens.checksum) + "\"";
+    if (set.validation_checksum) out += ",\"validation_crc32\":\"" + crc_text(*set.validation_checksum) + "\"";
+    out += ",\"rows\":" + std::to_string(split.train.size() + split.validation.size());
+    out += ",\"train_rows\":" + std::to_string(split.train.size());
+    out += ",\"validation_rows\":" + std::to_string(split.validation.size());
+    if (history.size() > 0 && history.back().validation.rows > 0) {
+        std::size_t best = 0;
+        for (std::size_t i = 1; i < history.size(); ++i)
+            if (history[i].validation.loss < history[best].validation.loss) best = i;
+        out += ",\"best_epoch\":" + std::to_string(history[best].epoch);
+    }
+    out += ",\"epochs_run\":" + std::to_string(history.size());
+    out += ",\"history\":[";
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        out += (i ? "," : "") + std::string("{\"epoch\":") + std::to_string(history[i].epoch) +
+               ",\"train\":" + evaluation_json(history[i].train) +
+               ",\"validation\":" + evaluation_json(history[i].validation) + "}";
+    }
+    return out + "]}";
+}
+
+TrainingSet prepare_training_set(TokenStream tokens, const std::string& source, std::optional<TokenStream> validation,
+                                 const std::string& validation_source, FitOptions& options) {
+    TrainingSet set;
+    set.tokens = std::move(tokens);
+    set.source = source;
+    TokenStream& ts = set.tokens;
+    require_labels(ts.corpus, source);
+    const Vocabulary full_vocabulary = ts.info.vocabulary;
+    limit_vocabulary(ts, options.max_words);
+    if (!validation) {
+        set.split = split_rows(ts.corpus, options.split_by, options.validation_split, options.seed);
+        return set;
+    }
+    // A validation stream replaces the split: its rows follow the training rows in one corpus.
+    set.validation_checksum = validation->checksum;
+    set.validation_source = validation_source;
+    if (validation->info.vocabulary.fingerprint() != full_vocabulary.fingerprint())
+        throw DataError(validation_source + ": made with another vocabulary than " + source +
+                        "; tokenize it with --vocab and the training data's vocabulary");
+    require_labels(validation->corpus, validation_source);
+    drop_ids_beyond(validation->corpus, ts.info.vocabulary.size());
+    set_hyperparameter(options, "validation_split", "0");
+    set.split = split_rows(ts.corpus, options.split_by, 0.0, options.seed);
+    const TokenCorpus& v = validation->corpus;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        std::vector<std::uint32_t> ids(v.tokens_of(i), v.tokens_of(i) + v.length(i));
+        set.split.validation.push_back(ts.corpus.size());
+        ts.corpus.add(v.labels[i], v.ids[i], v.stories[i], ids);
+    }
+    return set;
+}
+
+Matrix pretrained_rows(Matrix embedding, std::size_t words, const std::string& matrix_source,
+                       const std::string& tokens_source) {
+    if (embedding.shape(0) < words + 1)
+        throw DataError(matrix_source + ": the matrix has " + std::to_string(embedding.shape(0)) + " rows, but the " +
+                        std::to_string(words) + "-word vocabulary of " + tokens_source + " needs " +
+                        std::to_string(words + 1) + "; build it with newsclf-embed --vocab from the same tokens");
+    if (embedding.shape(0) == words + 1) return embedding;
+    Matrix rows = Matrix::from_shape({words + 1, embedding.shape(1)});
+    std::copy(embedding.data(), embedding.data() + rows.size(), rows.data());
+    return rows;
+}
+
+FittedModel fit_model(const TrainingSet& set, const Matrix* pretrained, const FitOptions& options,
+                      const std::function<void(const EpochResult&)>& on_epoch) {
+    const TokenStream& ts = set.tokens;
+    const Architecture& arch = architecture(options.arch);
+    log_verbose("hyperparameters " + hyperparameters_json(options));
+    log_verbose(set.source + ": " + std::to_string(ts.corpus.size()) + " records, vocabulary of " +
+                std::to_string(ts.info.vocabulary.size()) + " words" +
+                (pretrained ? "; embedding " + std::to_string(pretrained->shape(0)) + " x " +
+                                  std::to_string(pretrained->shape(1))
+                            : ""));
+    validate(options, !set.split.validation.empty());
+    log_info(std::to_string(set.split.train.size()) + " training rows, " + std::to_string(set.split.validation.size()) +
+             " validation rows (" +
+             (set.validation_checksum ? "from " + set.validation_source : "split by " + options.split_by) + ")");
+    Model model;
+    model.options = options;
+    model.normalizer = ts.info.normalizer;
+    model.vocabulary = ts.info.vocabulary;
+    model.max_words = ts.info.max_words;
+    TrainingData data{ts.corpus, set.split, pretrained, on_epoch};
+    FittedModel fitted;
+    fitted.history = arch.train(model, data);
+    model.training_json = training_json(set, fitted.history);
+    round_to_storage(model);
+    Classifier classifier(std::move(model));
+    auto self_tests = classifier.run_self_tests();
+    fitted.model = classifier.release();
+    fitted.model.self_tests = std::move(self_tests);
+    return fitted;
+}
+
+}  // namespace newsclf

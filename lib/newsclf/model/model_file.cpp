@@ -1,0 +1,311 @@
+#include "newsclf/model/model_file.hpp"
+
+#include <dirent.h>
+#include <algorithm>
+#include <sys/stat.h>
+#include <sys/mman.h>
+#include <simdjson.h>
+
+#include "newsclf/base/error.hpp"
+#include "newsclf/formats/container.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/base/json.hpp"
+#include "newsclf/base/labels.hpp"
+#include "newsclf/base/half.hpp"
+#include "newsclf/archs/architecture.hpp"
+#include "newsclf/formats/token_stream.hpp"
+
+namespace newsclf {
+
+namespace {
+
+std::string labels_json() {
+    std::string out = "[";
+    for (std::size_t i = 0; i < label_count; ++i) {
+        if (i) out += ",";
+        out += "{\"code\":" + json_string(label_codes[i]) + ",\"name\":" + json_string(label_names[i]) + "}";
+    }
+    return out + "]";
+}
+
+std::string self_tests_json(const std::vector<SelfTest>& tests) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < tests.size(); ++i) {
+        if (i) out += ",";
+        out += "{\"title\":" + json_string(tests[i].title) + ",\"probabilities\":[";
+        for (std::size_t c = 0; c < label_count; ++c) out += (c ? "," : "") + json_float(tests[i].probabilities[c]);
+        out += "]}";
+    }
+    return out + "]";
+}
+
+std::vector<SelfTest> parse_self_tests(const std::string& json, const std::string& source) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::vector<SelfTest> tests;
+    if (parser.parse(json).get(doc) || !doc.is_array()) throw FormatError(source + ": the self-tests are not a JSON array; the file is corrupt");
+    for (auto item : doc.get_array()) {
+        SelfTest t;
+        std::string_view title;
+        simdjson::dom::array probabilities;
+        if (item["title"].get_string().get(title) || item["probabilities"].get_array().get(probabilities) ||
+            probabilities.size() != label_count)
+            throw FormatError(source + ": a self-test entry is malformed; the file is corrupt");
+        t.title = title;
+        std::size_t c = 0;
+        for (auto p : probabilities) {
+            double v;
+            if (p.get_double().get(v)) throw FormatError(source + ": a self-test probability is not a number");
+            t.probabilities[c++] = static_cast<float>(v);
+        }
+        tests.push_back(std::move(t));
+    }
+    return tests;
+}
+
+void write_tensor(ByteWriter& w, const std::string& name, const std::vector<std::size_t>& shape, const float* data,
+                  Storage storage) {
+    w.string16(name);
+    w.u8(static_cast<std::uint8_t>(storage == Storage::f16 ? format::DType::f16 : format::DType::f32));
+    w.u8(static_cast<std::uint8_t>(shape.size()));
+    std::size_t n = 1;
+    for (auto d : shape) {
+        w.u64(d);
+        n *= d;
+    }
+    if (storage == Storage::f16)
+        w.f16_array(data, n);
+    else
+        w.f32_array(data, n);
+}
+
+// A tensor as the file holds it: the data stay encoded until their destination is known, so that
+// a model of hundreds of megabytes is decoded once, straight into its parameter buffer.
+struct TensorView {
+    std::string name;
+    Storage storage = Storage::f32;
+    std::vector<std::size_t> shape;
+    std::size_t size = 1;
+    std::string_view data;
+    void decode(float* out, const std::string& source) const {
+        ByteReader r(data, source);
+        if (storage == Storage::f16)
+            r.f16_array(out, size, "tensor data");
+        else
+            r.f32_array(out, size, "tensor data");
+    }
+};
+
+TensorView read_tensor(ByteReader& r) {
+    TensorView t;
+    t.name = r.string16("a tensor name");
+    auto dtype = r.u8("a tensor type");
+    if (dtype != static_cast<std::uint8_t>(format::DType::f32) && dtype != static_cast<std::uint8_t>(format::DType::f16))
+        r.fail("tensor \"" + t.name + "\" has unknown type " + std::to_string(dtype) + "; the file is corrupt or newer than this newsclf");
+    t.storage = dtype == static_cast<std::uint8_t>(format::DType::f16) ? Storage::f16 : Storage::f32;
+    const std::size_t width = t.storage == Storage::f16 ? 2 : 4;
+    std::uint8_t ndim = r.u8("a tensor rank");
+    for (std::uint8_t i = 0; i < ndim; ++i) {
+        std::uint64_t d = r.u64("a tensor dimension");
+        if (d != 0 && t.size > r.remaining() / width / d) r.fail("tensor \"" + t.name + "\" is larger than the file; the file is truncated or corrupt");
+        t.shape.push_back(d);
+        t.size *= d;
+    }
+    t.data = r.raw(width * t.size, "tensor data");
+    return t;
+}
+
+// n zeros, for the tensors to be decoded into. A large buffer is asked onto 2 MB pages (Linux):
+// each first touch of a 4 kB page is a fault, and on a virtual machine a fault takes
+// microseconds; loading a 45 MB model (90 MB of floats) took twice as long on 4 kB pages.
+void allocate_parameters(std::vector<float>& parameters, std::size_t n) {
+    parameters = std::vector<float>();
+    parameters.reserve(n);
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+    const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(parameters.data()), end = begin + n * sizeof(float);
+    const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1), last = end & ~(huge - 1);
+    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#endif
+    parameters.resize(n);
+}
+
+// The network of a model's arch; shapes that make no network are a corrupt file.
+std::unique_ptr<Network> network_of(const Model& m, const std::string& source) {
+    try {
+        return architecture(m.options.arch).network(m);
+    } catch (const UsageError& e) {
+        throw FormatError(source + ": " + e.what() + "; the file is corrupt");
+    }
+}
+
+std::string shape_json(const std::vector<std::size_t>& shape) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
+    return out + "]";
+}
+
+}  // namespace
+
+std::string model_bytes(const Model& model) {
+    auto network = network_of(model, "internal");
+    if (network->parameter_count() != model.parameters.size())
+        throw Error(ErrorKind::usage, "internal: the parameter buffer does not match the network");
+    Metadata meta;
+    meta["arch"] = model.options.arch;
+    meta["max_words"] = model.max_words;
+    meta["labels"] = JsonText{labels_json()};
+    meta["normalizer"] = JsonText{normalizer_to_json(model.normalizer)};
+    std::string vocabulary = model.vocabulary.to_text();
+    const std::size_t metadata_bytes = vocabulary.size() + model.training_json.size() + 65536;
+    meta["vocabulary"] = std::move(vocabulary);
+    meta["hyperparameters"] = JsonText{hyperparameters_json(model.options)};
+    meta["training"] = JsonText{model.training_json.empty() ? "{}" : model.training_json};
+    meta["self_tests"] = JsonText{self_tests_json(model.self_tests)};
+    ByteWriter w;
+    auto blocks = network->parameter_blocks();
+    // The tensors' bytes are known: one allocation instead of a string doubling (and copying) its
+    // way up to hundreds of megabytes.
+    std::size_t tensor_bytes = 4 * model.embedding.size() + 4096 * (blocks.size() + 1);
+    for (const auto& b : blocks) tensor_bytes += (b.storage == Storage::f16 ? 2 : 4) * b.size();
+    w.bytes().reserve(tensor_bytes + metadata_bytes);
+    write_header(w, format::model_kind, format::model_major, format::model_minor, meta);
+    const bool has_embedding = model.embedding.size() > 0;
+    const std::size_t items = blocks.size() + (has_embedding ? 1 : 0);
+    w.u32(static_cast<std::uint32_t>(items));
+    if (has_embedding)
+        write_tensor(w, "embedding", {model.embedding.shape(0), model.embedding.shape(1)}, model.embedding.data(), Storage::f32);
+    for (const auto& b : blocks) write_tensor(w, b.name, b.shape, model.parameters.data() + b.offset, b.storage);
+    w.u32(static_cast<std::uint32_t>(model.members.size()));
+    for (const auto& member : model.members) w.string64(model_bytes(member));
+    std::string bytes = std::move(w.bytes());
+    bytes += make_trailer(bytes.size(), items, crc32_of(bytes));
+    return bytes;
+}
+
+bool is_model_file(std::string_view bytes) { return container_kind(bytes) == format::model_kind; }
+
+Model parse_model(std::string_view bytes, const std::string& source) {
+    std::uint64_t tensor_count = 0;
+    ByteReader probe(bytes, source);  // kind and version first: another kind or a newer file fails its trailer check
+    read_header(probe, format::model_kind, format::model_major);
+    std::string_view body = verify_trailer(bytes, source, &tensor_count);
+    ByteReader r(body, source);
+    Header h = read_header(r, format::model_kind, format::model_major);
+    Model m;
+    std::string arch = meta_string(h.metadata, "arch", source);
+    simdjson::dom::parser parser;
+    simdjson::dom::element hp;
+    if (parser.parse(meta_string(h.metadata, "hyperparameters", source)).get(hp) || !hp.is_object())
+        throw FormatError(source + ": the hyperparameters are not a JSON object; the file is corrupt");
+    for (auto [key, value] : hp.get_object()) {
+        std::string_view v;
+        if (value.get_string().get(v)) throw FormatError(source + ": hyperparameter \"" + std::string(key) + "\" is not a string");
+        // A hyperparameter this newsclf does not know came with a later minor version and does not
+        // shape the network (the tensors and self-tests check that); a known one must parse.
+        const auto& table = hyperparameters();
+        if (std::none_of(table.begin(), table.end(), [&](const Hyperparameter& h) { return h.name == key; })) continue;
+        try {
+            set_hyperparameter(m.options, std::string(key), std::string(v));
+        } catch (const UsageError& e) {
+            throw FormatError(source + ": " + e.what() + "; the model needs a newer newsclf or is corrupt");
+        }
+    }
+    if (m.options.arch != arch) throw FormatError(source + ": the architecture entries disagree; the file is corrupt");
+    m.max_words = meta_u64(h.metadata, "max_words", source);
+    m.normalizer = normalizer_from_json(meta_string(h.metadata, "normalizer", source), source);
+    std::string vocabulary = meta_string(h.metadata, "vocabulary", source);
+    if (!vocabulary.empty()) m.vocabulary = parse_vocabulary(vocabulary, source + " (vocabulary)");
+    m.training_json = meta_string(h.metadata, "training", source);
+    m.self_tests = parse_self_tests(meta_string(h.metadata, "self_tests", source), source);
+    std::uint32_t count = r.u32("the tensor count");
+    if (count != tensor_count) r.fail("the tensor count disagrees with the trailer; the file is corrupt");
+    std::vector<TensorView> tensors;
+    for (std::uint32_t i = 0; i < count; ++i) tensors.push_back(read_tensor(r));
+    std::size_t next = 0;
+    if (!tensors.empty() && tensors[0].name == "embedding") {
+        const TensorView& e = tensors[0];
+        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1)
+            r.fail("the embedding tensor is not a matrix for the vocabulary; the file is corrupt");
+        m.embedding = Matrix::from_shape({e.shape[0], e.shape[1]});
+        e.decode(m.embedding.data(), source);
+        next = 1;
+    }
+    if (h.minor >= 2) {
+        std::uint32_t members = r.u32("the member count");
+        for (std::uint32_t k = 0; k < members; ++k)
+            m.members.push_back(parse_model(r.string64("a member model"), source + " (member " + std::to_string(k + 1) + ")"));
+    }
+    auto network = network_of(m, source);
+    allocate_parameters(m.parameters, network->parameter_count());
+    auto blocks = network->parameter_blocks();
+    if (count - next != blocks.size())
+        r.fail("holds " + std::to_string(count) + " tensors, the " + m.options.arch + " network needs " +
+               std::to_string(blocks.size() + next) + "; the file is corrupt");
+    for (const auto& b : blocks) {
+        const TensorView& t = tensors[next++];
+        if (t.name != b.name || t.shape != b.shape || t.storage != b.storage)
+            r.fail("tensor \"" + t.name + "\" does not match the network's \"" + b.name + "\"; the file is corrupt");
+        t.decode(m.parameters.data() + b.offset, source);
+    }
+    if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the last tensor; the file is corrupt");
+    return m;
+}
+
+std::string resolve_model_path(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) throw IoError(path + ": no such model file or directory");
+    if (!S_ISDIR(st.st_mode)) return path;
+    std::string preferred = path + "/model.newsclf";
+    if (::stat(preferred.c_str(), &st) == 0) return preferred;
+    std::vector<std::string> found;
+    if (DIR* dir = ::opendir(path.c_str())) {
+        while (dirent* e = ::readdir(dir)) {
+            std::string candidate = path + "/" + e->d_name;
+            if (e->d_name[0] == '.' || ::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+            std::FILE* f = std::fopen(candidate.c_str(), "rb");
+            if (!f) continue;
+            char head[format::magic_size] = {};
+            std::size_t n = std::fread(head, 1, sizeof head, f);
+            std::fclose(f);
+            if (is_model_file(std::string_view(head, n))) found.push_back(candidate);
+        }
+        ::closedir(dir);
+    }
+    if (found.size() == 1) return found[0];
+    if (found.empty()) throw IoError(path + ": the directory holds no newsclf model file");
+    throw UsageError(path + ": the directory holds " + std::to_string(found.size()) + " model files; name one");
+}
+
+std::string model_summary_json(const Model& m) {
+    auto network = network_of(m, "internal");
+    std::string out = "{\"format\":" + json_string("newsclf-model/" + std::to_string(format::model_major) + "." +
+                                                   std::to_string(format::model_minor));
+    out += ",\"arch\":" + json_string(m.options.arch);
+    out += ",\"hyperparameters\":" + hyperparameters_json(m.options);
+    out += ",\"max_words\":" + std::to_string(m.max_words);
+    out += ",\"vocabulary_size\":" + std::to_string(m.vocabulary.size());
+    out += ",\"normalizer\":" + normalizer_to_json(m.normalizer);
+    out += ",\"labels\":" + labels_json();
+    out += ",\"tensors\":{";
+    bool first = true;
+    if (m.embedding.size() > 0) {
+        out += "\"embedding\":" + shape_json({m.embedding.shape(0), m.embedding.shape(1)});
+        first = false;
+    }
+    for (const auto& b : network->parameter_blocks()) {
+        out += (first ? "" : ",") + json_string(b.name) + ":" + shape_json(b.shape);
+        first = false;
+    }
+    out += "},\"parameters\":" + std::to_string(m.parameters.size());
+    if (!m.members.empty()) {
+        out += ",\"members\":[";
+        for (std::size_t k = 0; k < m.members.size(); ++k) out += (k ? "," : "") + model_summary_json(m.members[k]);
+        out += "]";
+    }
+    out += ",\"training\":" + (m.training_json.empty() ? std::string("{}") : m.training_json);
+    out += ",\"self_tests\":" + self_tests_json(m.self_tests) + "}";
+    return out;
+}
+
+}  // namespace newsclf

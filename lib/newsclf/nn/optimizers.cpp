@@ -1,0 +1,96 @@
+#include "newsclf/nn/optimizers.hpp"
+
+#include <cmath>
+
+#include "newsclf/base/error.hpp"
+
+namespace newsclf {
+
+namespace {
+
+class Sgd : public Optimizer {
+public:
+    Sgd(const OptimizerSettings& s, std::size_t n)
+        : Optimizer(s.learning_rate), momentum_(float(s.momentum)), velocity_(n, 0.0f) {}
+    void step(float* p, const float* g, std::size_t n) override { update(p, g, 0, n); }
+
+private:
+    void update(float* p, const float* g, std::size_t from, std::size_t to) override {
+        const float lr = static_cast<float>(learning_rate_);
+        if (momentum_ == 0.0f) {
+            for (std::size_t i = from; i < to; ++i) p[i] -= lr * g[i];
+            return;
+        }
+        for (std::size_t i = from; i < to; ++i) {
+            velocity_[i] = momentum_ * velocity_[i] - lr * g[i];
+            p[i] += velocity_[i];
+        }
+    }
+    float momentum_;
+    std::vector<float> velocity_;
+};
+
+class RmsProp : public Optimizer {
+public:
+    RmsProp(const OptimizerSettings& s, std::size_t n)
+        : Optimizer(s.learning_rate), rho_(float(s.rho)), eps_(float(s.epsilon)), mean_square_(n, 0.0f) {}
+    void step(float* p, const float* g, std::size_t n) override { update(p, g, 0, n); }
+
+private:
+    void update(float* p, const float* g, std::size_t from, std::size_t to) override {
+        const float lr = static_cast<float>(learning_rate_);
+        float* ms = mean_square_.data();
+        const float keep = rho_, add = 1.0f - rho_;
+        for (std::size_t i = from; i < to; ++i) {
+            ms[i] = keep * ms[i] + add * g[i] * g[i];
+            p[i] -= lr * g[i] / (std::sqrt(ms[i]) + eps_);
+        }
+    }
+    float rho_, eps_;
+    std::vector<float> mean_square_;
+};
+
+class Adam : public Optimizer {
+public:
+    Adam(const OptimizerSettings& s, std::size_t n)
+        : Optimizer(s.learning_rate), s_(s), m_(n, 0.0f), v_(n, 0.0f) {}
+    void step(float* p, const float* g, std::size_t n) override {
+        ++t_;
+        const double correction = std::sqrt(1.0 - std::pow(s_.beta_2, t_)) / (1.0 - std::pow(s_.beta_1, t_));
+        lr_t_ = static_cast<float>(learning_rate_ * correction);
+        update(p, g, 0, n);
+    }
+
+private:
+    void update(float* p, const float* g, std::size_t from, std::size_t to) override {
+        const float lr = lr_t_;
+        const float b1 = float(s_.beta_1), b2 = float(s_.beta_2), eps = float(s_.epsilon);
+        for (std::size_t i = from; i < to; ++i) {
+            m_[i] = b1 * m_[i] + (1.0f - b1) * g[i];
+            v_[i] = b2 * v_[i] + (1.0f - b2) * g[i] * g[i];
+            p[i] -= lr * m_[i] / (std::sqrt(v_[i]) + eps);
+        }
+    }
+    OptimizerSettings s_;
+    std::vector<float> m_, v_;
+    long t_ = 0;
+    float lr_t_ = 0.0f;  // bias-corrected step size of the current step
+};
+
+}  // namespace
+
+double scheduled_learning_rate(const std::string& schedule, double base, std::size_t step, std::size_t steps) {
+    const double progress = steps > 0 ? static_cast<double>(step) / static_cast<double>(steps) : 0.0;
+    if (schedule == "linear") return base * (1.0 - progress);
+    if (schedule == "cosine") return base * 0.5 * (1.0 + std::cos(M_PI * progress));
+    return base;
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerSettings& s, std::size_t n) {
+    if (s.name == "sgd") return std::make_unique<Sgd>(s, n);
+    if (s.name == "rmsprop") return std::make_unique<RmsProp>(s, n);
+    if (s.name == "adam") return std::make_unique<Adam>(s, n);
+    throw UsageError("unknown optimizer \"" + s.name + "\": expected sgd, rmsprop or adam");
+}
+
+}  // namespace newsclf

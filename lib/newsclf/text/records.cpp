@@ -1,0 +1,186 @@
+#include "newsclf/text/records.hpp"
+
+#include <simdjson.h>
+
+#include "newsclf/base/error.hpp"
+#include "newsclf/io/io.hpp"
+#include "newsclf/base/labels.hpp"
+#include "newsclf/base/log.hpp"
+#include "newsclf/text/text.hpp"
+
+namespace newsclf {
+namespace {
+
+constexpr std::size_t tsv_field_count = 8;
+constexpr const char* tsv_field_names[tsv_field_count] = {"ID",       "TITLE", "URL",      "PUBLISHER",
+                                                          "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP"};
+
+int parse_label(std::string_view code, const std::string& at, const std::string& field) {
+    int label = label_index(code);
+    if (label == no_label)
+        throw DataError(at + field + " is \"" + std::string(code.substr(0, 40)) +
+                        "\": expected one of b (business), t (science and technology), e (entertainment), "
+                        "m (health)");
+    return label;
+}
+
+void check_title(const NewsRecord& r, const std::string& at, const std::string& field,
+                 const RecordReadOptions& options) {
+    if (!options.allow_empty_title && r.title.find_first_not_of(" \t") == std::string::npos)
+        throw DataError(at + field + " is empty: every record needs a headline");
+}
+
+NewsRecord parse_tsv(std::string_view line, const std::string& at, const RecordReadOptions& options) {
+    std::string_view fields[tsv_field_count];
+    std::size_t count = 0, start = 0;
+    for (;;) {
+        std::size_t tab = line.find('\t', start);
+        std::string_view field = line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start);
+        if (count < tsv_field_count) fields[count] = field;
+        ++count;
+        if (tab == std::string_view::npos) break;
+        start = tab + 1;
+    }
+    if (count != tsv_field_count)
+        throw DataError(at + "found " + std::to_string(count) +
+                        " TAB-separated fields, expected 8 (ID, TITLE, URL, PUBLISHER, CATEGORY, STORY, HOSTNAME, "
+                        "TIMESTAMP)");
+    NewsRecord r;
+    r.id = fields[0];
+    r.title = fields[1];
+    r.publisher = fields[3];
+    r.story = fields[5];
+    check_title(r, at, "field 2 (TITLE)", options);
+    if (!fields[4].empty() || options.require_label) r.label = parse_label(fields[4], at, "field 5 (CATEGORY)");
+    return r;
+}
+
+std::string json_scalar_text(simdjson::dom::element e) {
+    switch (e.type()) {
+    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e.get_string()));
+    case simdjson::dom::element_type::INT64: return std::to_string(int64_t(e.get_int64()));
+    case simdjson::dom::element_type::UINT64: return std::to_string(uint64_t(e.get_uint64()));
+    default: return simdjson::minify(e);
+    }
+}
+
+NewsRecord parse_jsonl(std::string_view line, const std::string& at, const RecordReadOptions& options) {
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    auto error = parser.parse(line.data(), line.size(), true).get(doc);
+    if (error) throw DataError(at + "not a JSON object: " + simdjson::error_message(error));
+    simdjson::dom::object object;
+    if (doc.get_object().get(object)) throw DataError(at + "expected a JSON object such as {\"title\": \"...\"}");
+    NewsRecord r;
+    bool has_title = false;
+    std::string title_field = "\"title\"";
+    for (auto [key, value] : object) {
+        if (key == "title" || key == "input") {
+            std::string_view s;
+            if (value.get_string().get(s))
+                throw DataError(at + "field \"" + std::string(key) + "\" must be a string");
+            r.title = s;
+            has_title = true;
+            title_field = "field \"" + std::string(key) + "\"";
+        } else if (key == "category" || key == "label") {
+            std::string_view s;
+            if (value.get_string().get(s))
+                throw DataError(at + "field \"" + std::string(key) + "\" must be a string");
+            r.label = parse_label(s, at, "field \"" + std::string(key) + "\"");
+        } else if (key == "id") {
+            r.id = json_scalar_text(value);
+        } else if (key == "story") {
+            r.story = json_scalar_text(value);
+        } else if (key == "publisher") {
+            r.publisher = json_scalar_text(value);
+        }
+    }
+    if (!has_title) throw DataError(at + "no \"title\" (or \"input\") field");
+    check_title(r, at, title_field, options);
+    if (options.require_label && r.label == no_label) throw DataError(at + "no \"category\" field");
+    return r;
+}
+
+}  // namespace
+
+RecordFormat parse_record_format(const std::string& name) {
+    if (name == "auto") return RecordFormat::automatic;
+    if (name == "tsv") return RecordFormat::tsv;
+    if (name == "jsonl") return RecordFormat::jsonl;
+    if (name == "lines") return RecordFormat::lines;
+    throw UsageError("unknown input format \"" + name + "\": expected auto, tsv, jsonl or lines");
+}
+
+RecordFormat detect_record_format(std::string_view first_line) {
+    std::size_t i = first_line.find_first_not_of(" \t");
+    if (i != std::string_view::npos && first_line[i] == '{') return RecordFormat::jsonl;
+    std::size_t tabs = 0;
+    for (char c : first_line) tabs += (c == '\t');
+    return tabs == tsv_field_count - 1 ? RecordFormat::tsv : RecordFormat::lines;
+}
+
+NewsRecord parse_record_line(std::string_view line, RecordFormat format, const std::string& source,
+                             std::size_t line_number, const RecordReadOptions& options) {
+    const std::string at = where(source, line_number);
+    if (!line.empty() && line.back() == '\r')
+        throw DataError(at + "line ends with CR (CRLF line ends); convert the file with dos2unix or tr -d '\\r'");
+    if (line.size() > LineReader::max_line_bytes)
+        throw DataError(at + "line is " + std::to_string(line.size()) + " bytes, over the limit of " +
+                        std::to_string(LineReader::max_line_bytes) + "; is this a headline file?");
+    std::size_t bad = find_invalid_utf8(line);
+    if (bad != std::string_view::npos) {
+        std::string field;
+        if ((format == RecordFormat::automatic ? detect_record_format(line) : format) == RecordFormat::tsv) {
+            std::size_t tabs = 0;
+            for (std::size_t i = 0; i < bad; ++i) tabs += (line[i] == '\t');
+            if (tabs < tsv_field_count) field = ", in field " + std::to_string(tabs + 1) + " (" + tsv_field_names[tabs] + ")";
+        }
+        throw DataError(at + "invalid UTF-8 at byte " + std::to_string(bad + 1) + " of the line" + field +
+                        "; re-encode the file as UTF-8 (iconv)");
+    }
+    if (format == RecordFormat::automatic) format = detect_record_format(line);
+    NewsRecord r;
+    switch (format) {
+    case RecordFormat::tsv: r = parse_tsv(line, at, options); break;
+    case RecordFormat::jsonl: r = parse_jsonl(line, at, options); break;
+    default:
+        r.title = line;
+        check_title(r, at, "the headline", options);
+        if (options.require_label) throw DataError(at + "plain headline lines carry no category; use TSV or JSON Lines");
+        break;
+    }
+    r.line = line_number;
+    return r;
+}
+
+RecordReadStats read_records(std::string_view bytes, const std::string& source, const RecordReadOptions& options,
+                             const std::function<void(NewsRecord&&)>& on_record) {
+    RecordReadStats stats;
+    RecordFormat format = options.format;
+    std::size_t line_number = 0;
+    for (std::size_t start = 0; start < bytes.size();) {
+        std::size_t nl = bytes.find('\n', start);
+        std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
+        std::string_view line = bytes.substr(start, end - start);
+        start = end + 1;
+        ++line_number;
+        if (format == RecordFormat::automatic) format = detect_record_format(line);
+        try {
+            on_record(parse_record_line(line, format, source, line_number, options));
+            ++stats.records;
+        } catch (const DataError& e) {
+            if (!options.skip_bad) throw;
+            ++stats.skipped;
+            if (stats.skipped <= 10) log_info(std::string("skipped: ") + e.what());
+        }
+    }
+    if (stats.records == 0)
+        throw DataError(where(source) + (bytes.empty() ? "the input is empty" : "no valid records") +
+                        ": expected headlines (TSV, JSON Lines or one per line)");
+    if (stats.skipped > 0)
+        log_info(display_name(source) + ": skipped " + std::to_string(stats.skipped) + " bad row(s) of " +
+                 std::to_string(stats.skipped + stats.records));
+    return stats;
+}
+
+}  // namespace newsclf

@@ -1,0 +1,32 @@
+// A trained model in memory: what the model file holds and prediction needs.
+#pragma once
+#include <array>
+#include <string>
+#include <vector>
+
+#include "newsclf/training/fit_options.hpp"
+#include "newsclf/base/tensor.hpp"
+#include "newsclf/text/text.hpp"
+#include "newsclf/text/vocabulary.hpp"
+
+namespace newsclf {
+
+// A headline and the probabilities the model gave it when it was written; checked on load.
+struct SelfTest {
+    std::string title;
+    std::array<float, 4> probabilities{};
+};
+
+struct Model {
+    FitOptions options;
+    NormalizerSettings normalizer;
+    Vocabulary vocabulary;          // token id i + 1 is word i
+    std::uint64_t max_words = 0;
+    Matrix embedding;               // frozen input vectors (rows: vocabulary + 1); empty when the arch trains its own
+    std::vector<float> parameters;  // the arch's flat buffer, laid out by its network's parameter_blocks()
+    std::string training_json;      // {"data_crc32": ..., "history": [...], ...}
+    std::vector<SelfTest> self_tests;
+    std::vector<Model> members;     // ensemble: the models whose probabilities it combines
+};
+
+}  // namespace newsclf

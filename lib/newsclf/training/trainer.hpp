@@ -1,0 +1,51 @@
+// Training by mini-batch gradient steps (mlp, cnn, lstm): epochs of shuffled batches, per-epoch
+// validation, early stopping. Each step's gradients are summed into one flat buffer, the buffer
+// an allreduce averages. Prediction and evaluation of any network over corpus rows.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "newsclf/training/data_split.hpp"
+#include "newsclf/training/fit_options.hpp"
+#include "newsclf/training/history.hpp"
+#include "newsclf/nn/network.hpp"
+#include "newsclf/text/token_corpus.hpp"
+
+namespace newsclf {
+
+// Probabilities (rows x classes) of the given rows, in batches.
+std::vector<float> predict_rows(const Network& network, const float* params, const TokenCorpus& corpus,
+                                const std::vector<std::size_t>& rows);
+// Mean cross-entropy (probabilities clipped to [1e-7, 1 - 1e-7], as Keras does) and accuracy of
+// probabilities (rows x classes) against the rows' labels.
+Evaluation evaluate_probabilities(const std::vector<float>& probabilities, const TokenCorpus& corpus,
+                                  const std::vector<std::size_t>& rows);
+Evaluation evaluate_rows(const Network& network, const float* params, const TokenCorpus& corpus,
+                         const std::vector<std::size_t>& rows);
+
+// Keras's EarlyStopping(monitor="val_loss", restore_best_weights=True) over a parameter buffer;
+// with patience 0, or without validation rows, it never stops.
+class EarlyStopping {
+public:
+    explicit EarlyStopping(std::size_t patience) : patience_(patience) {}
+    // After an epoch: whether `patience` epochs in a row have not lowered the validation loss.
+    bool should_stop(const EpochResult& r, const std::vector<float>& params);
+    // Leaves the weights of the epoch with the lowest validation loss, if it kept any.
+    void restore(std::vector<float>& params);
+
+private:
+    std::size_t patience_;
+    std::vector<float> best_params_;
+    double best_loss_ = 0;
+    std::size_t epochs_without_improvement_ = 0;
+};
+
+// Trains from the initial params in place; calls on_epoch after each epoch. With a patience,
+// stops once that many epochs in a row did not lower the validation loss, and leaves the
+// weights of the epoch with the lowest one.
+std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
+                                       const DataSplit& split, const FitOptions& options,
+                                       const std::function<void(const EpochResult&)>& on_epoch);
+
+}  // namespace newsclf

@@ -1,0 +1,167 @@
+// Unit tests of script_mode.hpp: finding sagemaker_program, its command, SageMaker's SM_*
+// variables, running it (environment, working directory, exit status, standard error's tail,
+// signals forwarded) and the failure message.
+#include "newsclf/sagemaker/script_mode.hpp"
+
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace newsclf;
+using namespace newsclf::test;
+
+namespace {
+
+void write_file(const std::string& path, const std::string& bytes, bool executable = false) {
+    fs::create_directories(fs::path(path).parent_path());
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << bytes;
+        REQUIRE(out.good());
+    }
+    if (executable) ::chmod(path.c_str(), 0755);
+}
+
+std::string value_of(const Environment& env, const std::string& name) {
+    for (const auto& [key, value] : env)
+        if (key == name) return value;
+    FAIL("no " << name << " in the environment");
+    return "";
+}
+
+TrainingJob job_in(const TempDir& dir) {
+    fs::create_directories(dir.file("input/data/training"));
+    fs::create_directories(dir.file("input/data/my-channel"));
+    return load_training_job(dir.path);
+}
+
+}  // namespace
+
+TEST_CASE("find_program: OPT_ML/code first, then the channel code; else both places named") {
+    TempDir dir;
+    TrainingJob job = job_in(dir);
+    std::string missing = message_of<UsageError>([&] { find_program(job, "train.sh"); });
+    CHECK(missing == "hyperparameter sagemaker_program: no file " + dir.file("code/train.sh") + " nor " +
+                         dir.file("input/data/code/train.sh") +
+                         " (the job's code goes to /opt/ml/code or into the channel \"code\")");
+    write_file(dir.file("input/data/code/train.sh"), "exit 0\n");
+    CHECK(find_program(job, "train.sh").path == dir.file("input/data/code/train.sh"));
+    CHECK(find_program(job, "train.sh").directory == dir.file("input/data/code"));
+    write_file(dir.file("code/train.sh"), "exit 0\n");
+    CHECK(find_program(job, "train.sh").path == dir.file("code/train.sh"));
+    CHECK(message_of<UsageError>([&] { find_program(job, "/bin/sh"); }).rfind("hyperparameter sagemaker_program: \"/bin/sh\" is not", 0) == 0);
+}
+
+TEST_CASE("program_command: make for makefiles, the file when executable, else sh; hyperparameters as arguments") {
+    TempDir dir;
+    write_file(dir.file("train.sh"), "exit 0\n");
+    write_file(dir.file("train"), "#!/bin/sh\nexit 0\n", true);
+    write_file(dir.file("job.mk"), "all:\n");
+    write_file(dir.file("Makefile"), "all:\n");
+    const Hyperparameters hps{{"epochs", "2"}, {"arch", "mlp"}};
+    CHECK(program_command({dir.file("train.sh"), dir.path}, hps) ==
+          std::vector<std::string>{"sh", dir.file("train.sh"), "--epochs", "2", "--arch", "mlp"});
+    CHECK(program_command({dir.file("train"), dir.path}, {}) == std::vector<std::string>{dir.file("train")});
+    CHECK(program_command({dir.file("job.mk"), dir.path}, hps) == std::vector<std::string>{"make", "-f", dir.file("job.mk")});
+    CHECK(program_command({dir.file("Makefile"), dir.path}, hps) == std::vector<std::string>{"make", "-f", dir.file("Makefile")});
+}
+
+TEST_CASE("script_environment: SageMaker's SM_* variables and PATH with the tools first") {
+    TempDir dir;
+    TrainingJob job = job_in(dir);
+    job.resources.hosts = {"algo-1", "algo-2"};
+    const Hyperparameters hps{{"epochs", "2"}, {"batch_size", "3\"2"}};
+    const ProgramFile program{dir.file("code/train.sh"), dir.file("code")};
+    const auto command = program_command(program, hps);
+    Environment env = script_environment(job, hps, program, command, "/tools", "/usr/bin:/bin", 8);
+    CHECK(value_of(env, "SM_MODEL_DIR") == dir.file("model"));
+    CHECK(value_of(env, "SM_CHANNELS") == R"(["my-channel","training"])");
+    CHECK(value_of(env, "SM_CHANNEL_TRAINING") == dir.file("input/data/training"));
+    CHECK(value_of(env, "SM_CHANNEL_MY-CHANNEL") == dir.file("input/data/my-channel"));
+    CHECK(value_of(env, "SM_HPS") == R"({"epochs":"2","batch_size":"3\"2"})");
+    CHECK(value_of(env, "SM_HP_EPOCHS") == "2");
+    CHECK(value_of(env, "SM_HP_BATCH_SIZE") == "3\"2");
+    CHECK(value_of(env, "SM_HOSTS") == R"(["algo-1","algo-2"])");
+    CHECK(value_of(env, "SM_CURRENT_HOST") == "algo-1");
+    CHECK(value_of(env, "SM_NUM_CPUS") == "8");
+    CHECK(value_of(env, "SM_NUM_GPUS") == "0");
+    CHECK(value_of(env, "SM_OUTPUT_DATA_DIR") == dir.file("output/data"));
+    CHECK(value_of(env, "SM_OUTPUT_DIR") == dir.file("output"));
+    CHECK(value_of(env, "SM_INPUT_DIR") == dir.file("input"));
+    CHECK(value_of(env, "SM_INPUT_CONFIG_DIR") == dir.file("input/config"));
+    CHECK(value_of(env, "SM_USER_ENTRY_POINT") == "train.sh");
+    CHECK(value_of(env, "SM_MODULE_DIR") == dir.file("code"));
+    CHECK(value_of(env, "SM_USER_ARGS") == R"(["--epochs","2","--batch_size","3\"2"])");
+    CHECK(value_of(env, "PATH") == "/tools:/usr/bin:/bin");
+    CHECK(value_of(script_environment(job, {}, program, command, "/tools", "", 1), "PATH") == "/tools");
+}
+
+TEST_CASE("executable_directory: where this test runs from") {
+    CHECK(fs::is_regular_file(fs::path(executable_directory()) / "test_sagemaker_script_mode"));
+}
+
+TEST_CASE("run_program: environment, working directory, stdin, exit status and the tail of stderr") {
+    TempDir dir;
+    write_file(dir.file("code/run.sh"),
+               "pwd > out.txt\necho \"$SM_HP_EPOCHS $*\" >> out.txt\ncat >> out.txt\n"
+               "i=0; while [ $i -lt 300 ]; do echo \"noise line $i\" >&2; i=$((i + 1)); done\n"
+               "echo 'the real reason' >&2\nexit 3\n");
+    ProgramRun run = run_program({"sh", "run.sh", "--epochs", "5"}, dir.file("code"), {{"SM_HP_EPOCHS", "5"}});
+    CHECK(run.exit_status == 3);
+    CHECK(run.killed_by == 0);
+    CHECK(run.stop_signal == 0);
+    CHECK(read_bytes(dir.file("code/out.txt")).str() == fs::canonical(dir.file("code")).string() + "\n5 --epochs 5\n");
+    CHECK(run.stderr_tail.size() <= 4096);
+    CHECK(run.stderr_tail.rfind("noise line", 0) == 0);  // whole lines only
+    CHECK(run.stderr_tail.find("noise line 299\nthe real reason\n") != std::string::npos);
+
+    const std::string failure = program_failure("run.sh", run);
+    CHECK(failure.rfind("sagemaker_program run.sh exited with status 3; the end of its standard error:\n", 0) == 0);
+    CHECK(failure.size() <= 1024);
+    CHECK(failure.size() > 1000);
+    CHECK(failure.find("\nnoise line 2") != std::string::npos);  // whole lines, the last ones
+    CHECK(failure.substr(failure.size() - 16) == "\nthe real reason");
+
+    ProgramRun ok = run_program({"true"}, dir.path, {});
+    CHECK(ok.exit_status == 0);
+    CHECK(ok.stderr_tail.empty());
+    CHECK(program_failure("x", ok) == "sagemaker_program x exited with status 0");
+    CHECK(message_of<IoError>([&] { run_program({"no-such-program-here"}, dir.path, {{"PATH", "/nonexistent"}}); })
+              .rfind("no-such-program-here: not found on PATH (/nonexistent)", 0) == 0);
+    ProgramRun killed = run_program({"sh", "-c", "kill -9 $$"}, dir.path, {});
+    CHECK(killed.killed_by == SIGKILL);
+    CHECK(program_failure("k.sh", killed).rfind("sagemaker_program k.sh was killed by signal 9 (", 0) == 0);
+}
+
+TEST_CASE("run_program: SIGTERM to this process goes to the program's process group") {
+    TempDir dir;
+    // The program and a child of its own both wait; both must end.
+    write_file(dir.file("wait.sh"), "sleep 30 &\necho started > started\nwait\n");
+    struct sigaction before {};
+    ::sigaction(SIGTERM, nullptr, &before);
+    std::thread stopper([&] {
+        for (int i = 0; i < 100 && !fs::exists(dir.file("started")); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ::kill(::getpid(), SIGTERM);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    ProgramRun run = run_program({"sh", "wait.sh"}, dir.path, {});
+    stopper.join();
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(run.stop_signal == SIGTERM);
+    CHECK(run.killed_by == SIGTERM);
+    // This process's own SIGTERM disposition is back to what it was.
+    struct sigaction after {};
+    ::sigaction(SIGTERM, nullptr, &after);
+    const bool restored = after.sa_handler == before.sa_handler;
+    CHECK(restored);
+}

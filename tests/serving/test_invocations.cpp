@@ -1,0 +1,184 @@
+// The inference contract as a function over requests: routes, methods, content types, Accept,
+// the answers' shapes (the workshop's, BlazingText's, JSON Lines, CSV) and every error status.
+#include "newsclf/serving/invocations.hpp"
+
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+#include "newsclf/base/labels.hpp"
+#include "newsclf/model/prediction.hpp"
+#include "test_support.hpp"
+
+using namespace newsclf;
+using newsclf::test::contains;
+using newsclf::test::fixture_path;
+
+namespace {
+
+const Classifier& tiny_classifier() {
+    static const std::unique_ptr<Classifier> classifier = load_classifier(fixture_path("tiny.model"));
+    return *classifier;
+}
+
+struct Ready {
+    InvocationHandler handler{InvocationSettings{1024, 3}};
+    Ready() { handler.set_classifier(&tiny_classifier()); }
+    HttpResponse post(std::string_view content_type, std::string_view body, std::string_view accept = "") const {
+        return handler.handle({"POST", "/invocations", content_type, accept, body});
+    }
+};
+
+std::string error_of(const HttpResponse& r) {
+    simdjson::dom::parser parser;
+    std::string_view message;
+    REQUIRE_FALSE(parser.parse(r.body)["error"].get(message));
+    return std::string(message);
+}
+
+std::vector<std::string> lines_of(const std::string& body) {
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start < body.size();) {
+        std::size_t end = body.find('\n', start);
+        REQUIRE(end != std::string::npos);  // every answer line ends with a newline
+        lines.push_back(body.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+const std::string workshop = "Why Exercise Alone May Not Be the Key to Weight Loss";
+
+}  // namespace
+
+TEST_CASE("/ping answers 503 while the model loads, then 200 with an empty body") {
+    InvocationHandler handler{InvocationSettings{}};
+    CHECK(handler.handle({"GET", "/ping", "", "", ""}).status == 503);
+    CHECK(handler.handle({"POST", "/invocations", "application/json", "", "{\"input\": \"x\"}"}).status == 503);
+    handler.set_classifier(&tiny_classifier());
+    HttpResponse r = handler.handle({"GET", "/ping", "", "", ""});
+    CHECK(r.status == 200);
+    CHECK(r.body.empty());
+    CHECK(handler.handle({"HEAD", "/ping?x=1", "", "", ""}).status == 200);
+}
+
+TEST_CASE("the workshop's request gets the workshop's answer, byte for byte") {
+    Ready s;
+    HttpResponse r = s.post("application/json", "{\"input\": \"" + workshop + "\"}");
+    CHECK(r.status == 200);
+    CHECK(r.content_type == "application/json");
+    const Probabilities p = tiny_classifier().classify(workshop);
+    CHECK(r.body == "{\"result\": \"" + std::string(label_names[best_label(p)]) + "\"}");
+    // Parameters of the media type and its case do not matter; a missing type is JSON.
+    CHECK(s.post("Application/JSON; charset=utf-8", "{\"input\": \"" + workshop + "\"}").body == r.body);
+    CHECK(s.post("", "{\"input\": \"" + workshop + "\"}").body == r.body);
+}
+
+TEST_CASE("instances answer BlazingText's labels and probabilities, k of them, best first") {
+    Ready s;
+    HttpResponse r = s.post("application/json", "{\"instances\": [\"" + workshop + "\", \"apple stocks\"], \"configuration\": {\"k\": 2}}");
+    REQUIRE(r.status == 200);
+    simdjson::dom::parser parser;
+    simdjson::dom::array answers = parser.parse(r.body).get_array();
+    REQUIRE(answers.size() == 2);
+    std::size_t i = 0;
+    for (const std::string& title : {workshop, std::string("apple stocks")}) {
+        const Probabilities p = tiny_classifier().classify(title);
+        simdjson::dom::array labels = answers.at(i)["label"].get_array();
+        simdjson::dom::array probs = answers.at(i)["prob"].get_array();
+        REQUIRE(labels.size() == 2);
+        REQUIRE(probs.size() == 2);
+        CHECK(std::string_view(labels.at(0).get_string()) == "__label__" + std::string(label_codes[best_label(p)]));
+        CHECK(double(probs.at(0).get_double()) == doctest::Approx(p[best_label(p)]).epsilon(1e-6));
+        CHECK(double(probs.at(0).get_double()) >= double(probs.at(1).get_double()));
+        ++i;
+    }
+    // Without a configuration, one label each.
+    simdjson::dom::array one = parser.parse(s.post("application/json", "{\"instances\": [\"a\"]}").body).get_array();
+    CHECK(simdjson::dom::array(one.at(0)["label"].get_array()).size() == 1);
+}
+
+TEST_CASE("JSON Lines, CSV and plain text: one answer line per input line, in order") {
+    Ready s;
+    const std::vector<std::string> titles = {workshop, "Apple, Google and \"Samsung\" phones", ""};
+    const std::string jsonl = "{\"input\": \"" + titles[0] + "\", \"id\": \"7\"}\n{\"title\": \"Apple, Google and \\\"Samsung\\\" phones\"}\n";
+    HttpResponse r = s.post("application/jsonlines", jsonl);
+    REQUIRE(r.status == 200);
+    CHECK(r.content_type == "application/jsonlines");
+    auto lines = lines_of(r.body);
+    REQUIRE(lines.size() == 2);
+    std::string expected;
+    const std::string id = "7";
+    append_prediction_json(expected, tiny_classifier().classify(titles[0]), PredictionFormat{4}, &id);
+    CHECK(lines[0] == expected);
+
+    // CSV: a quoted first field is unquoted; the answer is label,probability.
+    r = s.post("text/csv", "\"Apple, Google and \"\"Samsung\"\" phones\"\r\n" + titles[0] + "\n");
+    REQUIRE(r.status == 200);
+    CHECK(r.content_type == "text/csv");
+    lines = lines_of(r.body);
+    REQUIRE(lines.size() == 2);
+    const Probabilities p = tiny_classifier().classify(titles[1]);
+    CHECK(lines[0].substr(0, 2) == std::string(label_codes[best_label(p)]) + ",");
+
+    // Plain text answers JSON Lines by default, and an empty line is a headline too.
+    r = s.post("text/plain", titles[0] + "\n\n" + titles[1]);
+    REQUIRE(r.status == 200);
+    CHECK(r.content_type == "application/jsonlines");
+    CHECK(lines_of(r.body).size() == 3);
+}
+
+TEST_CASE("Accept chooses the answer's type, by quality then order") {
+    Ready s;
+    const std::string body = workshop + "\n" + workshop + "\n";
+    CHECK(s.post("text/plain", body, "application/json").content_type == "application/json");
+    CHECK(s.post("text/plain", body, "text/csv").content_type == "text/csv");
+    CHECK(s.post("text/plain", body, "application/json;q=0.5, text/csv").content_type == "text/csv");
+    CHECK(s.post("text/plain", body, "*/*").content_type == "application/jsonlines");
+    CHECK(s.post("application/json", "{\"input\": \"x\"}", "application/jsonlines").content_type == "application/jsonlines");
+    HttpResponse r = s.post("text/plain", body, "image/png");
+    CHECK(r.status == 406);
+    CHECK(contains(error_of(r), "image/png"));
+}
+
+TEST_CASE("errors: each status with a message that says what to send") {
+    Ready s;
+    struct Case {
+        HttpResponse response;
+        int status;
+        std::string part;
+    };
+    const std::vector<Case> cases = {
+        {s.post("application/json", "{\"input\": "), 400, "malformed JSON"},
+        {s.post("application/json", "[1]"), 400, "must be an object"},
+        {s.post("application/json", "{\"inputs\": \"x\"}"), 400, "neither \"input\" nor \"instances\""},
+        {s.post("application/json", "{\"input\": 3}"), 400, "\"input\" must be a string"},
+        {s.post("application/json", "{\"instances\": [\"a\", 2]}"), 400, "\"instances\"[1]"},
+        {s.post("application/json", "{\"instances\": [\"a\"], \"configuration\": {\"k\": 9}}"), 400, "\"k\""},
+        {s.post("application/json", ""), 400, "empty body"},
+        {s.post("application/jsonlines", "{\"input\": \"a\"}\nnot json\n"), 400, "request body:2:"},
+        {s.post("text/csv", "\"unterminated\n"), 400, "request body:1: unterminated"},
+        {s.post("text/plain", std::string(1025, 'a')), 413, "1024 bytes"},
+        {s.post("image/png", "x"), 415, "image/png"},
+        {s.handler.handle({"GET", "/nothing", "", "", ""}), 404, "/nothing"},
+        {s.handler.handle({"GET", "/invocations", "", "", ""}), 405, "use POST"},
+        {s.handler.handle({"DELETE", "/ping", "", "", ""}), 405, "use GET"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.response.body);
+        CHECK(c.response.status == c.status);
+        CHECK(c.response.content_type == "application/json");
+        CHECK(contains(error_of(c.response), c.part));
+    }
+    CHECK(s.handler.handle({"GET", "/invocations", "", "", ""}).allow == "POST");
+    // A bad request leaves the handler as it was.
+    CHECK(s.post("application/json", "{\"input\": \"" + workshop + "\"}").status == 200);
+}
+
+TEST_CASE("/execution-parameters gives batch transform its settings") {
+    Ready s;
+    HttpResponse r = s.handler.handle({"GET", "/execution-parameters", "", "", ""});
+    CHECK(r.status == 200);
+    CHECK(r.body == "{\"MaxConcurrentTransforms\":3,\"BatchStrategy\":\"MULTI_RECORD\",\"MaxPayloadInMB\":0}");
+    InvocationHandler defaults{InvocationSettings{}};
+    CHECK(contains(defaults.handle({"GET", "/execution-parameters", "", "", ""}).body, "\"MaxPayloadInMB\":6"));
+}

@@ -1,0 +1,325 @@
+// The validation split (Python's shuffle for rows, MD5 for stories) and training on a small
+// synthetic corpus: it learns, it is reproducible bit for bit, and evaluation agrees with prediction.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "newsclf/base/error.hpp"
+#include "newsclf/archs/mlp.hpp"
+#include "newsclf/base/log.hpp"
+#include "newsclf/base/md5.hpp"
+#include "newsclf/training/trainer.hpp"
+
+using namespace newsclf;
+
+namespace {
+
+TokenCorpus empty_rows(std::size_t n) {
+    TokenCorpus c;
+    for (std::size_t i = 0; i < n; ++i) c.add(static_cast<int>(i % 4), std::to_string(i), "", {});
+    return c;
+}
+
+std::vector<std::size_t> iota(std::size_t n) {
+    std::vector<std::size_t> v(n);
+    std::iota(v.begin(), v.end(), std::size_t(0));
+    return v;
+}
+
+void check_partition(const DataSplit& s, std::size_t n) {
+    CHECK(std::is_sorted(s.train.begin(), s.train.end()));
+    CHECK(std::is_sorted(s.validation.begin(), s.validation.end()));
+    std::vector<std::size_t> all = s.train;
+    all.insert(all.end(), s.validation.begin(), s.validation.end());
+    std::sort(all.begin(), all.end());
+    CHECK(all == iota(n));
+}
+
+// Four classes told apart by their key words: class c owns tokens 1 + 10c .. 10 + 10c; tokens
+// 41..59 are filler, and 0 and 50..59 have no vector. Each headline has two or three key words
+// among its last max_len tokens and is sometimes longer than max_len.
+struct Synthetic {
+    static constexpr std::size_t vocab = 60, dim = 8, max_len = 10;
+    Matrix embedding = xt::zeros<float>({vocab, dim});
+    TokenCorpus corpus;
+
+    explicit Synthetic(std::size_t n, std::uint64_t seed = 5) {
+        PythonRandom rng(seed);
+        // Like the words of a topic in GloVe, a class's key words lie near one another: a class
+        // direction plus noise. Filler words are noise only.
+        Matrix centre = xt::zeros<float>({std::size_t(4), dim});
+        for (auto& v : centre) v = static_cast<float>(2.0 * rng.random() - 1.0);
+        for (std::size_t r = 1; r < 50; ++r)
+            for (std::size_t d = 0; d < dim; ++d) {
+                const float noise = static_cast<float>(rng.random() - 0.5);
+                embedding(r, d) = r <= 40 ? centre((r - 1) / 10, d) + noise : noise;
+            }
+        for (std::size_t i = 0; i < n; ++i) {
+            const int label = static_cast<int>(rng.randbelow(4));
+            const std::size_t length = 3 + rng.randbelow(12);
+            std::vector<std::uint32_t> tokens(length);
+            for (auto& t : tokens) t = static_cast<std::uint32_t>(41 + rng.randbelow(19));
+            const std::size_t window = std::min(length, max_len), keys = 2 + rng.randbelow(2);
+            for (std::size_t k = 0; k < keys; ++k)
+                tokens[length - 1 - rng.randbelow(window)] = static_cast<std::uint32_t>(1 + 10 * label + rng.randbelow(10));
+            corpus.add(label, "r" + std::to_string(i), "s" + std::to_string(i / 3), tokens);
+        }
+    }
+    MlpShape shape() const {
+        MlpShape s;
+        s.max_len = max_len;
+        s.hidden_units = 8;
+        return s;
+    }
+    static FitOptions options(std::uint64_t seed) {
+        FitOptions o;
+        o.epochs = 6;
+        o.max_len = max_len;
+        o.hidden_units = 8;
+        o.optimizer.learning_rate = 0.01;
+        o.seed = seed;
+        return o;
+    }
+};
+
+struct Trained {
+    std::vector<float> initial, params;
+    std::vector<EpochResult> history;
+};
+
+Trained train(const Synthetic& data, const MlpNetwork& network, std::uint64_t seed) {
+    set_verbosity(0);
+    const FitOptions options = Synthetic::options(seed);
+    Trained t;
+    t.params.resize(network.parameter_count());
+    PythonRandom rng(seed);
+    network.initialize(t.params.data(), rng);
+    t.initial = t.params;
+    const DataSplit split = split_rows(data.corpus, options.split_by, options.validation_split, options.seed);
+    t.history = train_network(network, t.params, data.corpus, split, options, nullptr);
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("the row split is Python's random.Random(seed).shuffle, the first floor(n (1 - f)) train") {
+    const TokenCorpus corpus = empty_rows(1000);
+    const DataSplit s = split_rows(corpus, "row", 0.2, 99);
+    check_partition(s, 1000);
+    REQUIRE(s.train.size() == 800);
+    REQUIRE(s.validation.size() == 200);
+    // l = list(range(1000)); random.Random(99).shuffle(l); sorted(l[800:])[:20], sorted(l[:800])[:20]
+    CHECK(std::vector<std::size_t>(s.validation.begin(), s.validation.begin() + 20) ==
+          std::vector<std::size_t>{5, 7, 11, 23, 37, 38, 43, 48, 52, 56, 57, 74, 82, 83, 84, 88, 89, 91, 94, 98});
+    CHECK(std::vector<std::size_t>(s.train.begin(), s.train.begin() + 20) ==
+          std::vector<std::size_t>{0, 1, 2, 3, 4, 6, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22});
+    // The same validation set from the permutation itself: its last 200 entries.
+    std::vector<std::size_t> order = iota(1000);
+    PythonRandom(99).shuffle(order);
+    std::vector<std::size_t> tail(order.begin() + 800, order.end());
+    std::sort(tail.begin(), tail.end());
+    CHECK(tail == s.validation);
+
+    CHECK(split_rows(corpus, "row", 0.2, 99).validation == s.validation);  // reproducible
+    CHECK(split_rows(corpus, "row", 0.2, 100).validation != s.validation);
+}
+
+TEST_CASE("the row split's counts") {
+    struct Case {
+        std::size_t n;
+        double fraction;
+        std::size_t train;
+    };
+    for (Case c : {Case{1000, 0.1, 900}, Case{7, 0.2, 5}, Case{3, 0.5, 1}, Case{10, 0.5, 5}, Case{1, 0.2, 0},
+                   Case{4, 0.25, 3}, Case{101, 0.2, 80}}) {
+        CAPTURE(c.n);
+        CAPTURE(c.fraction);
+        const DataSplit s = split_rows(empty_rows(c.n), "row", c.fraction, 99);
+        check_partition(s, c.n);
+        CHECK(s.train.size() == c.train);
+    }
+}
+
+TEST_CASE("validation_split 0 leaves every row for training") {
+    for (const char* by : {"row", "story"}) {
+        CAPTURE(by);
+        const DataSplit s = split_rows(empty_rows(50), by, 0.0, 99);
+        CHECK(s.train == iota(50));
+        CHECK(s.validation.empty());
+    }
+    CHECK_THROWS_AS(split_rows(empty_rows(5), "headline", 0.2, 99), UsageError);
+}
+
+TEST_CASE("the story split puts each story on one side by int(md5(STORY), 16)") {
+    // int(hashlib.md5(s.encode()).hexdigest(), 16) % 5 and % 1000000, from Python
+    struct Story {
+        const char* id;
+        std::uint64_t mod5, mod1e6;
+    };
+    const std::vector<Story> stories = {
+        {"dxyGGb4iN9Cs9aMZTKQpJeoiQfruM", 2, 497082}, {"d4lvRcSzuglGdFMmqvT6ZGcG8vDlM", 2, 327892},
+        {"dchKRTV8vDviyCMH_lfUDTuFThh_M", 4, 767259}, {"dqGernbFbzJ9-vM23ku_IW3-I2IPM", 0, 71855},
+        {"dccIdMgK1mPz2OMPNMfHccPwCkkaM", 0, 36370},  {"dJbOm1zHMJJGWuMjXPV4nRnytnmrM", 3, 131113},
+    };
+    TokenCorpus corpus;
+    for (std::size_t repeat = 0; repeat < 3; ++repeat)
+        for (const auto& s : stories) corpus.add(0, "", s.id, {});
+    SUBCASE("fraction 1/5: validation when the hash is 0 mod 5") {
+        const DataSplit split = split_rows(corpus, "story", 0.2, 99);
+        check_partition(split, corpus.size());
+        std::vector<std::size_t> expected;
+        for (std::size_t i = 0; i < corpus.size(); ++i)
+            if (stories[i % stories.size()].mod5 == 0) expected.push_back(i);
+        CHECK(split.validation == expected);
+        CHECK(split.validation == std::vector<std::size_t>{3, 4, 9, 10, 15, 16});
+        CHECK(split_rows(corpus, "story", 0.2, 12345).validation == expected);  // the seed plays no part
+    }
+    SUBCASE("fraction 0.3: validation when the hash mod 10^6 is below 300000") {
+        const DataSplit split = split_rows(corpus, "story", 0.3, 99);
+        std::vector<std::size_t> expected;
+        for (std::size_t i = 0; i < corpus.size(); ++i)
+            if (stories[i % stories.size()].mod1e6 < 300000) expected.push_back(i);
+        CHECK(split.validation == expected);
+    }
+}
+
+TEST_CASE("the story split keeps every story whole and holds out about the fraction") {
+    TokenCorpus corpus;
+    PythonRandom rng(3);
+    for (std::size_t i = 0; i < 2000; ++i) corpus.add(0, "", "story-" + std::to_string(rng.randbelow(400)), {});
+    for (double fraction : {0.2, 0.1, 0.25, 0.3}) {
+        CAPTURE(fraction);
+        const DataSplit split = split_rows(corpus, "story", fraction, 99);
+        check_partition(split, corpus.size());
+        std::map<std::string, std::set<bool>> sides;
+        for (auto i : split.train) sides[corpus.stories[i]].insert(false);
+        for (auto i : split.validation) sides[corpus.stories[i]].insert(true);
+        std::size_t held_out = 0;
+        for (const auto& [story, side] : sides) {
+            CHECK(side.size() == 1);
+            held_out += *side.begin();
+        }
+        const double share = static_cast<double>(held_out) / static_cast<double>(sides.size());
+        CHECK(share > fraction * 0.6);
+        CHECK(share < fraction * 1.4);
+    }
+}
+
+TEST_CASE("rows without a story are their own story, keyed by record id or row number") {
+    TokenCorpus corpus;
+    for (std::size_t i = 0; i < 60; ++i) corpus.add(0, i % 2 ? "id" + std::to_string(i) : "", "", {});
+    const DataSplit split = split_rows(corpus, "story", 0.2, 99);
+    std::vector<std::size_t> expected;
+    for (std::size_t i = 0; i < corpus.size(); ++i) {
+        const std::string key = i % 2 ? "#id" + std::to_string(i) : "#" + std::to_string(i + 1);
+        if (md5_mod(key, 5) == 0) expected.push_back(i);
+    }
+    CHECK(!expected.empty());
+    CHECK(split.validation == expected);
+}
+
+TEST_CASE("subset_rows names the split's sides") {
+    const TokenCorpus corpus = empty_rows(30);
+    FitOptions options;
+    const DataSplit split = split_rows(corpus, options.split_by, options.validation_split, options.seed);
+    CHECK(subset_rows(corpus, "all", options) == iota(30));
+    CHECK(subset_rows(corpus, "train", options) == split.train);
+    CHECK(subset_rows(corpus, "validation", options) == split.validation);
+    CHECK_THROWS_AS(subset_rows(corpus, "test", options), UsageError);
+}
+
+TEST_CASE("train_network learns the synthetic corpus, and its loss falls") {
+    const Synthetic data(1000);
+    const MlpNetwork network(&data.embedding, data.shape());
+    std::vector<std::size_t> epochs_seen;
+    set_verbosity(0);
+    const FitOptions options = Synthetic::options(99);
+    std::vector<float> params(network.parameter_count());
+    PythonRandom rng(99);
+    network.initialize(params.data(), rng);
+    const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
+    const Evaluation before = evaluate_rows(network, params.data(), data.corpus, split.validation);
+    const auto history = train_network(network, params, data.corpus, split, options,
+                                       [&](const EpochResult& e) { epochs_seen.push_back(e.epoch); });
+    CHECK(epochs_seen == std::vector<std::size_t>{1, 2, 3, 4, 5, 6});
+    REQUIRE(history.size() == 6);
+    const Evaluation after = evaluate_rows(network, params.data(), data.corpus, split.validation);
+    INFO("validation loss " << before.loss << " -> " << after.loss << ", accuracy " << before.accuracy << " -> "
+                            << after.accuracy);
+    CHECK(after.accuracy >= 0.9);
+    CHECK(history.back().train.accuracy >= 0.9);
+    CHECK(before.accuracy < 0.5);
+    CHECK(after.loss < 0.5 * before.loss);
+    for (std::size_t e = 1; e < history.size(); ++e) CHECK(history[e].train.loss < history[e - 1].train.loss);
+    CHECK(history.back().validation.rows == 200);
+    CHECK(history.back().train.rows == 800);
+    CHECK(history.back().steps == 25);  // ceil(800 / 32)
+    CHECK(history.back().validation.loss == doctest::Approx(after.loss).epsilon(1e-12));
+    CHECK(history.back().validation.accuracy == after.accuracy);
+}
+
+TEST_CASE("train_network is reproducible bit for bit, and the seed matters") {
+    const Synthetic data(400);
+    const MlpNetwork network(&data.embedding, data.shape());
+    const Trained a = train(data, network, 99), b = train(data, network, 99), c = train(data, network, 7);
+    CHECK(a.params != a.initial);
+    CHECK(a.params == b.params);  // float ==: identical bits (no NaNs here)
+    CHECK(a.history.back().train.loss == b.history.back().train.loss);
+    CHECK(a.params != c.params);
+
+    // The batch order alone changes the result: same initial weights and split, another seed.
+    FitOptions options = Synthetic::options(99);
+    const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
+    std::vector<float> p = a.initial;
+    options.seed = 8;
+    train_network(network, p, data.corpus, split, options, nullptr);
+    CHECK(p != a.params);
+}
+
+TEST_CASE("train_network refuses an empty training set") {
+    const Synthetic data(10);
+    const MlpNetwork network(&data.embedding, data.shape());
+    std::vector<float> params(network.parameter_count(), 0.0f);
+    DataSplit split;
+    split.validation = iota(10);
+    CHECK_THROWS_AS(train_network(network, params, data.corpus, split, Synthetic::options(1), nullptr), DataError);
+}
+
+TEST_CASE("evaluate_rows and predict_rows agree, across several prediction batches") {
+    const Synthetic data(700);  // more than one batch of 256
+    const MlpNetwork network(&data.embedding, data.shape());
+    std::vector<float> params(network.parameter_count());
+    PythonRandom rng(4);
+    network.initialize(params.data(), rng);
+    const std::vector<std::size_t> rows = iota(data.corpus.size());
+    const std::vector<float> p = predict_rows(network, params.data(), data.corpus, rows);
+    REQUIRE(p.size() == rows.size() * 4);
+    double loss = 0;
+    std::size_t hits = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const float* q = p.data() + r * 4;
+        CHECK(q[0] + q[1] + q[2] + q[3] == doctest::Approx(1.0).epsilon(1e-5));
+        const std::size_t best = static_cast<std::size_t>(std::max_element(q, q + 4) - q);
+        const auto label = static_cast<std::size_t>(data.corpus.labels[r]);
+        hits += best == label;
+        loss -= std::log(std::clamp(static_cast<double>(q[label]), 1e-7, 1.0 - 1e-7));
+    }
+    const Evaluation e = evaluate_rows(network, params.data(), data.corpus, rows);
+    CHECK(e.rows == rows.size());
+    CHECK(e.accuracy == doctest::Approx(static_cast<double>(hits) / static_cast<double>(rows.size())));
+    CHECK(e.loss == doctest::Approx(loss / static_cast<double>(rows.size())).epsilon(1e-6));
+
+    // Rows are predicted in the order asked for.
+    std::vector<std::size_t> reversed(rows.rbegin(), rows.rend());
+    const std::vector<float> q = predict_rows(network, params.data(), data.corpus, reversed);
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t c = 0; c < 4; ++c) CHECK(q[(rows.size() - 1 - r) * 4 + c] == p[r * 4 + c]);
+
+    CHECK(evaluate_rows(network, params.data(), data.corpus, {}).rows == 0);
+}
