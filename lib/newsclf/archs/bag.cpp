@@ -6,12 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <thread>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/nn/activations.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/nn/optimizers.hpp"
 #include "newsclf/base/random.hpp"
@@ -36,23 +36,6 @@ struct SplitMix64 {
 
 constexpr std::size_t init_block_rows = 4096;
 constexpr std::size_t dense_sync = 32;
-
-std::size_t thread_count(std::size_t requested) {
-    if (requested > 0) return requested;
-    return std::max<std::size_t>(1, std::thread::hardware_concurrency());
-}
-
-// Runs f(t) for t = 0..n-1, on n threads (the caller's for n = 1).
-template <class F>
-void run_threads(std::size_t n, F f) {
-    if (n == 1) {
-        f(std::size_t{0});
-        return;
-    }
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < n; ++t) pool.emplace_back(f, t);
-    for (auto& th : pool) th.join();
-}
 
 void softmax(float* z, std::size_t n) {
     const float m = *std::max_element(z, z + n);
@@ -122,26 +105,23 @@ void BagNetwork::initialize(float* params, const Matrix* pretrained, std::uint64
     // Blocks of rows over the word table, then over the n-gram table, each with its own generator.
     const std::size_t word_blocks = (word_rows + init_block_rows - 1) / init_block_rows;
     const std::size_t blocks = word_blocks + (bag_.buckets() + init_block_rows - 1) / init_block_rows;
-    const std::size_t n_threads = std::min(thread_count(threads), blocks);
-    run_threads(n_threads, [&](std::size_t t) {
-        for (std::size_t block = t; block < blocks; block += n_threads) {
-            SplitMix64 rng{seed ^ (0xD1B54A32D192ED03ull * (block + 1))};
-            const bool words = block < word_blocks;
-            const std::size_t width = words ? dim : bag_.ngram_dim(), first = (words ? block : block - word_blocks) * init_block_rows;
-            const std::size_t end = std::min(words ? word_rows : bag_.buckets(), first + init_block_rows);
-            const float limit = 1.0f / static_cast<float>(width);
-            float* table = params + (words ? 0 : bag_.ngram_offset());
-            for (std::size_t r = first; r < end; ++r) {
-                float* row = table + r * width;
-                // Every row draws, so that a pretrained row does not shift the values of the others.
-                for (std::size_t d = 0; d < width; ++d) row[d] = rng.symmetric() * limit;
-                if (!words) continue;
-                if (r == 0) {
-                    std::fill(row, row + width, 0.0f);
-                } else if (pretrained) {
-                    const float* p = pretrained->data() + r * dim;
-                    if (std::any_of(p, p + dim, [](float v) { return v != 0.0f; })) std::copy(p, p + dim, row);
-                }
+    parallel_for(resolve_threads(threads), blocks, [&](std::size_t block) {
+        SplitMix64 rng{seed ^ (0xD1B54A32D192ED03ull * (block + 1))};
+        const bool words = block < word_blocks;
+        const std::size_t width = words ? dim : bag_.ngram_dim(), first = (words ? block : block - word_blocks) * init_block_rows;
+        const std::size_t end = std::min(words ? word_rows : bag_.buckets(), first + init_block_rows);
+        const float limit = 1.0f / static_cast<float>(width);
+        float* table = params + (words ? 0 : bag_.ngram_offset());
+        for (std::size_t r = first; r < end; ++r) {
+            float* row = table + r * width;
+            // Every row draws, so that a pretrained row does not shift the values of the others.
+            for (std::size_t d = 0; d < width; ++d) row[d] = rng.symmetric() * limit;
+            if (!words) continue;
+            if (r == 0) {
+                std::fill(row, row + width, 0.0f);
+            } else if (pretrained) {
+                const float* p = pretrained->data() + r * dim;
+                if (std::any_of(p, p + dim, [](float v) { return v != 0.0f; })) std::copy(p, p + dim, row);
             }
         }
     });
@@ -233,7 +213,8 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
                                    const DataSplit& split, const FitOptions& options,
                                    const std::function<void(const EpochResult&)>& on_epoch) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
-    const std::size_t n_threads = std::min(thread_count(options.threads), split.train.size());
+    const std::size_t n_threads = std::min(resolve_threads(options.threads), split.train.size());
+    log_verbose("bag: " + std::to_string(split.train.size()) + " training rows on " + std::to_string(n_threads) + " threads");
     // Each thread its own share of the rows (every n-th, so that a file in story or date order is
     // spread over them) and its own generator for the order within it.
     std::vector<std::vector<std::size_t>> shares(n_threads);
@@ -254,7 +235,7 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
         auto start = std::chrono::steady_clock::now();
         std::vector<Tally> tallies(n_threads);
         ProgressBar bar(shares[0].size(), "Epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs) + " ");
-        run_threads(n_threads, [&](std::size_t t) {
+        run_workers(n_threads, [&](std::size_t t) {
             std::vector<std::size_t>& share = shares[t];
             order_rngs[t].shuffle(share);
             BagNetwork::Scratch s = network.scratch();

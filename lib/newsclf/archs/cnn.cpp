@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <thread>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/nn/activations.hpp"
 #include "newsclf/nn/global_max_pool.hpp"
 #include "newsclf/archs/architecture.hpp"
@@ -16,7 +16,7 @@ namespace newsclf {
 
 CnnNetwork::CnnNetwork(const Matrix* embedding, const CnnShape& shape, bool train_embedding, std::size_t threads)
     : embedding_(embedding), shape_(shape), train_embedding_(train_embedding), rows_(embedding->shape(0)),
-      dim_(embedding->shape(1)), threads_(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())),
+      dim_(embedding->shape(1)), threads_(resolve_threads(threads)),
       conv_(dim_, shape.filters, shape.kernel_size), hidden_(shape.filters, shape.hidden_units),
       output_(shape.hidden_units, shape.classes) {
     use_single_threaded_blas();
@@ -65,19 +65,6 @@ namespace {
 // Windows per block of the Conv1D product: big enough for an efficient GEMM, small enough to
 // share a batch between threads.
 constexpr std::size_t window_block = 256;
-
-// Runs work(block) for blocks 0 .. count - 1, block b on thread b % threads (the calling thread
-// is thread 0).
-void for_each_block(std::size_t count, std::size_t threads, const std::function<void(std::size_t)>& work) {
-    threads = std::min(threads, count);
-    std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < threads; ++t)
-        helpers.emplace_back([&, t] {
-            for (std::size_t b = t; b < count; b += threads) work(b);
-        });
-    for (std::size_t b = 0; b < count; b += std::max<std::size_t>(threads, 1)) work(b);
-    for (auto& h : helpers) h.join();
-}
 
 // Inverted dropout masks: 0 or 1 / (1 - rate). The embedding's mask has a value for each
 // dimension of each token of a batch, and the Mersenne Twister would take a tenth of the training
@@ -139,7 +126,7 @@ double CnnNetwork::forward(const float* params, const TokenBatch& batch, const s
     conv_.gather_columns(ws.x.data(), ws.windows, ws.columns.data());
     ws.conv.resize(ws.windows.windows * filters);
     const std::size_t windows = ws.windows.windows;
-    for_each_block((windows + window_block - 1) / window_block, threads_, [&](std::size_t b) {
+    parallel_for(threads_, (windows + window_block - 1) / window_block, [&](std::size_t b) {
         const std::size_t begin = b * window_block, count = std::min(window_block, windows - begin);
         conv_.forward(params + conv_offset_, ws.columns.data() + begin * conv_.fan_in(), count,
                       ws.conv.data() + begin * filters);

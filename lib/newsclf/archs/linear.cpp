@@ -4,9 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <exception>
 #include <limits>
-#include <thread>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -17,6 +15,7 @@
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/base/random.hpp"
 #include "newsclf/training/trainer.hpp"
@@ -57,30 +56,6 @@ void softmax_rows(float* x, std::size_t rows, std::size_t classes, float t) {
         for (std::size_t c = 0; c < classes; ++c) sum += (p[c] = std::exp(t * (p[c] - top)));
         for (std::size_t c = 0; c < classes; ++c) p[c] /= sum;
     }
-}
-
-// Runs job(k) for k < jobs on up to `threads` threads; the jobs must be independent. An exception
-// of a job is thrown again here, once every thread has stopped.
-template <class Job>
-void run_jobs(std::size_t jobs, std::size_t threads, const Job& job) {
-    if (threads <= 1 || jobs <= 1) {
-        for (std::size_t k = 0; k < jobs; ++k) job(k);
-        return;
-    }
-    threads = std::min(threads, jobs);
-    std::vector<std::exception_ptr> failures(threads);
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < threads; ++t)
-        pool.emplace_back([&, t] {
-            try {
-                for (std::size_t k = t; k < jobs; k += threads) job(k);
-            } catch (...) {
-                failures[t] = std::current_exception();
-            }
-        });
-    for (auto& th : pool) th.join();
-    for (auto& f : failures)
-        if (f) std::rethrow_exception(f);
 }
 
 // A row as a sweep over K problems visits it, in one cache line (32 bytes for K up to 2): where
@@ -415,7 +390,7 @@ std::vector<BinarySolution> solve_one_vs_rest(const SparseMatrix& x, std::size_t
     for (std::size_t c = 0; c < classes; ++c)
         for (std::size_t i = 0; i < labels.size(); ++i) y[c][i] = labels[i] == static_cast<std::int8_t>(c) ? 1 : -1;
     std::vector<BinarySolution> out(groups * classes_per_sweep);
-    run_jobs(groups, threads, [&](std::size_t g) {
+    parallel_for(threads, groups, [&](std::size_t g) {
         SolverSettings s = settings;
         s.seed = settings.seed + g;
         std::vector<const std::vector<std::int8_t>*> group;
@@ -551,8 +526,7 @@ namespace {
 constexpr std::uint32_t no_feature = std::numeric_limits<std::uint32_t>::max();
 
 std::size_t thread_count(const FitOptions& options, std::size_t jobs) {
-    std::size_t n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    return std::max<std::size_t>(1, std::min(n, jobs));
+    return std::max<std::size_t>(1, std::min(resolve_threads(options.threads), jobs));
 }
 
 std::size_t chunks_for(std::size_t rows, std::size_t threads) {
@@ -574,7 +548,7 @@ SparseMatrix count_features(const TfidfNgrams& ngrams, const TokenCorpus& corpus
     SparseMatrix x;
     assign_on_huge_pages(x.entries, bound[chunks], SparseEntry{});
     x.offsets.assign(rows.size() + 1, 0);
-    run_jobs(chunks, chunks, [&](std::size_t k) {
+    parallel_for(chunks, chunks, [&](std::size_t k) {
         std::vector<std::uint32_t> scratch;
         std::vector<FeatureCount> counts;
         std::uint64_t at = bound[k];
@@ -622,7 +596,7 @@ std::vector<std::uint32_t> renumber_by_frequency(std::vector<std::uint32_t>& df,
 void counts_to_tfidf(SparseMatrix& x, const float* idf, const std::vector<std::uint32_t>& number, std::size_t threads) {
     const std::size_t rows = x.size(), chunks = chunks_for(rows, threads);
     std::vector<char> dropped(chunks, 0);
-    run_jobs(chunks, chunks, [&](std::size_t k) {
+    parallel_for(chunks, chunks, [&](std::size_t k) {
         std::vector<FeatureCount> counts;
         std::vector<float> values;
         for (std::size_t r = rows * k / chunks; r < rows * (k + 1) / chunks; ++r) {
