@@ -289,3 +289,28 @@ TEST_CASE("softmax cross-entropy values, and the clipping at 1e-7") {
     CHECK(loss == doctest::Approx(expected).epsilon(1e-6));
     CHECK(softmax_cross_entropy(z.data(), nullptr, 4, 4) == 0.0);  // no labels, no loss
 }
+
+TEST_CASE("softmax_rows: each row sums to 1, shifted by its maximum, and the temperature scales the logits") {
+    std::vector<float> z = {1, 2, 3, 4, 1000, 1000, 1000, 1000, -5, 0, 5, 0};
+    std::vector<float> hot = z;
+    softmax_rows(z.data(), 3, 4);
+    for (std::size_t r = 0; r < 3; ++r) {
+        double sum = 0;
+        for (std::size_t c = 0; c < 4; ++c) sum += z[r * 4 + c];
+        CHECK(sum == doctest::Approx(1.0));
+    }
+    const double denominator = std::exp(-3.0) + std::exp(-2.0) + std::exp(-1.0) + 1.0;
+    CHECK(z[3] == doctest::Approx(1.0 / denominator));
+    for (std::size_t c = 4; c < 8; ++c) CHECK(z[c] == doctest::Approx(0.25));  // no overflow
+    // softmax(0.5 z) of the first row.
+    softmax_rows(hot.data(), 3, 4, 0.5f);
+    const double half = std::exp(-1.5) + std::exp(-1.0) + std::exp(-0.5) + 1.0;
+    CHECK(hot[3] == doctest::Approx(1.0 / half));
+    CHECK(hot[0] == doctest::Approx(std::exp(-1.5) / half));
+    // The cross-entropy's probabilities are the same softmax, bit for bit.
+    std::vector<float> logits = {0.3f, -1.2f, 2.5f, 0.0f};
+    std::vector<float> plain = logits;
+    softmax_rows(plain.data(), 1, 4);
+    softmax_cross_entropy(logits.data(), nullptr, 1, 4);
+    CHECK(plain == logits);
+}

@@ -323,3 +323,52 @@ TEST_CASE("evaluate_rows and predict_rows agree, across several prediction batch
 
     CHECK(evaluate_rows(network, params.data(), data.corpus, {}).rows == 0);
 }
+
+TEST_CASE("EpochLoop completes each epoch's result, calls on_epoch, stops early and restores the best weights") {
+    const Synthetic data(200);
+    const MlpNetwork network(&data.embedding, data.shape());
+    std::vector<float> params(network.parameter_count());
+    PythonRandom rng(3);
+    network.initialize(params.data(), rng);
+    const DataSplit split = split_rows(data.corpus, "row", 0.25, 3);
+    FitOptions options = Synthetic::options(3);
+    options.epochs = 10;
+    options.patience = 2;
+    set_verbosity(0);
+    std::vector<EpochResult> seen;
+    EpochLoop epochs(network, data.corpus, split, options, [&](const EpochResult& e) { seen.push_back(e); });
+    // Epoch 1 keeps the initial weights; epochs 2 and 3 make the model worse (the same random
+    // predictions, far more confident): patience 2 stops at epoch 3.
+    const std::vector<float> initial = params;
+    const double initial_loss = evaluate_rows(network, params.data(), data.corpus, split.validation).loss;
+    std::size_t last = 0;
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        ProgressBar bar = epochs.begin(epoch, 1);
+        bar.finish();
+        for (std::size_t i = 0; i < params.size(); ++i) params[i] = initial[i] * (epoch > 1 ? 20.0f : 1.0f);
+        EpochResult r;
+        r.steps = 7;
+        r.train.rows = split.train.size();
+        last = epoch;
+        if (epochs.end(r, params)) break;
+    }
+    CHECK(last == 3);
+    REQUIRE(seen.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(seen[i].epoch == i + 1);
+        CHECK(seen[i].epochs == 10);
+        CHECK(seen[i].steps == 7);
+        CHECK(seen[i].validation.rows == split.validation.size());
+        CHECK(seen[i].seconds >= 0.0);
+    }
+    CHECK(seen[0].validation.loss == doctest::Approx(initial_loss).epsilon(1e-12));
+    CHECK(seen[1].validation.loss > seen[0].validation.loss);
+    CHECK(seen[2].validation.loss == seen[1].validation.loss);
+    const std::vector<EpochResult> history = epochs.finish(params);
+    CHECK(history.size() == 3);
+    CHECK(params == initial);  // the weights of epoch 1
+}
+
+TEST_CASE("running_figures: the progress bar's loss and accuracy") {
+    CHECK(running_figures(0.61324, 0.77) == "- loss: 0.6132 - acc: 0.7700");
+}

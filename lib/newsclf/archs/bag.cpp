@@ -3,13 +3,12 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/nn/activations.hpp"
+#include "newsclf/nn/initializers.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/base/parallel.hpp"
 #include "newsclf/archs/architecture.hpp"
@@ -21,28 +20,8 @@ namespace newsclf {
 
 namespace {
 
-// SplitMix64: a small fast generator for the millions of initial values.
-struct SplitMix64 {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    // Uniform in [-1, 1) with 24 bits.
-    float symmetric() { return static_cast<float>(static_cast<double>(next() >> 40) * (2.0 / 16777216.0) - 1.0); }
-};
-
 constexpr std::size_t init_block_rows = 4096;
 constexpr std::size_t dense_sync = 32;
-
-void softmax(float* z, std::size_t n) {
-    const float m = *std::max_element(z, z + n);
-    float sum = 0.0f;
-    for (std::size_t c = 0; c < n; ++c) sum += (z[c] = std::exp(z[c] - m));
-    for (std::size_t c = 0; c < n; ++c) z[c] /= sum;
-}
 
 }  // namespace
 
@@ -95,7 +74,7 @@ void BagNetwork::predict(const float* params, const TokenBatch& batch, float* pr
         x = hidden;
     }
     output_.forward(params + output_offset_, x, n, probabilities);
-    for (std::size_t b = 0; b < n; ++b) softmax(probabilities + b * classes, classes);
+    softmax_rows(probabilities, n, classes);
 }
 
 void BagNetwork::initialize(float* params, const Matrix* pretrained, std::uint64_t seed, std::size_t threads) const {
@@ -130,7 +109,7 @@ void BagNetwork::initialize(float* params, const Matrix* pretrained, std::uint64
         // Behind a hidden layer a zero output kernel would leave the hidden layer without a gradient.
         SplitMix64 rng{seed ^ 0x6A09E667F3BCC909ull};
         auto glorot = [&](float* kernel, const Dense& layer) {
-            const float limit = static_cast<float>(std::sqrt(6.0 / static_cast<double>(layer.inputs() + layer.units())));
+            const auto limit = static_cast<float>(glorot_limit(layer.inputs(), layer.units()));
             for (std::size_t i = 0; i < layer.kernel_size(); ++i) kernel[i] = rng.symmetric() * limit;
         };
         glorot(params + hidden_offset_, hidden_);
@@ -163,7 +142,7 @@ void BagNetwork::forward(const float* params, const float* dense, Scratch& s) co
     const float* kernel = dense + (output_offset_ - hidden_offset_);
     std::copy(kernel + output_.kernel_size(), kernel + output_.parameter_count(), s.probabilities.begin());
     cblas_sgemv(CblasRowMajor, CblasTrans, inputs, classes, 1.0f, kernel, classes, x, 1, 1.0f, s.probabilities.data(), 1);
-    softmax(s.probabilities.data(), shape_.classes);
+    softmax_rows(s.probabilities.data(), 1, shape_.classes);
 }
 
 double BagNetwork::loss(const float* params, TokenSpan tokens, int label, Scratch& s) const {
@@ -227,14 +206,12 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
         double loss = 0;
         std::size_t hits = 0, seen = 0;
     };
-    std::vector<EpochResult> history;
-    EarlyStopping early_stopping(options.patience);
+    EpochLoop epochs(network, corpus, split, options, on_epoch);
     float* p = params.data();
     const std::size_t dense_offset = network.dense_offset(), dense_size = network.parameter_count() - dense_offset;
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
-        auto start = std::chrono::steady_clock::now();
+        ProgressBar bar = epochs.begin(epoch, shares[0].size());
         std::vector<Tally> tallies(n_threads);
-        ProgressBar bar(shares[0].size(), "Epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs) + " ");
         run_workers(n_threads, [&](std::size_t t) {
             std::vector<std::size_t>& share = shares[t];
             order_rngs[t].shuffle(share);
@@ -283,20 +260,15 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
                 tally.hits += static_cast<std::size_t>(std::max_element(s.probabilities.begin(), s.probabilities.end()) -
                                                        s.probabilities.begin()) == static_cast<std::size_t>(label);
                 ++tally.seen;
-                if (t == 0 && ((k & 4095) == 0 || k + 1 == share.size())) {
-                    char suffix[64];
-                    std::snprintf(suffix, sizeof suffix, "- loss: %.4f - acc: %.4f", tally.loss / static_cast<double>(tally.seen),
-                                  static_cast<double>(tally.hits) / static_cast<double>(tally.seen));
-                    bar.update(k + 1, suffix);
-                }
+                if (t == 0 && ((k & 4095) == 0 || k + 1 == share.size()))
+                    bar.update(k + 1, running_figures(tally.loss / static_cast<double>(tally.seen),
+                                                      static_cast<double>(tally.hits) / static_cast<double>(tally.seen)));
                 std::swap(s.rows, next_rows);
             }
             sync();
         });
         bar.finish();
         EpochResult r;
-        r.epoch = epoch;
-        r.epochs = options.epochs;
         r.steps = split.train.size();
         r.train.rows = split.train.size();
         for (const auto& t : tallies) {
@@ -305,14 +277,9 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
         }
         r.train.loss /= static_cast<double>(r.train.rows);
         r.train.accuracy /= static_cast<double>(r.train.rows);
-        r.validation = evaluate_rows(network, p, corpus, split.validation);
-        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        history.push_back(r);
-        if (on_epoch) on_epoch(r);
-        if (early_stopping.should_stop(r, params)) break;
+        if (epochs.end(r, params)) break;
     }
-    early_stopping.restore(params);
-    return history;
+    return epochs.finish(params);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/parallel.hpp"
 #include "newsclf/nn/activations.hpp"
+#include "newsclf/nn/initializers.hpp"
 #include "newsclf/nn/global_max_pool.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/training/trainer.hpp"
@@ -48,15 +49,11 @@ SparseRows CnnNetwork::sparse_rows() const {
 }
 
 void CnnNetwork::initialize(float* params, PythonRandom& rng) const {
-    auto glorot = [&](float* w, std::size_t n, std::size_t fan_in, std::size_t fan_out) {
-        const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-        for (std::size_t i = 0; i < n; ++i) w[i] = static_cast<float>((2.0 * rng.random() - 1.0) * limit);
-    };
     std::fill(params, params + parameter_count_, 0.0f);
     // Keras's fans of a Conv1D kernel: kernel_size * input channels in, kernel_size * filters out.
-    glorot(params + conv_offset_, conv_.kernel_size(), conv_.fan_in(), conv_.width() * conv_.filters());
-    glorot(params + hidden_offset_, hidden_.kernel_size(), hidden_.inputs(), hidden_.units());
-    glorot(params + output_offset_, output_.kernel_size(), output_.inputs(), output_.units());
+    glorot_uniform(params + conv_offset_, conv_.kernel_size(), conv_.fan_in(), conv_.width() * conv_.filters(), rng);
+    glorot_uniform(params + hidden_offset_, hidden_.kernel_size(), hidden_.inputs(), hidden_.units(), rng);
+    glorot_uniform(params + output_offset_, output_.kernel_size(), output_.inputs(), output_.units(), rng);
     if (train_embedding_) std::copy(embedding_->data(), embedding_->data() + rows_ * dim_, params + embedding_offset_);
 }
 
@@ -65,28 +62,6 @@ namespace {
 // Windows per block of the Conv1D product: big enough for an efficient GEMM, small enough to
 // share a batch between threads.
 constexpr std::size_t window_block = 256;
-
-// Inverted dropout masks: 0 or 1 / (1 - rate). The embedding's mask has a value for each
-// dimension of each token of a batch, and the Mersenne Twister would take a tenth of the training
-// time: a mask comes from a SplitMix64 stream seeded by two draws of the generator, each value
-// from 16 of its bits, kept when they are at least rate * 65536.
-void draw_mask(const Dropout& dropout, std::size_t n, std::vector<float>& mask) {
-    const float scale = 1.0f / (1.0f - dropout.rate);
-    const auto threshold = static_cast<std::uint64_t>(std::lround(static_cast<double>(dropout.rate) * 65536.0));
-    std::uint64_t state = static_cast<std::uint64_t>(dropout.rng->next_u32()) << 32 | dropout.rng->next_u32();
-    mask.resize(n);
-    for (std::size_t i = 0; i < n; i += 4) {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        z ^= z >> 31;
-        for (std::size_t j = 0; j < 4 && i + j < n; ++j) mask[i + j] = ((z >> (16 * j)) & 0xffffu) >= threshold ? scale : 0.0f;
-    }
-}
-
-void multiply(std::vector<float>& x, const std::vector<float>& mask) {
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] *= mask[i];
-}
 
 }  // namespace
 
@@ -115,8 +90,7 @@ double CnnNetwork::forward(const float* params, const TokenBatch& batch, const s
     }
     ws.x_mask.clear();
     if (drop) {
-        draw_mask(*dropout, ws.x.size(), ws.x_mask);
-        multiply(ws.x, ws.x_mask);
+        apply_dropout(*dropout, ws.x.data(), ws.x.size(), &ws.x_mask);
     }
 
     // Conv1D(relu) and GlobalMaxPooling1D, with the relu after the pool: relu is monotone, so the
@@ -143,8 +117,7 @@ double CnnNetwork::forward(const float* params, const TokenBatch& batch, const s
     relu_forward(ws.hidden.data(), ws.hidden.size());
     ws.hidden_mask.clear();
     if (drop) {
-        draw_mask(*dropout, ws.hidden.size(), ws.hidden_mask);
-        multiply(ws.hidden, ws.hidden_mask);
+        apply_dropout(*dropout, ws.hidden.data(), ws.hidden.size(), &ws.hidden_mask);
     }
     ws.probabilities.resize(n * output_.units());
     output_.forward(params + output_offset_, ws.hidden.data(), n, ws.probabilities.data());
@@ -160,7 +133,7 @@ void CnnNetwork::backward(const float* params, const TokenBatch& batch, const st
     ws.d_hidden.resize(n * hidden_.units());
     output_.backward(params + output_offset_, ws.hidden.data(), ws.d_logits.data(), n, grads + output_offset_,
                      ws.d_hidden.data());
-    if (!ws.hidden_mask.empty()) multiply(ws.d_hidden, ws.hidden_mask);
+    multiply_by_mask(ws.d_hidden.data(), ws.hidden_mask);
     relu_backward(ws.hidden.data(), ws.d_hidden.data(), ws.d_hidden.size());
     ws.d_pooled.resize(n * filters);
     hidden_.backward(params + hidden_offset_, ws.pooled.data(), ws.d_hidden.data(), n, grads + hidden_offset_,
@@ -179,7 +152,7 @@ void CnnNetwork::backward(const float* params, const TokenBatch& batch, const st
     if (!train_embedding_) return;
 
     // Through the embedding's dropout onto the rows of the tokens.
-    if (!ws.x_mask.empty()) multiply(ws.d_x, ws.x_mask);
+    multiply_by_mask(ws.d_x.data(), ws.x_mask);
     float* d_table = grads + embedding_offset_;
     for (std::size_t t = 0; t < ws.ids.size(); ++t) {
         if (ws.ids[t] >= rows_) continue;

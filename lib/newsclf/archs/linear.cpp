@@ -6,16 +6,14 @@
 #include <cstring>
 #include <limits>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/half.hpp"
+#include "newsclf/base/huge_pages.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/base/parallel.hpp"
+#include "newsclf/nn/activations.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/base/random.hpp"
 #include "newsclf/training/trainer.hpp"
@@ -31,32 +29,6 @@ LinearLoss linear_loss(const std::string& name) {
 namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
-
-// Big buffers go on transparent huge pages where the kernel gives them on request ("madvise"
-// mode): a page fault costs much in a virtual machine, and the solver's random reads miss the
-// TLB far less. Only advice: nothing changes where the kernel declines.
-template <class T>
-void assign_on_huge_pages(std::vector<T>& v, std::size_t n, const T& value) {
-    v.reserve(n);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
-    const auto at = reinterpret_cast<std::uintptr_t>(v.data());
-    const std::uintptr_t begin = (at + huge - 1) & ~(huge - 1), end = (at + n * sizeof(T)) & ~(huge - 1);
-    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#endif
-    v.assign(n, value);
-}
-
-// softmax(t * row) of each row of a rows x classes matrix, in place.
-void softmax_rows(float* x, std::size_t rows, std::size_t classes, float t) {
-    for (std::size_t r = 0; r < rows; ++r) {
-        float* p = x + r * classes;
-        const float top = *std::max_element(p, p + classes);
-        float sum = 0;
-        for (std::size_t c = 0; c < classes; ++c) sum += (p[c] = std::exp(t * (p[c] - top)));
-        for (std::size_t c = 0; c < classes; ++c) p[c] /= sum;
-    }
-}
 
 // A row as a sweep over K problems visits it, in one cache line (32 bytes for K up to 2): where
 // its entries are, for which problems it is positive and still active (not shrunk), and its
@@ -658,7 +630,6 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
     const auto start = std::chrono::steady_clock::now();
     const std::size_t features = network.features(), classes = network.classes();
     const std::size_t threads = thread_count(options, classes);
-    params.clear();
     assign_on_huge_pages(params, network.parameter_count(), 0.0f);
 
     SparseMatrix train_x = count_features(network.ngrams(), corpus, split.train, threads);

@@ -5,6 +5,7 @@
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/nn/activations.hpp"
+#include "newsclf/nn/initializers.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/training/trainer.hpp"
 
@@ -58,11 +59,6 @@ std::vector<ParameterBlock> LstmNetwork::parameter_blocks() const {
 
 namespace {
 
-void glorot_uniform(float* w, std::size_t fan_in, std::size_t fan_out, PythonRandom& rng) {
-    const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-    for (std::size_t i = 0; i < fan_in * fan_out; ++i) w[i] = static_cast<float>((2.0 * rng.random() - 1.0) * limit);
-}
-
 // A standard normal draw (Box-Muller; two uniforms per value keep the stream simple).
 double gaussian(PythonRandom& rng) {
     const double u1 = 1.0 - rng.random(), u2 = rng.random();
@@ -96,29 +92,6 @@ void orthogonal(float* w, std::size_t rows, std::size_t cols, PythonRandom& rng)
             w[r * cols + c] = static_cast<float>(rows <= cols ? q[r * tall + c] : q[c * tall + r]);
 }
 
-// Inverted dropout of x, keeping the masks (0 or 1 / (1 - rate)) when asked. The masks take 16
-// bits each from a splitmix64 stream that the dropout's generator seeds once per batch: the
-// Mersenne Twister, one draw per value, took a tenth of the training time. The rate counts to
-// 1/65536.
-void apply_dropout(std::vector<float>& x, const Dropout& dropout, std::vector<float>* mask) {
-    std::uint64_t state = static_cast<std::uint64_t>(dropout.rng->next_u32()) << 32 | dropout.rng->next_u32();
-    const auto threshold = static_cast<std::uint64_t>(std::lround(dropout.rate * 65536.0));
-    const float scale = 1.0f / (1.0f - dropout.rate);
-    if (mask) mask->resize(x.size());
-    std::uint64_t bits = 0;
-    for (std::size_t i = 0; i < x.size(); ++i, bits >>= 16) {
-        if (i % 4 == 0) {
-            std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-            z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-            bits = z ^ (z >> 31);
-        }
-        const float factor = (bits & 0xffff) >= threshold ? scale : 0.0f;
-        x[i] *= factor;
-        if (mask) (*mask)[i] = factor;
-    }
-}
-
 }  // namespace
 
 void LstmNetwork::initialize(float* params, PythonRandom& rng) const {
@@ -127,11 +100,11 @@ void LstmNetwork::initialize(float* params, PythonRandom& rng) const {
     for (std::size_t k = 0; k < layers_.size(); ++k) {
         const Lstm& layer = layers_[k];
         float* p = params + offsets_[k];
-        glorot_uniform(p, layer.inputs(), 4 * U, rng);
+        glorot_uniform(p, layer.inputs() * 4 * U, layer.inputs(), 4 * U, rng);
         orthogonal(p + layer.recurrent_kernel_offset(), U, 4 * U, rng);
         std::fill(p + layer.bias_offset() + U, p + layer.bias_offset() + 2 * U, 1.0f);  // forget gate
     }
-    glorot_uniform(params + offsets_[layers_.size()], U, shape_.classes, rng);
+    glorot_uniform(params + offsets_[layers_.size()], U * shape_.classes, U, shape_.classes, rng);
 }
 
 double LstmNetwork::forward(const float* params, const TokenBatch& batch, const std::int8_t* labels,
@@ -159,7 +132,7 @@ double LstmNetwork::forward(const float* params, const TokenBatch& batch, const 
         }
     }
     ws.mask.clear();
-    if (dropout && dropout->rate > 0.0f) apply_dropout(ws.input, *dropout, shape_.train_embedding ? &ws.mask : nullptr);
+    if (dropout && dropout->rate > 0.0f) apply_dropout(*dropout, ws.input.data(), ws.input.size(), shape_.train_embedding ? &ws.mask : nullptr);
     ws.states.resize(layers_.size());
     for (std::size_t k = 0; k < layers_.size(); ++k) {
         const float* x = k == 0 ? ws.input.data() : ws.states[k - 1].hidden.data();

@@ -4,6 +4,8 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
+#include "newsclf/nn/activations.hpp"
+#include "newsclf/nn/initializers.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/training/trainer.hpp"
 
@@ -38,27 +40,11 @@ std::vector<ParameterBlock> MlpNetwork::parameter_blocks() const {
 }
 
 void MlpNetwork::initialize(float* params, PythonRandom& rng) const {
-    auto glorot = [&](float* w, std::size_t fan_in, std::size_t fan_out) {
-        const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-        for (std::size_t i = 0; i < fan_in * fan_out; ++i) w[i] = static_cast<float>((2.0 * rng.random() - 1.0) * limit);
-    };
     for (std::size_t i = 0; i < parameter_count_; ++i) params[i] = 0.0f;
-    glorot(params + offsets_[0], input_.fan_in(), input_.units());
-    for (std::size_t k = 0; k < hidden_.size(); ++k) glorot(params + offsets_[k + 1], hidden_[k].inputs(), hidden_[k].units());
+    glorot_uniform(params + offsets_[0], input_.kernel_size(), input_.fan_in(), input_.units(), rng);
+    for (std::size_t k = 0; k < hidden_.size(); ++k)
+        glorot_uniform(params + offsets_[k + 1], hidden_[k].kernel_size(), hidden_[k].inputs(), hidden_[k].units(), rng);
 }
-
-namespace {
-
-void apply_dropout(std::vector<float>& activations, std::vector<float>& mask, const Dropout& dropout) {
-    const float scale = 1.0f / (1.0f - dropout.rate);
-    mask.resize(activations.size());
-    for (std::size_t i = 0; i < activations.size(); ++i) {
-        mask[i] = dropout.rng->random() < dropout.rate ? 0.0f : scale;
-        activations[i] *= mask[i];
-    }
-}
-
-}  // namespace
 
 double MlpNetwork::forward(const float* params, const TokenBatch& batch, const std::int8_t* labels,
                            newsclf::Workspace& base, const Dropout* dropout) const {
@@ -70,12 +56,13 @@ double MlpNetwork::forward(const float* params, const TokenBatch& batch, const s
     ws.activations[0].resize(n * input_.units());
     input_.forward(params + offsets_[0], batch, ws.activations[0].data());
     relu_forward(ws.activations[0].data(), ws.activations[0].size());
-    if (drop) apply_dropout(ws.activations[0], ws.masks[0], *dropout);
+    if (drop) apply_dropout_drawing_each(*dropout, ws.activations[0].data(), ws.activations[0].size(), &ws.masks[0]);
     for (std::size_t k = 0; k + 1 < hidden_.size(); ++k) {
         ws.activations[k + 1].resize(n * hidden_[k].units());
         hidden_[k].forward(params + offsets_[k + 1], ws.activations[k].data(), n, ws.activations[k + 1].data());
         relu_forward(ws.activations[k + 1].data(), ws.activations[k + 1].size());
-        if (drop) apply_dropout(ws.activations[k + 1], ws.masks[k + 1], *dropout);
+        if (drop)
+            apply_dropout_drawing_each(*dropout, ws.activations[k + 1].data(), ws.activations[k + 1].size(), &ws.masks[k + 1]);
     }
     const Dense& out = hidden_.back();
     ws.probabilities.resize(n * out.units());
@@ -94,8 +81,7 @@ void MlpNetwork::backward(const float* params, const TokenBatch& batch, const st
         ws.delta_next.resize(n * layer.inputs());
         layer.backward(params + offsets_[k + 1], ws.activations[k].data(), ws.delta.data(), n, grads + offsets_[k + 1],
                        ws.delta_next.data());
-        if (!ws.masks.empty())
-            for (std::size_t i = 0; i < ws.delta_next.size(); ++i) ws.delta_next[i] *= ws.masks[k][i];
+        if (!ws.masks.empty()) multiply_by_mask(ws.delta_next.data(), ws.masks[k]);
         relu_backward(ws.activations[k].data(), ws.delta_next.data(), ws.delta_next.size());
         std::swap(ws.delta, ws.delta_next);
     }

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <algorithm>
 #include <sys/stat.h>
-#include <sys/mman.h>
 #include <simdjson.h>
 
 #include "newsclf/base/error.hpp"
@@ -12,6 +11,7 @@
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/half.hpp"
+#include "newsclf/base/huge_pages.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/formats/token_stream.hpp"
 
@@ -113,21 +113,6 @@ TensorView read_tensor(ByteReader& r) {
     }
     t.data = r.raw(width * t.size, "tensor data");
     return t;
-}
-
-// n zeros, for the tensors to be decoded into. A large buffer is asked onto 2 MB pages (Linux):
-// each first touch of a 4 kB page is a fault, and on a virtual machine a fault takes
-// microseconds; loading a 45 MB model (90 MB of floats) took twice as long on 4 kB pages.
-void allocate_parameters(std::vector<float>& parameters, std::size_t n) {
-    parameters = std::vector<float>();
-    parameters.reserve(n);
-#ifdef MADV_HUGEPAGE
-    constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
-    const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(parameters.data()), end = begin + n * sizeof(float);
-    const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1), last = end & ~(huge - 1);
-    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
-    parameters.resize(n);
 }
 
 // The network of a model's arch; shapes that make no network are a corrupt file.
@@ -237,7 +222,8 @@ Model parse_model(std::string_view bytes, const std::string& source) {
             m.members.push_back(parse_model(r.string64("a member model"), source + " (member " + std::to_string(k + 1) + ")"));
     }
     auto network = network_of(m, source);
-    allocate_parameters(m.parameters, network->parameter_count());
+    // Loading a 45 MB model (90 MB of floats) took twice as long on 4 kB pages.
+    assign_on_huge_pages(m.parameters, network->parameter_count(), 0.0f);
     auto blocks = network->parameter_blocks();
     if (count - next != blocks.size())
         r.fail("holds " + std::to_string(count) + " tensors, the " + m.options.arch + " network needs " +

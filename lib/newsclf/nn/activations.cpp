@@ -14,17 +14,21 @@ void relu_backward(const float* y, float* d, std::size_t n) {
         if (!(y[i] > 0.0f)) d[i] = 0.0f;
 }
 
+void softmax_rows(float* z, std::size_t rows, std::size_t classes, float temperature) {
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* p = z + r * classes;
+        const float top = *std::max_element(p, p + classes);
+        float sum = 0.0f;
+        for (std::size_t c = 0; c < classes; ++c) sum += (p[c] = std::exp(temperature * (p[c] - top)));
+        for (std::size_t c = 0; c < classes; ++c) p[c] /= sum;
+    }
+}
+
 double softmax_cross_entropy(float* logits, const std::int8_t* labels, std::size_t batch, std::size_t classes) {
+    softmax_rows(logits, batch, classes);
     double loss = 0.0;
     for (std::size_t b = 0; b < batch; ++b) {
-        float* z = logits + b * classes;
-        float m = *std::max_element(z, z + classes);
-        float sum = 0.0f;
-        for (std::size_t c = 0; c < classes; ++c) {
-            z[c] = std::exp(z[c] - m);
-            sum += z[c];
-        }
-        for (std::size_t c = 0; c < classes; ++c) z[c] /= sum;
+        const float* z = logits + b * classes;
         if (labels && labels[b] >= 0) {
             float p = std::clamp(z[static_cast<std::size_t>(labels[b])], 1e-7f, 1.0f - 1e-7f);
             loss -= std::log(static_cast<double>(p));

@@ -9,6 +9,10 @@ void relu_forward(float* x, std::size_t n);
 // d_x = d_y where the activation's output y > 0, else 0 (in place on d).
 void relu_backward(const float* y, float* d, std::size_t n);
 
+// softmax(temperature * z) of each row of z (rows x classes) in place, shifted by the row's
+// maximum so that exp cannot overflow.
+void softmax_rows(float* z, std::size_t rows, std::size_t classes, float temperature = 1.0f);
+
 // Softmax of logits (batch x classes) in place into probabilities. Returns the summed
 // cross-entropy over rows with a label >= 0 (probabilities clipped at 1e-7 as Keras does).
 double softmax_cross_entropy(float* logits, const std::int8_t* labels, std::size_t batch, std::size_t classes);

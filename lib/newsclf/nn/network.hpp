@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "newsclf/nn/dropout.hpp"
 #include "newsclf/nn/token_batch.hpp"
 #include "newsclf/base/random.hpp"
 
@@ -37,13 +38,6 @@ public:
     // Class probabilities (batch.size() x classes, row-major) of a batch whose token ids are those of
     // the model's vocabulary (1..size). Safe to call from several threads at once.
     virtual void predict(const float* params, const TokenBatch& batch, float* probabilities) const = 0;
-};
-
-// Inverted dropout for training: each output is kept with probability 1 - rate and then scaled by
-// 1 / (1 - rate); the generator draws the masks.
-struct Dropout {
-    float rate;
-    PythonRandom* rng;
 };
 
 // A network's activations for one batch, reused across batches.

@@ -94,6 +94,38 @@ void EarlyStopping::restore(std::vector<float>& params) {
     if (!best_params_.empty()) params = std::move(best_params_);
 }
 
+EpochLoop::EpochLoop(const Network& network, const TokenCorpus& corpus, const DataSplit& split, const FitOptions& options,
+                     const std::function<void(const EpochResult&)>& on_epoch)
+    : network_(network), corpus_(corpus), validation_(split.validation), epochs_(options.epochs), on_epoch_(on_epoch),
+      early_stopping_(options.patience) {}
+
+ProgressBar EpochLoop::begin(std::size_t epoch, std::size_t steps) {
+    epoch_ = epoch;
+    start_ = std::chrono::steady_clock::now();
+    return ProgressBar(steps, "Epoch " + std::to_string(epoch) + "/" + std::to_string(epochs_) + " ");
+}
+
+bool EpochLoop::end(EpochResult r, const std::vector<float>& params) {
+    r.epoch = epoch_;
+    r.epochs = epochs_;
+    r.validation = evaluate_rows(network_, params.data(), corpus_, validation_);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    history_.push_back(r);
+    if (on_epoch_) on_epoch_(r);
+    return early_stopping_.should_stop(r, params);
+}
+
+std::vector<EpochResult> EpochLoop::finish(std::vector<float>& params) {
+    early_stopping_.restore(params);
+    return std::move(history_);
+}
+
+std::string running_figures(double loss, double accuracy) {
+    char text[64];
+    std::snprintf(text, sizeof text, "- loss: %.4f - acc: %.4f", loss, accuracy);
+    return text;
+}
+
 std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                        const DataSplit& split, const FitOptions& options,
                                        const std::function<void(const EpochResult&)>& on_epoch) {
@@ -112,14 +144,12 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
     auto workspace = network.workspace();
     Workspace& ws = *workspace;
     std::vector<std::int8_t> labels;
-    std::vector<EpochResult> history;
     const std::size_t batch_size = options.batch_size;
     const std::size_t steps = (order.size() + batch_size - 1) / batch_size;
-    EarlyStopping early_stopping(options.patience);
+    EpochLoop epochs(network, corpus, split, options, on_epoch);
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
-        auto start = std::chrono::steady_clock::now();
+        ProgressBar bar = epochs.begin(epoch, steps);
         order_rng.shuffle(order);
-        ProgressBar bar(steps, "Epoch " + std::to_string(epoch) + "/" + std::to_string(options.epochs) + " ");
         double loss_sum = 0;
         std::size_t hits = 0;
         for (std::size_t step = 0; step < steps; ++step) {
@@ -139,29 +169,18 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
                 for (std::uint32_t r : ws.touched_rows)
                     std::fill_n(grads.begin() + static_cast<std::ptrdiff_t>(sparse.begin + r * sparse.width), sparse.width, 0.0f);
             }
-            if ((step & 63) == 0 || step + 1 == steps) {
-                char suffix[64];
-                std::snprintf(suffix, sizeof suffix, "- loss: %.4f - acc: %.4f", loss_sum / end,
-                              static_cast<double>(hits) / end);
-                bar.update(step + 1, suffix);
-            }
+            if ((step & 63) == 0 || step + 1 == steps)
+                bar.update(step + 1, running_figures(loss_sum / end, static_cast<double>(hits) / end));
         }
         bar.finish();
         EpochResult r;
-        r.epoch = epoch;
-        r.epochs = options.epochs;
         r.steps = steps;
         r.train.rows = order.size();
         r.train.loss = loss_sum / static_cast<double>(order.size());
         r.train.accuracy = static_cast<double>(hits) / static_cast<double>(order.size());
-        r.validation = evaluate_rows(network, params.data(), corpus, split.validation);
-        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        history.push_back(r);
-        if (on_epoch) on_epoch(r);
-        if (early_stopping.should_stop(r, params)) break;
+        if (epochs.end(r, params)) break;
     }
-    early_stopping.restore(params);
-    return history;
+    return epochs.finish(params);
 }
 
 }  // namespace newsclf

@@ -2,6 +2,7 @@
 // validation, early stopping. Each step's gradients are summed into one flat buffer, the buffer
 // an allreduce averages. Prediction and evaluation of any network over corpus rows.
 #pragma once
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "newsclf/training/data_split.hpp"
 #include "newsclf/training/fit_options.hpp"
 #include "newsclf/training/history.hpp"
+#include "newsclf/base/log.hpp"
 #include "newsclf/nn/network.hpp"
 #include "newsclf/text/token_corpus.hpp"
 
@@ -40,6 +42,35 @@ private:
     double best_loss_ = 0;
     std::size_t epochs_without_improvement_ = 0;
 };
+
+// What every epoch of a trainer ends with, in one place for the trainers (train_network, the bag's
+// Hogwild SGD): the epoch's clock and progress bar, the validation rows' evaluation, the history,
+// the on_epoch call, and early stopping with the best weights restored at the end.
+class EpochLoop {
+public:
+    EpochLoop(const Network& network, const TokenCorpus& corpus, const DataSplit& split, const FitOptions& options,
+              const std::function<void(const EpochResult&)>& on_epoch);
+    // Starts epoch `epoch` (from 1): its clock, and its progress bar over `steps`.
+    ProgressBar begin(std::size_t epoch, std::size_t steps);
+    // After the epoch's steps, with r's steps and train filled in: completes r (epoch, epochs,
+    // validation, seconds), keeps it, calls on_epoch. Returns whether training stops here.
+    bool end(EpochResult r, const std::vector<float>& params);
+    // After the last epoch: leaves the best epoch's weights in params; returns the history.
+    std::vector<EpochResult> finish(std::vector<float>& params);
+
+private:
+    const Network& network_;
+    const TokenCorpus& corpus_;
+    const std::vector<std::size_t>& validation_;
+    std::size_t epochs_, epoch_ = 0;
+    std::function<void(const EpochResult&)> on_epoch_;
+    EarlyStopping early_stopping_;
+    std::chrono::steady_clock::time_point start_;
+    std::vector<EpochResult> history_;
+};
+
+// "- loss: 0.6132 - acc: 0.7701", the running figures a progress bar shows.
+std::string running_figures(double loss, double accuracy);
 
 // Trains from the initial params in place; calls on_epoch after each epoch. With a patience,
 // stops once that many epochs in a row did not lower the validation loss, and leaves the
