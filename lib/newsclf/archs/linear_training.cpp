@@ -1,0 +1,122 @@
+// train_linear: TF-IDF features of the training and validation rows, one-vs-rest by the dual
+// solver, weights rounded as the file keeps them, then the temperature.
+#include "newsclf/archs/linear_training.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "newsclf/base/error.hpp"
+#include "newsclf/base/half.hpp"
+#include "newsclf/base/huge_pages.hpp"
+#include "newsclf/base/json.hpp"
+#include "newsclf/base/labels.hpp"
+#include "newsclf/base/log.hpp"
+#include "newsclf/base/parallel.hpp"
+#include "newsclf/nn/activations.hpp"
+#include "newsclf/nn/linear_solver.hpp"
+#include "newsclf/nn/temperature.hpp"
+#include "newsclf/nn/tfidf_features.hpp"
+#include "newsclf/training/trainer.hpp"
+
+namespace newsclf {
+
+namespace {
+
+std::size_t thread_count(const FitOptions& options, std::size_t jobs) {
+    return std::max<std::size_t>(1, std::min(resolve_threads(options.threads), jobs));
+}
+
+Evaluation evaluate_scores(std::vector<float> scores, float temperature, const TokenCorpus& corpus,
+                           const std::vector<std::size_t>& rows) {
+    softmax_rows(scores.data(), rows.size(), label_count, temperature);
+    return evaluate_probabilities(scores, corpus, rows);
+}
+
+std::vector<std::int8_t> labels_of(const TokenCorpus& corpus, const std::vector<std::size_t>& rows) {
+    std::vector<std::int8_t> labels(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) labels[i] = corpus.labels[rows[i]];
+    return labels;
+}
+
+}  // namespace
+
+std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
+                                      const DataSplit& split, const FitOptions& options) {
+    if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
+    if (network.classes() != label_count) throw Error(ErrorKind::usage, "internal: the linear network needs 4 classes");
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t features = network.features(), classes = network.classes();
+    const std::size_t threads = thread_count(options, classes);
+    assign_on_huge_pages(params, network.parameter_count(), 0.0f);
+
+    SparseMatrix train_x = count_features(network.ngrams(), corpus, split.train, threads);
+    SparseMatrix validation_x = count_features(network.ngrams(), corpus, split.validation, threads);
+    // idf from the training rows, rounded as the model file keeps it, so that training sees the
+    // values prediction computes.
+    std::vector<std::uint32_t> number = document_frequencies(train_x, features);
+    float* idf = params.data() + network.idf_offset();
+    for (std::size_t j = 0; j < features; ++j) idf[j] = round_to_half(smooth_idf(number[j], split.train.size()));
+    // The solver's weights cover only the features the training rows have.
+    const std::vector<std::uint32_t> original = renumber_by_frequency(number, split.train.size());
+    counts_to_tfidf(train_x, idf, number, threads);
+    counts_to_tfidf(validation_x, idf, number, threads);
+    log_verbose("linear: " + std::to_string(train_x.entries.size()) + " non-zero features in " +
+                std::to_string(train_x.size()) + " training rows, " + std::to_string(original.size()) + " of " +
+                std::to_string(features) + " features used");
+
+    const std::vector<std::int8_t> train_labels = labels_of(corpus, split.train);
+    SolverSettings settings;
+    settings.loss = linear_loss(options.loss);
+    settings.c = options.c;
+    settings.tolerance = options.tolerance;
+    settings.max_passes = options.epochs;
+    settings.seed = options.seed + 3;  // training.cpp draws from seed + 1 and seed + 2
+    const std::vector<BinarySolution> solutions =
+        solve_one_vs_rest(train_x, original.size(), train_labels, classes, settings, threads);
+    std::size_t passes = 0;
+    for (std::size_t c = 0; c < classes; ++c) {
+        const BinarySolution& s = solutions[c];
+        passes += s.passes;
+        const std::string what = "linear: class " + std::string(label_codes[c]) + ": " + std::to_string(s.passes) + " passes";
+        if (s.converged)
+            log_verbose(what + ", converged");
+        else
+            log_info(what + " without reaching the tolerance " + json_number(options.tolerance) +
+                     "; more --epochs or a larger --tolerance would let it finish");
+    }
+
+    // Weights as the file keeps them (f16), in the solver's numbering too for the scores below.
+    std::vector<float> compact_weights;
+    assign_on_huge_pages(compact_weights, original.size() * classes, 0.0f);
+    float* weights = params.data() + network.weights_offset();
+    float* bias = params.data() + network.bias_offset();
+    for (std::size_t k = 0; k < original.size(); ++k)
+        for (std::size_t c = 0; c < classes; ++c) {
+            const float w = round_to_half(solutions[c].weights[k]);
+            compact_weights[k * classes + c] = w;
+            weights[static_cast<std::size_t>(original[k]) * classes + c] = w;
+        }
+    for (std::size_t c = 0; c < classes; ++c) bias[c] = static_cast<float>(solutions[c].bias);
+
+    const std::vector<float> train_scores = multiply(train_x, compact_weights.data(), bias, classes);
+    const std::vector<float> validation_scores = multiply(validation_x, compact_weights.data(), bias, classes);
+    const bool on_validation = !split.validation.empty();
+    const std::vector<std::int8_t> validation_labels = labels_of(corpus, split.validation);
+    const float temperature = static_cast<float>(
+        on_validation ? fit_temperature(validation_scores.data(), validation_labels.data(), split.validation.size(), classes)
+                      : fit_temperature(train_scores.data(), train_labels.data(), split.train.size(), classes));
+    params[network.temperature_offset()] = temperature;
+    log_verbose("linear: temperature " + json_number(temperature) + " from the " +
+                (on_validation ? "validation" : "training") + " rows");
+
+    EpochResult r;
+    r.epoch = 1;
+    r.epochs = 1;
+    r.steps = passes;
+    r.train = evaluate_scores(train_scores, temperature, corpus, split.train);
+    r.validation = evaluate_scores(validation_scores, temperature, corpus, split.validation);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return {r};
+}
+
+}  // namespace newsclf
