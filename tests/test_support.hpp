@@ -110,6 +110,21 @@ inline Matrix random_embedding(std::size_t rows, std::size_t dim, std::uint64_t 
     return m;
 }
 
+// 0, 1, ..., n - 1: the row numbers of n rows.
+inline std::vector<std::size_t> row_numbers(std::size_t n) {
+    std::vector<std::size_t> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = i;
+    return v;
+}
+
+// The documented hash, written out independently: h = t1, h = h * 116049371 + tk (mod 2^64),
+// bucket = (h xor h >> 32) mod 2^32 mod buckets.
+inline std::uint32_t expected_bucket(const std::vector<std::uint64_t>& ids, std::size_t buckets) {
+    std::uint64_t h = ids[0];
+    for (std::size_t k = 1; k < ids.size(); ++k) h = h * 116049371u + ids[k];
+    return static_cast<std::uint32_t>(static_cast<std::uint32_t>(h ^ (h >> 32)) % buckets);
+}
+
 // Whether part occurs in s.
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

@@ -1,6 +1,5 @@
-// The bag arch: the rows a headline selects (words, hashed n-grams with boundaries), the forward
-// pass against an explicit computation, the SGD step against central finite differences of the
-// per-headline loss, initialisation, determinism with one thread, and the model file round trip.
+// The bag arch: the forward pass against an explicit computation, the SGD step against central
+// finite differences of the per-headline loss, initialisation, determinism with one thread, and the model file round trip.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -19,16 +18,9 @@
 #include "test_support.hpp"
 
 using namespace newsclf;
+using newsclf::test::expected_bucket;
 
 namespace {
-
-// The documented hash, written out independently: h = t1, h = h * 116049371 + tk (mod 2^64),
-// bucket = (h xor h >> 32) mod 2^32 mod buckets.
-std::uint32_t expected_bucket(const std::vector<std::uint64_t>& ids, std::size_t buckets) {
-    std::uint64_t h = ids[0];
-    for (std::size_t k = 1; k < ids.size(); ++k) h = h * 116049371u + ids[k];
-    return static_cast<std::uint32_t>(static_cast<std::uint32_t>(h ^ (h >> 32)) % buckets);
-}
 
 struct Headlines {
     std::vector<std::vector<std::uint32_t>> tokens = {
@@ -157,56 +149,6 @@ DataSplit all_rows(const TokenCorpus& corpus) {
 }
 
 }  // namespace
-
-TEST_CASE("a headline selects its words, then its n-grams with a boundary 0 at either end") {
-    EmbeddingBag bag(14, 6, 11, 3, 3);
-    EmbeddingBag::Selection s;
-    const std::vector<std::uint32_t> tokens = {4, 9, 9, 15};  // 15 is beyond the vocabulary
-    bag.select({tokens.data(), tokens.size()}, s);
-    CHECK(s.words == std::vector<std::uint32_t>{4, 9, 9});
-    // n-grams over 0 4 9 9 15 0, by start position, 2 words then 3.
-    const std::vector<std::uint64_t> padded = {0, 4, 9, 9, 15, 0};
-    std::vector<std::uint32_t> expected;
-    for (std::size_t i = 0; i + 1 < padded.size(); ++i)
-        for (std::size_t n = 2; n <= 3 && i + n <= padded.size(); ++n)
-            expected.push_back(expected_bucket({padded.begin() + i, padded.begin() + i + n}, 11));
-    CHECK(s.ngrams == expected);
-    CHECK(s.ngrams.size() == 5 + 4);
-    CHECK(s.count() == 12);
-
-    // One word: its two boundary bigrams and the trigram 0 w 0; nothing: nothing.
-    const std::vector<std::uint32_t> one = {7};
-    bag.select({one.data(), one.size()}, s);
-    CHECK(s.words == std::vector<std::uint32_t>{7});
-    CHECK(s.ngrams == std::vector<std::uint32_t>{expected_bucket({0, 7}, 11), expected_bucket({0, 7, 0}, 11),
-                                                 expected_bucket({7, 0}, 11)});
-    bag.select({nullptr, 0}, s);
-    CHECK(s.count() == 0);
-
-    // ngrams 1 (or no buckets): words only, and no n-gram table.
-    EmbeddingBag words_only(14, 6, 11, 3, 1);
-    words_only.select({tokens.data(), tokens.size()}, s);
-    CHECK(s.ngrams.empty());
-    CHECK(words_only.width() == 6);
-    CHECK(words_only.parameter_count() == 15 * 6);
-    CHECK(EmbeddingBag(14, 6, 0, 3, 2).width() == 6);
-    CHECK_THROWS_AS(EmbeddingBag(14, 0, 11, 3, 2), UsageError);
-}
-
-TEST_CASE("the bucket of a large hash is its remainder, for every kind of divisor") {
-    PythonRandom rng(5);
-    for (std::uint64_t buckets : {1ull, 2ull, 3ull, 7ull, 1000ull, 1048576ull, 1048573ull, 4294967295ull}) {
-        EmbeddingBag bag(3, 2, buckets, 1, 2);
-        for (int k = 0; k < 2000; ++k) {
-            const std::uint32_t a = rng.next_u32(), b = rng.next_u32();
-            const std::vector<std::uint32_t> tokens = {a, b};
-            EmbeddingBag::Selection s;
-            bag.select({tokens.data(), tokens.size()}, s);
-            REQUIRE(s.ngrams.size() == 3);
-            CHECK(s.ngrams[1] == expected_bucket({a, b}, buckets));
-        }
-    }
-}
 
 TEST_CASE("BagNetwork forward equals the explicit computation") {
     const Headlines data;

@@ -85,3 +85,26 @@ TEST_CASE("TF-IDF values: (1 + ln tf) idf, L2-normalised; smooth idf as scikit-l
     TfidfNgrams::values(counts.data(), counts.size(), idf.data(), values.data());
     for (float v : values) CHECK(v == 0.0f);
 }
+
+TEST_CASE("ngram_hash: FNV-1a 64 over each id's 4 bytes, low byte first, as Python computes it") {
+    // h = 14695981039346656037; for b in struct.pack('<I', id): h = ((h ^ b) * 1099511628211) % 2**64
+    const std::uint32_t ids[] = {4000000000u, 2, 9}, pair[] = {3, 7}, single[] = {1};
+    CHECK(ngram_hash(ids, 3) == 7227536126552737543ull);
+    CHECK(ngram_hash(pair, 2) == 12095933101066999057ull);
+    CHECK(ngram_hash(single, 1) == 12478008331234465636ull);
+    CHECK(fnv1a_extend(fnv1a_extend(fnv1a_offset, 3), 7) == ngram_hash(pair, 2));
+    // A bucket count larger than the vocabulary's ids: every feature stays below features().
+    const TfidfNgrams ngrams(3, 3, 5);
+    std::vector<std::uint32_t> scratch;
+    std::vector<FeatureCount> out;
+    const std::vector<std::uint32_t> tokens = {1, 2, 3, 1, 2, 3, 3};
+    ngrams.count({tokens.data(), tokens.size()}, scratch, out);
+    std::uint32_t total = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        CHECK(out[i].index < ngrams.features());
+        CHECK(out[i].index >= 1);
+        if (i > 0) CHECK(out[i].index > out[i - 1].index);  // each once, ascending
+        total += out[i].count;
+    }
+    CHECK(total == 7 + 6 + 5);  // words, bigrams, trigrams
+}

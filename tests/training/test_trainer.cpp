@@ -1,5 +1,5 @@
-// The validation split (Python's shuffle for rows, MD5 for stories) and training on a small
-// synthetic corpus: it learns, it is reproducible bit for bit, and evaluation agrees with prediction.
+// Training on a small synthetic corpus: it learns, it is reproducible bit for bit, evaluation agrees
+// with prediction, and the epoch bookkeeping the trainers share.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,33 +13,13 @@
 #include "newsclf/base/error.hpp"
 #include "newsclf/archs/mlp.hpp"
 #include "newsclf/base/log.hpp"
-#include "newsclf/base/md5.hpp"
 #include "newsclf/training/trainer.hpp"
+#include "test_support.hpp"
 
 using namespace newsclf;
+using newsclf::test::row_numbers;
 
 namespace {
-
-TokenCorpus empty_rows(std::size_t n) {
-    TokenCorpus c;
-    for (std::size_t i = 0; i < n; ++i) c.add(static_cast<int>(i % 4), std::to_string(i), "", {});
-    return c;
-}
-
-std::vector<std::size_t> iota(std::size_t n) {
-    std::vector<std::size_t> v(n);
-    std::iota(v.begin(), v.end(), std::size_t(0));
-    return v;
-}
-
-void check_partition(const DataSplit& s, std::size_t n) {
-    CHECK(std::is_sorted(s.train.begin(), s.train.end()));
-    CHECK(std::is_sorted(s.validation.begin(), s.validation.end()));
-    std::vector<std::size_t> all = s.train;
-    all.insert(all.end(), s.validation.begin(), s.validation.end());
-    std::sort(all.begin(), all.end());
-    CHECK(all == iota(n));
-}
 
 // Four classes told apart by their key words: class c owns tokens 1 + 10c .. 10 + 10c; tokens
 // 41..59 are filler, and 0 and 50..59 have no vector. Each headline has two or three key words
@@ -108,132 +88,6 @@ Trained train(const Synthetic& data, const MlpNetwork& network, std::uint64_t se
 
 }  // namespace
 
-TEST_CASE("the row split is Python's random.Random(seed).shuffle, the first floor(n (1 - f)) train") {
-    const TokenCorpus corpus = empty_rows(1000);
-    const DataSplit s = split_rows(corpus, "row", 0.2, 99);
-    check_partition(s, 1000);
-    REQUIRE(s.train.size() == 800);
-    REQUIRE(s.validation.size() == 200);
-    // l = list(range(1000)); random.Random(99).shuffle(l); sorted(l[800:])[:20], sorted(l[:800])[:20]
-    CHECK(std::vector<std::size_t>(s.validation.begin(), s.validation.begin() + 20) ==
-          std::vector<std::size_t>{5, 7, 11, 23, 37, 38, 43, 48, 52, 56, 57, 74, 82, 83, 84, 88, 89, 91, 94, 98});
-    CHECK(std::vector<std::size_t>(s.train.begin(), s.train.begin() + 20) ==
-          std::vector<std::size_t>{0, 1, 2, 3, 4, 6, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22});
-    // The same validation set from the permutation itself: its last 200 entries.
-    std::vector<std::size_t> order = iota(1000);
-    PythonRandom(99).shuffle(order);
-    std::vector<std::size_t> tail(order.begin() + 800, order.end());
-    std::sort(tail.begin(), tail.end());
-    CHECK(tail == s.validation);
-
-    CHECK(split_rows(corpus, "row", 0.2, 99).validation == s.validation);  // reproducible
-    CHECK(split_rows(corpus, "row", 0.2, 100).validation != s.validation);
-}
-
-TEST_CASE("the row split's counts") {
-    struct Case {
-        std::size_t n;
-        double fraction;
-        std::size_t train;
-    };
-    for (Case c : {Case{1000, 0.1, 900}, Case{7, 0.2, 5}, Case{3, 0.5, 1}, Case{10, 0.5, 5}, Case{1, 0.2, 0},
-                   Case{4, 0.25, 3}, Case{101, 0.2, 80}}) {
-        CAPTURE(c.n);
-        CAPTURE(c.fraction);
-        const DataSplit s = split_rows(empty_rows(c.n), "row", c.fraction, 99);
-        check_partition(s, c.n);
-        CHECK(s.train.size() == c.train);
-    }
-}
-
-TEST_CASE("validation_split 0 leaves every row for training") {
-    for (const char* by : {"row", "story"}) {
-        CAPTURE(by);
-        const DataSplit s = split_rows(empty_rows(50), by, 0.0, 99);
-        CHECK(s.train == iota(50));
-        CHECK(s.validation.empty());
-    }
-    CHECK_THROWS_AS(split_rows(empty_rows(5), "headline", 0.2, 99), UsageError);
-}
-
-TEST_CASE("the story split puts each story on one side by int(md5(STORY), 16)") {
-    // int(hashlib.md5(s.encode()).hexdigest(), 16) % 5 and % 1000000, from Python
-    struct Story {
-        const char* id;
-        std::uint64_t mod5, mod1e6;
-    };
-    const std::vector<Story> stories = {
-        {"dxyGGb4iN9Cs9aMZTKQpJeoiQfruM", 2, 497082}, {"d4lvRcSzuglGdFMmqvT6ZGcG8vDlM", 2, 327892},
-        {"dchKRTV8vDviyCMH_lfUDTuFThh_M", 4, 767259}, {"dqGernbFbzJ9-vM23ku_IW3-I2IPM", 0, 71855},
-        {"dccIdMgK1mPz2OMPNMfHccPwCkkaM", 0, 36370},  {"dJbOm1zHMJJGWuMjXPV4nRnytnmrM", 3, 131113},
-    };
-    TokenCorpus corpus;
-    for (std::size_t repeat = 0; repeat < 3; ++repeat)
-        for (const auto& s : stories) corpus.add(0, "", s.id, {});
-    SUBCASE("fraction 1/5: validation when the hash is 0 mod 5") {
-        const DataSplit split = split_rows(corpus, "story", 0.2, 99);
-        check_partition(split, corpus.size());
-        std::vector<std::size_t> expected;
-        for (std::size_t i = 0; i < corpus.size(); ++i)
-            if (stories[i % stories.size()].mod5 == 0) expected.push_back(i);
-        CHECK(split.validation == expected);
-        CHECK(split.validation == std::vector<std::size_t>{3, 4, 9, 10, 15, 16});
-        CHECK(split_rows(corpus, "story", 0.2, 12345).validation == expected);  // the seed plays no part
-    }
-    SUBCASE("fraction 0.3: validation when the hash mod 10^6 is below 300000") {
-        const DataSplit split = split_rows(corpus, "story", 0.3, 99);
-        std::vector<std::size_t> expected;
-        for (std::size_t i = 0; i < corpus.size(); ++i)
-            if (stories[i % stories.size()].mod1e6 < 300000) expected.push_back(i);
-        CHECK(split.validation == expected);
-    }
-}
-
-TEST_CASE("the story split keeps every story whole and holds out about the fraction") {
-    TokenCorpus corpus;
-    PythonRandom rng(3);
-    for (std::size_t i = 0; i < 2000; ++i) corpus.add(0, "", "story-" + std::to_string(rng.randbelow(400)), {});
-    for (double fraction : {0.2, 0.1, 0.25, 0.3}) {
-        CAPTURE(fraction);
-        const DataSplit split = split_rows(corpus, "story", fraction, 99);
-        check_partition(split, corpus.size());
-        std::map<std::string, std::set<bool>> sides;
-        for (auto i : split.train) sides[corpus.stories[i]].insert(false);
-        for (auto i : split.validation) sides[corpus.stories[i]].insert(true);
-        std::size_t held_out = 0;
-        for (const auto& [story, side] : sides) {
-            CHECK(side.size() == 1);
-            held_out += *side.begin();
-        }
-        const double share = static_cast<double>(held_out) / static_cast<double>(sides.size());
-        CHECK(share > fraction * 0.6);
-        CHECK(share < fraction * 1.4);
-    }
-}
-
-TEST_CASE("rows without a story are their own story, keyed by record id or row number") {
-    TokenCorpus corpus;
-    for (std::size_t i = 0; i < 60; ++i) corpus.add(0, i % 2 ? "id" + std::to_string(i) : "", "", {});
-    const DataSplit split = split_rows(corpus, "story", 0.2, 99);
-    std::vector<std::size_t> expected;
-    for (std::size_t i = 0; i < corpus.size(); ++i) {
-        const std::string key = i % 2 ? "#id" + std::to_string(i) : "#" + std::to_string(i + 1);
-        if (md5_mod(key, 5) == 0) expected.push_back(i);
-    }
-    CHECK(!expected.empty());
-    CHECK(split.validation == expected);
-}
-
-TEST_CASE("subset_rows names the split's sides") {
-    const TokenCorpus corpus = empty_rows(30);
-    FitOptions options;
-    const DataSplit split = split_rows(corpus, options.split_by, options.validation_split, options.seed);
-    CHECK(subset_rows(corpus, "all", options) == iota(30));
-    CHECK(subset_rows(corpus, "train", options) == split.train);
-    CHECK(subset_rows(corpus, "validation", options) == split.validation);
-    CHECK_THROWS_AS(subset_rows(corpus, "test", options), UsageError);
-}
-
 TEST_CASE("train_network learns the synthetic corpus, and its loss falls") {
     const Synthetic data(1000);
     const MlpNetwork network(&data.embedding, data.shape());
@@ -287,7 +141,7 @@ TEST_CASE("train_network refuses an empty training set") {
     const MlpNetwork network(&data.embedding, data.shape());
     std::vector<float> params(network.parameter_count(), 0.0f);
     DataSplit split;
-    split.validation = iota(10);
+    split.validation = row_numbers(10);
     CHECK_THROWS_AS(train_network(network, params, data.corpus, split, Synthetic::options(1), nullptr), DataError);
 }
 
@@ -297,7 +151,7 @@ TEST_CASE("evaluate_rows and predict_rows agree, across several prediction batch
     std::vector<float> params(network.parameter_count());
     PythonRandom rng(4);
     network.initialize(params.data(), rng);
-    const std::vector<std::size_t> rows = iota(data.corpus.size());
+    const std::vector<std::size_t> rows = row_numbers(data.corpus.size());
     const std::vector<float> p = predict_rows(network, params.data(), data.corpus, rows);
     REQUIRE(p.size() == rows.size() * 4);
     double loss = 0;
