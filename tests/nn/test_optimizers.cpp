@@ -121,14 +121,28 @@ TEST_CASE("an unknown optimiser is a usage error") {
     CHECK_THROWS_AS(make_optimizer(s, 3), UsageError);
 }
 
+TEST_CASE("optimizer and schedule names parse once into their kinds; other names are usage errors naming the choices") {
+    CHECK(optimizer_kind("sgd") == OptimizerKind::sgd);
+    CHECK(optimizer_kind("rmsprop") == OptimizerKind::rmsprop);
+    CHECK(optimizer_kind("adam") == OptimizerKind::adam);
+    CHECK_THROWS_WITH_AS(optimizer_kind("Adam"), "unknown optimizer \"Adam\": expected sgd, rmsprop or adam", UsageError);
+    CHECK(lr_schedule("constant") == LrSchedule::constant);
+    CHECK(lr_schedule("linear") == LrSchedule::linear);
+    CHECK(lr_schedule("cosine") == LrSchedule::cosine);
+    CHECK_THROWS_WITH_AS(lr_schedule("step"), "lr_schedule: \"step\" is not one of constant, linear, cosine", UsageError);
+}
+
 TEST_CASE("learning-rate schedules: constant, linear down to 0, half a cosine down to 0") {
-    CHECK(scheduled_learning_rate("constant", 0.5, 7, 10) == 0.5);
-    CHECK(scheduled_learning_rate("linear", 0.5, 0, 10) == 0.5);
-    CHECK(scheduled_learning_rate("linear", 0.5, 5, 10) == doctest::Approx(0.25));
-    CHECK(scheduled_learning_rate("linear", 0.5, 9, 10) == doctest::Approx(0.05));
-    CHECK(scheduled_learning_rate("cosine", 0.5, 0, 10) == doctest::Approx(0.5));
-    CHECK(scheduled_learning_rate("cosine", 0.5, 5, 10) == doctest::Approx(0.25));
-    CHECK(scheduled_learning_rate("cosine", 0.5, 10, 10) == doctest::Approx(0.0));
+    CHECK(scheduled_learning_rate(LrSchedule::constant, 0.5, 7, 10) == 0.5);
+    CHECK(scheduled_learning_rate(LrSchedule::linear, 0.5, 0, 10) == 0.5);
+    CHECK(scheduled_learning_rate(LrSchedule::linear, 0.5, 5, 10) == doctest::Approx(0.25));
+    CHECK(scheduled_learning_rate(LrSchedule::linear, 0.5, 9, 10) == doctest::Approx(0.05));
+    // The linear schedule is base * (1 - step / steps) exactly, as the bag's SGD always computed it.
+    CHECK(scheduled_learning_rate(LrSchedule::linear, 0.4, 37, 1000) == 0.4 * (1.0 - 37.0 / 1000.0));
+    CHECK(scheduled_learning_rate(LrSchedule::cosine, 0.5, 0, 10) == doctest::Approx(0.5));
+    CHECK(scheduled_learning_rate(LrSchedule::cosine, 0.5, 5, 10) == doctest::Approx(0.25));
+    CHECK(scheduled_learning_rate(LrSchedule::cosine, 0.5, 10, 10) == doctest::Approx(0.0));
+    CHECK(scheduled_learning_rate(LrSchedule::linear, 0.5, 0, 0) == 0.5);  // no steps: the base
 }
 
 TEST_CASE("an optimizer steps with the learning rate it was last given") {

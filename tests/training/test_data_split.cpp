@@ -193,3 +193,13 @@ TEST_CASE("the benchmark's splits of the bundled sample, as scripts/bench/split.
           std::vector<std::size_t>{8, 9, 10, 11, 12, 47, 48, 49});
     CHECK(sum(stories.validation) == 10662226);
 }
+
+TEST_CASE("split_by parses once into its kind; the name and the kind split alike") {
+    CHECK(split_by_named("row") == SplitBy::row);
+    CHECK(split_by_named("story") == SplitBy::story);
+    CHECK_THROWS_WITH_AS(split_by_named("Story"), "split_by: \"Story\" is not one of row, story", UsageError);
+    TokenCorpus corpus;
+    for (std::size_t i = 0; i < 40; ++i) corpus.add(0, std::to_string(i), "s" + std::to_string(i / 3), {});
+    CHECK(split_rows(corpus, SplitBy::row, 0.25, 4).validation == split_rows(corpus, "row", 0.25, 4).validation);
+    CHECK(split_rows(corpus, SplitBy::story, 0.25, 4).validation == split_rows(corpus, "story", 0.25, 4).validation);
+}

@@ -200,7 +200,7 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
     for (std::size_t i = 0; i < split.train.size(); ++i) shares[i % n_threads].push_back(split.train[i]);
     std::vector<PythonRandom> order_rngs;
     for (std::size_t t = 0; t < n_threads; ++t) order_rngs.emplace_back(options.seed + 1 + t);
-    const std::string& schedule = options.lr_schedule;
+    const LrSchedule schedule = lr_schedule(options.lr_schedule);
     const double base_lr = options.optimizer.learning_rate;
     struct Tally {
         double loss = 0;
@@ -253,8 +253,7 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
                     bag.prefetch(p, next_rows);
                 }
                 const int label = corpus.labels[r];
-                float lr = static_cast<float>(schedule == "linear" ? base_lr * (1.0 - static_cast<double>(step) / static_cast<double>(steps))
-                                                                    : scheduled_learning_rate(schedule, base_lr, step, steps));
+                const auto lr = static_cast<float>(scheduled_learning_rate(schedule, base_lr, step, steps));
                 tally.loss += network.sgd_step_rows(p, dense, label, lr, s);
                 if ((k + 1) % dense_sync == 0) sync();
                 tally.hits += static_cast<std::size_t>(std::max_element(s.probabilities.begin(), s.probabilities.end()) -
@@ -311,7 +310,7 @@ Architecture bag_architecture() {
     a.needs_pretrained = false;
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<BagNetwork>(bag_shape(m)); };
     a.train = [](Model& m, const TrainingData& data) {
-        if (m.options.optimizer.name != "sgd" || m.options.optimizer.momentum != 0.0)
+        if (optimizer_kind(m.options.optimizer.name) != OptimizerKind::sgd || m.options.optimizer.momentum != 0.0)
             throw UsageError("--arch bag trains by plain SGD, as fastText does: leave optimizer at sgd and momentum at 0");
         if (data.pretrained) m.options.dim = data.pretrained->shape(1);
         BagNetwork network(bag_shape(m));

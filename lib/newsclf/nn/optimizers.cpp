@@ -79,18 +79,37 @@ private:
 
 }  // namespace
 
-double scheduled_learning_rate(const std::string& schedule, double base, std::size_t step, std::size_t steps) {
+OptimizerKind optimizer_kind(const std::string& name) {
+    if (name == "sgd") return OptimizerKind::sgd;
+    if (name == "rmsprop") return OptimizerKind::rmsprop;
+    if (name == "adam") return OptimizerKind::adam;
+    throw UsageError("unknown optimizer \"" + name + "\": expected sgd, rmsprop or adam");
+}
+
+LrSchedule lr_schedule(const std::string& name) {
+    if (name == "constant") return LrSchedule::constant;
+    if (name == "linear") return LrSchedule::linear;
+    if (name == "cosine") return LrSchedule::cosine;
+    throw UsageError("lr_schedule: \"" + name + "\" is not one of constant, linear, cosine");
+}
+
+double scheduled_learning_rate(LrSchedule schedule, double base, std::size_t step, std::size_t steps) {
     const double progress = steps > 0 ? static_cast<double>(step) / static_cast<double>(steps) : 0.0;
-    if (schedule == "linear") return base * (1.0 - progress);
-    if (schedule == "cosine") return base * 0.5 * (1.0 + std::cos(M_PI * progress));
+    switch (schedule) {
+        case LrSchedule::linear: return base * (1.0 - progress);
+        case LrSchedule::cosine: return base * 0.5 * (1.0 + std::cos(M_PI * progress));
+        case LrSchedule::constant: break;
+    }
     return base;
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSettings& s, std::size_t n) {
-    if (s.name == "sgd") return std::make_unique<Sgd>(s, n);
-    if (s.name == "rmsprop") return std::make_unique<RmsProp>(s, n);
-    if (s.name == "adam") return std::make_unique<Adam>(s, n);
-    throw UsageError("unknown optimizer \"" + s.name + "\": expected sgd, rmsprop or adam");
+    switch (optimizer_kind(s.name)) {
+        case OptimizerKind::sgd: return std::make_unique<Sgd>(s, n);
+        case OptimizerKind::rmsprop: return std::make_unique<RmsProp>(s, n);
+        case OptimizerKind::adam: break;
+    }
+    return std::make_unique<Adam>(s, n);
 }
 
 }  // namespace newsclf

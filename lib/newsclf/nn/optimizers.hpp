@@ -7,8 +7,16 @@
 
 namespace newsclf {
 
+// The option strings are parsed once, before training, into these: no step compares strings.
+enum class OptimizerKind { sgd, rmsprop, adam };
+// "sgd", "rmsprop" or "adam"; anything else is a UsageError naming the choices.
+OptimizerKind optimizer_kind(const std::string& name);
+enum class LrSchedule { constant, linear, cosine };
+// "constant", "linear" or "cosine"; anything else is a UsageError naming the choices.
+LrSchedule lr_schedule(const std::string& name);
+
 struct OptimizerSettings {
-    std::string name = "rmsprop";  // sgd, rmsprop, adam
+    std::string name = "rmsprop";  // sgd, rmsprop, adam (optimizer_kind); a string for the model file's metadata
     double learning_rate = 0.001;
     double rho = 0.9;        // rmsprop
     double beta_1 = 0.9;     // adam
@@ -47,7 +55,7 @@ protected:
 
 // The learning rate of step `step` (from 0) of `steps` under a schedule: constant; linear, from
 // the base down to 0 after the last step; cosine, half a cosine wave from the base down to 0.
-double scheduled_learning_rate(const std::string& schedule, double base, std::size_t step, std::size_t steps);
+double scheduled_learning_rate(LrSchedule schedule, double base, std::size_t step, std::size_t steps);
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSettings& settings, std::size_t parameter_count);
 

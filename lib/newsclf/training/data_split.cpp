@@ -8,7 +8,17 @@
 
 namespace newsclf {
 
+SplitBy split_by_named(const std::string& name) {
+    if (name == "row") return SplitBy::row;
+    if (name == "story") return SplitBy::story;
+    throw UsageError("split_by: \"" + name + "\" is not one of row, story");
+}
+
 DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, double fraction, std::uint64_t seed) {
+    return split_rows(corpus, split_by_named(split_by), fraction, seed);
+}
+
+DataSplit split_rows(const TokenCorpus& corpus, SplitBy split_by, double fraction, std::uint64_t seed) {
     DataSplit split;
     const std::size_t n = corpus.size();
     if (fraction <= 0.0) {
@@ -16,7 +26,7 @@ DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, dou
         for (std::size_t i = 0; i < n; ++i) split.train[i] = i;
         return split;
     }
-    if (split_by == "row") {
+    if (split_by == SplitBy::row) {
         std::vector<std::size_t> order(n);
         for (std::size_t i = 0; i < n; ++i) order[i] = i;
         PythonRandom(seed).shuffle(order);
@@ -26,7 +36,6 @@ DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, dou
         for (std::size_t i = 0; i < n; ++i) (is_train[i] ? split.train : split.validation).push_back(i);
         return split;
     }
-    if (split_by != "story") throw UsageError("split_by: \"" + split_by + "\" is not one of row, story");
     const double inverse = 1.0 / fraction;
     const auto k = static_cast<std::uint64_t>(std::llround(inverse));
     const bool divisor_rule = std::fabs(inverse - static_cast<double>(k)) < 1e-9;

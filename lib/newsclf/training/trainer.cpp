@@ -136,6 +136,7 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
     const std::size_t dense_end = sparse.width > 0 ? sparse.begin : n_params;
     std::vector<float> grads(n_params);
     auto optimizer = make_optimizer(options.optimizer, n_params);
+    const LrSchedule schedule = lr_schedule(options.lr_schedule);
     // Batch order: a generator of its own, so the split and the initial weights do not shift it.
     PythonRandom order_rng(options.seed + 1);
     PythonRandom dropout_rng(options.seed + 2);
@@ -159,8 +160,8 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
             loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
             hits += correct(ws.probabilities, labels, label_count);
             network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
-            if (options.lr_schedule != "constant")
-                optimizer->set_learning_rate(scheduled_learning_rate(options.lr_schedule, options.optimizer.learning_rate,
+            if (schedule != LrSchedule::constant)
+                optimizer->set_learning_rate(scheduled_learning_rate(schedule, options.optimizer.learning_rate,
                                                                      (epoch - 1) * steps + step, options.epochs * steps));
             optimizer->step(params.data(), grads.data(), dense_end);
             if (sparse.width > 0) {
