@@ -25,13 +25,6 @@ using namespace newsclf::test;
 
 namespace {
 
-std::vector<FeatureCount> counted(const TfidfNgrams& ngrams, const std::vector<std::uint32_t>& tokens) {
-    std::vector<std::uint32_t> scratch;
-    std::vector<FeatureCount> out;
-    ngrams.count({tokens.data(), tokens.size()}, scratch, out);
-    return out;
-}
-
 // A corpus of the bundled sample, every word in the vocabulary.
 TokenStream sample_stream() {
     CorpusBuilder builder(NormalizerSettings{}, 0, std::nullopt);
@@ -96,7 +89,9 @@ TEST_CASE("LinearNetwork: blocks, and decision values w . tfidf(x) + b with soft
     network.predict(params.data(), batch, p.data());
     for (std::size_t b = 0; b < headlines.size(); ++b) {
         CAPTURE(b);
-        const auto counts = counted(network.ngrams(), headlines[b]);
+        std::vector<std::uint32_t> scratch;
+        std::vector<FeatureCount> counts;
+        network.ngrams().count(batch[b], scratch, counts);
         std::vector<float> values(counts.size());
         TfidfNgrams::values(counts.data(), counts.size(), idf, values.data());
         double total = 0, expected_p[4];
