@@ -14,7 +14,7 @@
 #include "newsclf/training/data_split.hpp"
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/half.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/nn/tfidf_ngrams.hpp"
 #include "newsclf/model/model_file.hpp"
 #include "newsclf/archs/architecture.hpp"
