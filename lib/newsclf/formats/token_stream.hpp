@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "newsclf/io/output_file.hpp"
-#include "newsclf/text/text.hpp"
+#include "newsclf/text/normalizer.hpp"
 #include "newsclf/text/token_corpus.hpp"
 #include "newsclf/text/vocabulary.hpp"
 

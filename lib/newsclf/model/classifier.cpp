@@ -4,6 +4,7 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/io/input_bytes.hpp"
+#include "newsclf/text/tokenizer.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/archs/architecture.hpp"
 

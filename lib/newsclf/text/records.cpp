@@ -7,7 +7,7 @@
 #include "newsclf/io/standard_streams.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
-#include "newsclf/text/text.hpp"
+#include "newsclf/text/utf8.hpp"
 
 namespace newsclf {
 namespace {
