@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/base/random.hpp"
 #include "newsclf/base/tensor.hpp"
 

@@ -1,6 +1,8 @@
 // newsclf-eval: model + labelled headlines (TSV, JSON Lines or a token stream) -> metrics JSON.
 #include "newsclf/model/classifier.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
+#include "newsclf/io/output_file.hpp"
+#include "newsclf/io/standard_streams.hpp"
 #include "newsclf/training/metrics.hpp"
 #include "newsclf/text/records.hpp"
 #include "newsclf/formats/token_stream.hpp"

@@ -2,7 +2,9 @@
 #include <optional>
 
 #include "newsclf/model/fitting.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
+#include "newsclf/io/output_file.hpp"
+#include "newsclf/io/standard_streams.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/model/model_file.hpp"
 #include "newsclf/archs/architecture.hpp"

@@ -1,6 +1,7 @@
 // newsclf-predict: model + headlines -> one JSON line per input line, in order.
 #include "newsclf/model/classifier.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/line_reader.hpp"
+#include "newsclf/io/output_file.hpp"
 #include "newsclf/model/prediction.hpp"
 #include "newsclf/text/records.hpp"
 #include "tool_main.hpp"

@@ -2,7 +2,9 @@
 #include <functional>
 
 #include "newsclf/formats/corpus_builder.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
+#include "newsclf/io/output_file.hpp"
+#include "newsclf/io/standard_streams.hpp"
 #include "newsclf/text/records.hpp"
 #include "newsclf/formats/token_stream.hpp"
 #include "tool_main.hpp"

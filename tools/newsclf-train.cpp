@@ -6,7 +6,8 @@
 #include <thread>
 
 #include "newsclf/training/history.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/output_file.hpp"
+#include "newsclf/io/temporaries.hpp"
 #include "newsclf/model/model_file.hpp"
 #include "newsclf/sagemaker/job.hpp"
 #include "newsclf/sagemaker/training.hpp"

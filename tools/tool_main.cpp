@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/temporaries.hpp"
 
 namespace newsclf {
 

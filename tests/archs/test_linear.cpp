@@ -13,7 +13,7 @@
 #include "newsclf/training/data_split.hpp"
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/half.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/model/model_file.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/archs/linear.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/formats/npy.hpp"
 #include "newsclf/formats/token_stream.hpp"
 #include "test_support.hpp"

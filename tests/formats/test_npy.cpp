@@ -11,7 +11,6 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/formats/container.hpp"
-#include "newsclf/io/io.hpp"
 #include "test_support.hpp"
 
 using namespace newsclf;

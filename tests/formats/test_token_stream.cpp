@@ -9,7 +9,8 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/formats/container.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
+#include "newsclf/io/output_file.hpp"
 #include "container_support.hpp"
 #include "test_support.hpp"
 

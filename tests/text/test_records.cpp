@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/line_reader.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
 #include "test_support.hpp"

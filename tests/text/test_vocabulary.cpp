@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/text/text.hpp"
+#include "newsclf/text/tokenizer.hpp"
 #include "test_support.hpp"
 
 using newsclf::parse_vocabulary;

@@ -14,7 +14,7 @@
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/md5.hpp"
 #include "newsclf/base/random.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/training/data_split.hpp"
 #include "test_support.hpp"
 

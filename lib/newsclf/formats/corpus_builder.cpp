@@ -5,6 +5,7 @@
 
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
+#include "newsclf/text/tokenizer.hpp"
 
 namespace newsclf {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "newsclf/io/io.hpp"
-#include "newsclf/text/text.hpp"
+#include "newsclf/io/output_file.hpp"
+#include "newsclf/text/normalizer.hpp"
 #include "newsclf/text/token_corpus.hpp"
 #include "newsclf/text/vocabulary.hpp"
 

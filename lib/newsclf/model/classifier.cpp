@@ -3,7 +3,8 @@
 #include <cmath>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
+#include "newsclf/text/tokenizer.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/archs/architecture.hpp"
 

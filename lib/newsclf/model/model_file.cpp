@@ -7,7 +7,6 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/formats/container.hpp"
-#include "newsclf/io/io.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/half.hpp"

@@ -6,7 +6,8 @@
 #include <system_error>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
+#include "newsclf/io/output_file.hpp"
 #include "newsclf/base/log.hpp"
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include "newsclf/formats/corpus_builder.hpp"
 #include "newsclf/formats/embeddings.hpp"
 #include "newsclf/base/error.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/archs/architecture.hpp"

@@ -3,10 +3,11 @@
 #include <simdjson.h>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/io/io.hpp"
+#include "newsclf/io/line_reader.hpp"
+#include "newsclf/io/standard_streams.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
-#include "newsclf/text/text.hpp"
+#include "newsclf/text/utf8.hpp"
 
 namespace newsclf {
 namespace {

@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "newsclf/base/error.hpp"
-#include "newsclf/text/text.hpp"
+#include "newsclf/text/utf8.hpp"
 
 namespace newsclf {
 

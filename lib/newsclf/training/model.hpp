@@ -6,7 +6,7 @@
 
 #include "newsclf/training/fit_options.hpp"
 #include "newsclf/base/tensor.hpp"
-#include "newsclf/text/text.hpp"
+#include "newsclf/text/normalizer.hpp"
 #include "newsclf/text/vocabulary.hpp"
 
 namespace newsclf {
