@@ -1,5 +1,5 @@
 // Python's character classes that the workshop's normalize_text relies on: re's \s and \w (str
-// patterns) and str.lower, emulated by hand-written rules and tables.
+// patterns) and str.lower, looked up in tables generated from Python (scripts/unicode-tables.py).
 #pragma once
 #include <string>
 
@@ -11,6 +11,8 @@ bool is_python_word(char32_t c);   // re's \w: str.isalnum() or '_'
 char32_t python_lower(char32_t c);
 // Appends the whole of str.lower of c to out.
 void append_python_lower(char32_t c, std::u32string& out);
+// The Unicode database of the tables ("14.0.0"), Python's unicodedata.unidata_version.
+const char* python_unicode_version();
 
 // \s and \w of the ASCII characters as plain arrays: the hot path of every headline.
 struct AsciiClasses {
