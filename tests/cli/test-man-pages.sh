@@ -119,10 +119,10 @@ check_options() {
   done
 }
 
-# check_exit_status TEXT PAGE: the statuses 0 to 3 are listed.
+# check_exit_status TEXT PAGE: the statuses 0 to 4 are listed.
 check_exit_status() {
   local code
-  for code in 0 1 2 3; do
+  for code in 0 1 2 3 4; do
     section "$1" "EXIT STATUS" | grep -qE "^       $code( |$)" || fail "$2: EXIT STATUS does not list $code"
   done
 }

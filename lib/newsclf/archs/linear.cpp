@@ -390,12 +390,12 @@ std::vector<BinarySolution> sweep(const SparseMatrix& x, std::size_t features,
 
 void check_problem(const SparseMatrix& x, std::size_t features, const std::vector<std::int8_t>& labels,
                    const SolverSettings& settings) {
-    if (labels.size() != x.size()) throw Error(ErrorKind::usage, "internal: one label per row needed");
+    if (labels.size() != x.size()) throw InternalError("one label per row needed");
     if (!(settings.c > 0)) throw UsageError("c must be above 0");
     if (x.entries.size() > std::numeric_limits<std::uint32_t>::max())
         throw DataError("too many features for the linear solver: more than 2^32 non-zero values in the training rows");
     for (const SparseEntry& e : x.entries)
-        if (e.index >= features) throw Error(ErrorKind::usage, "internal: a feature index beyond the weights");
+        if (e.index >= features) throw InternalError("a feature index beyond the weights");
 }
 
 }  // namespace
@@ -680,7 +680,7 @@ std::vector<std::int8_t> labels_of(const TokenCorpus& corpus, const std::vector<
 std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                       const DataSplit& split, const FitOptions& options) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
-    if (network.classes() != label_count) throw Error(ErrorKind::usage, "internal: the linear network needs 4 classes");
+    if (network.classes() != label_count) throw InternalError("the linear network needs 4 classes");
     const auto start = std::chrono::steady_clock::now();
     const std::size_t features = network.features(), classes = network.classes();
     const std::size_t threads = thread_count(options, classes);

@@ -139,6 +139,15 @@ std::unique_ptr<Network> network_of(const Model& m, const std::string& source) {
     }
 }
 
+// A model about to be written was built by newsclf, so an arch it cannot rebuild is a bug.
+std::unique_ptr<Network> network_to_write(const Model& m) {
+    try {
+        return architecture(m.options.arch).network(m);
+    } catch (const UsageError& e) {
+        throw InternalError(std::string("the model to write: ") + e.what());
+    }
+}
+
 std::string shape_json(const std::vector<std::size_t>& shape) {
     std::string out = "[";
     for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
@@ -148,9 +157,9 @@ std::string shape_json(const std::vector<std::size_t>& shape) {
 }  // namespace
 
 std::string model_bytes(const Model& model) {
-    auto network = network_of(model, "internal");
+    auto network = network_to_write(model);
     if (network->parameter_count() != model.parameters.size())
-        throw Error(ErrorKind::usage, "internal: the parameter buffer does not match the network");
+        throw InternalError("the parameter buffer does not match the network");
     Metadata meta;
     meta["arch"] = model.options.arch;
     meta["max_words"] = model.max_words;
@@ -278,7 +287,7 @@ std::string resolve_model_path(const std::string& path) {
 }
 
 std::string model_summary_json(const Model& m) {
-    auto network = network_of(m, "internal");
+    auto network = network_to_write(m);
     std::string out = "{\"format\":" + json_string("newsclf-model/" + std::to_string(format::model_major) + "." +
                                                    std::to_string(format::model_minor));
     out += ",\"arch\":" + json_string(m.options.arch);
