@@ -17,6 +17,7 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
+#include "newsclf/base/log.hpp"
 
 extern char** environ;
 
@@ -221,8 +222,9 @@ ProgramRun run_program(const std::vector<std::string>& command, const std::strin
     argv.push_back(nullptr);
     for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    const std::string chdir_failed = "newsclf-train: cannot enter " + directory + "\n";
-    const std::string exec_failed = "newsclf-train: cannot run " + file + "\n";
+    // The child may not allocate, so its messages are made here, under the running tool's name.
+    const std::string chdir_failed = program_name() + ": cannot enter " + directory + "\n";
+    const std::string exec_failed = program_name() + ": cannot run " + file + "\n";
 
     int err[2];
     if (::pipe2(err, O_CLOEXEC) != 0) throw IoError(std::string("cannot make a pipe: ") + std::strerror(errno));
