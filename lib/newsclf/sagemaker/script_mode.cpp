@@ -42,12 +42,12 @@ std::string upper(std::string s) {
 }
 
 std::string json_list(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ",";
-        append_json_string(out, items[i]);
-    }
-    return out + "]";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
+    for (const auto& item : items) w.value(item);
+    w.end_array();
+    return out;
 }
 
 // The file `name` names on PATH `path`, or empty.
@@ -161,15 +161,15 @@ Environment script_environment(const TrainingJob& job, const Hyperparameters& us
         env.emplace_back("SM_CHANNEL_" + upper(c.name), c.path);
     }
     env.emplace_back("SM_CHANNELS", json_list(channels));
-    std::string hps = "{";
+    std::string hps;
+    JsonWriter w(hps);
+    w.begin_object();
     for (const auto& [key, value] : user) {
-        if (hps.size() > 1) hps += ",";
-        append_json_string(hps, key);
-        hps += ":";
-        append_json_string(hps, value);
+        w.member(key, value);
         env.emplace_back("SM_HP_" + upper(key), value);
     }
-    env.emplace_back("SM_HPS", hps + "}");
+    w.end_object();
+    env.emplace_back("SM_HPS", hps);
     env.emplace_back("SM_MODEL_DIR", job.model_dir());
     env.emplace_back("SM_HOSTS", json_list(job.resources.hosts));
     env.emplace_back("SM_CURRENT_HOST", job.resources.current_host);

@@ -222,23 +222,19 @@ Batch parse_batch(std::string_view body, BodyType type) {
 
 // [{"label": ["__label__m", ...], "prob": [0.97, ...]}, ...]: BlazingText's answer, k labels each.
 std::string blazingtext_json(const std::vector<Probabilities>& predictions, std::size_t k) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < predictions.size(); ++i) {
-        auto order = ranked_labels(predictions[i]);
-        out += i ? ",{\"label\":[" : "{\"label\":[";
-        for (std::size_t j = 0; j < k; ++j) {
-            out += j ? ",\"__label__" : "\"__label__";
-            out += label_codes[order[j]];
-            out += '"';
-        }
-        out += "],\"prob\":[";
-        for (std::size_t j = 0; j < k; ++j) {
-            if (j) out += ',';
-            out += json_float(predictions[i][order[j]]);
-        }
-        out += "]}";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
+    for (const auto& p : predictions) {
+        auto order = ranked_labels(p);
+        w.begin_object().key("label").begin_array();
+        for (std::size_t j = 0; j < k; ++j) w.value("__label__" + std::string(label_codes[order[j]]));
+        w.end_array().key("prob").begin_array();
+        for (std::size_t j = 0; j < k; ++j) w.value(p[order[j]]);
+        w.end_array().end_object();
     }
-    return out + "]";
+    w.end_array();
+    return out;
 }
 
 HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predictions, AnswerType type) {
@@ -247,9 +243,11 @@ HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predic
     case AnswerType::json:
         r.content_type = "application/json";
         if (batch.single_input) {
-            r.body = "{\"result\": ";  // byte for byte the workshop's json.dumps
-            append_json_string(r.body, label_names[best_label(predictions[0])]);
-            r.body += "}";
+            // Byte for byte the workshop's json.dumps.
+            JsonWriter(r.body, JsonWriter::Style::python)
+                .begin_object()
+                .member("result", label_names[best_label(predictions[0])])
+                .end_object();
         } else {
             r.body = blazingtext_json(predictions, batch.k.value_or(1));
         }
@@ -281,9 +279,14 @@ HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predic
 }
 
 std::string execution_parameters_json(const InvocationSettings& s) {
-    return "{\"MaxConcurrentTransforms\":" + std::to_string(s.max_concurrent_transforms) +
-           ",\"BatchStrategy\":\"MULTI_RECORD\",\"MaxPayloadInMB\":" +
-           std::to_string(s.max_payload_bytes / (1024 * 1024)) + "}";
+    std::string out;
+    JsonWriter(out)
+        .begin_object()
+        .member("MaxConcurrentTransforms", s.max_concurrent_transforms)
+        .member("BatchStrategy", "MULTI_RECORD")
+        .member("MaxPayloadInMB", s.max_payload_bytes / (1024 * 1024))
+        .end_object();
+    return out;
 }
 
 HttpResponse wrong_method(std::string_view method, std::string_view path, std::string allow) {
