@@ -1,4 +1,4 @@
-// The JSON line of a prediction.
+// The JSON line of a prediction, batches of headlines and the lines of a headline file.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -7,8 +7,10 @@
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/model/prediction.hpp"
+#include "test_support.hpp"
 
 using namespace newsclf;
+using namespace newsclf::test;
 
 TEST_CASE("a prediction line names the best label, its category and the probabilities") {
     Probabilities p = {0.1f, 0.2f, 0.05f, 0.65f};
@@ -22,4 +24,59 @@ TEST_CASE("a prediction line names the best label, its category and the probabil
     simdjson::dom::parser parser;
     CHECK_FALSE(parser.parse(line).error());
     CHECK(best_label(Probabilities{0.4f, 0.4f, 0.1f, 0.1f}) == 0);  // a tie goes to the first label
+}
+
+TEST_CASE("a batch is classified as its headlines are one by one, and written a line each with its id") {
+    auto classifier = load_classifier(fixture_path("tiny.model"));
+    HeadlineBatch batch;
+    batch.add("Stocks fall as oil prices rise", "a1");
+    batch.add("", "");
+    batch.add("Kim Kardashian wedding", "");
+    const auto predictions = classify_batch(*classifier, batch);
+    REQUIRE(predictions.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(predictions[i] == classifier->classify(batch.titles[i]));
+    std::string lines;
+    append_prediction_lines(lines, batch, predictions, PredictionFormat{1});
+    std::string expected;
+    append_prediction_json(expected, predictions[0], PredictionFormat{1}, &*batch.ids[0]);
+    expected += '\n';
+    append_prediction_json(expected, predictions[1], PredictionFormat{1});
+    expected += '\n';
+    append_prediction_json(expected, predictions[2], PredictionFormat{1});
+    expected += '\n';
+    CHECK(lines == expected);
+    CHECK(lines.rfind("{\"id\":\"a1\",", 0) == 0);
+}
+
+TEST_CASE("predict_lines: the same lines whatever the batch size, each batch written as it is done") {
+    auto classifier = load_classifier(fixture_path("tiny.model"));
+    TempDir dir;
+    write_bytes(dir.file("in.jsonl"), "{\"id\": \"x\", \"title\": \"Stocks fall\"}\n{\"title\": \"\"}\n"
+                                      "{\"title\": \"Apple unveils a new phone\"}\n");
+    auto run = [&](std::size_t batch_lines, std::size_t& writes) {
+        LineReader reader(dir.file("in.jsonl"));
+        std::string out;
+        writes = 0;
+        predict_lines(reader, *classifier, RecordFormat::automatic, PredictionFormat{}, batch_lines,
+                      [&](const std::string& lines) {
+                          out += lines;
+                          ++writes;
+                      });
+        return out;
+    };
+    std::size_t one_writes = 0, all_writes = 0;
+    const std::string one_by_one = run(1, one_writes);
+    CHECK(run(512, all_writes) == one_by_one);
+    CHECK(one_writes == 3);
+    CHECK(all_writes == 1);
+    CHECK(std::count(one_by_one.begin(), one_by_one.end(), '\n') == 3);
+    CHECK(one_by_one.rfind("{\"id\":\"x\",\"label\":", 0) == 0);
+
+    write_bytes(dir.file("bad.jsonl"), "{\"title\": \"ok\"}\nnot json\n");
+    LineReader reader(dir.file("bad.jsonl"));
+    CHECK(contains(message_of<DataError>([&] {
+                       predict_lines(reader, *classifier, RecordFormat::automatic, PredictionFormat{}, 512,
+                                     [](const std::string&) {});
+                   }),
+                   "bad.jsonl:2"));
 }

@@ -118,3 +118,19 @@ TEST_CASE("program_failure: the status or signal, then the last whole lines of s
     killed.killed_by = SIGKILL;
     CHECK(program_failure("k.sh", killed).rfind("sagemaker_program k.sh was killed by signal 9 (", 0) == 0);
 }
+
+TEST_CASE("run_script_mode: the program runs in its code directory with the job's variables; a failure is a DataError") {
+    TempDir dir;
+    TrainingJob job = job_in(dir);
+    write_file(dir.file("code/train.sh"), "echo \"$SM_HP_EPOCHS\" > \"$SM_MODEL_DIR/epochs.txt\"\n");
+    JobHyperparameters hps;
+    hps.program = "train.sh";
+    hps.user = {{"epochs", "3"}};
+    CHECK(run_script_mode(job, hps, 1) == 0);
+    CHECK(read_bytes(dir.file("model/epochs.txt")).str() == "3\n");
+
+    write_file(dir.file("code/fail.sh"), "echo 'no data here' >&2\nexit 2\n");
+    hps.program = "fail.sh";
+    const std::string message = message_of<DataError>([&] { run_script_mode(job, hps, 1); });
+    CHECK(message == "sagemaker_program fail.sh exited with status 2; the end of its standard error:\nno data here");
+}

@@ -1,12 +1,24 @@
 #include "newsclf/formats/corpus_builder.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_set>
 
+#include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 
 namespace newsclf {
+
+std::size_t parse_max_words(const std::string& text) {
+    constexpr std::uint64_t most = std::uint64_t{1} << 31;
+    std::uint64_t v = 0;
+    const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+    const bool number = !text.empty() && res.ec == std::errc() && res.ptr == text.data() + text.size();
+    if (!number || v == 1 || v > most)
+        throw UsageError("must be 0 (every word) or in [2, 2147483648], not " + text);
+    return static_cast<std::size_t>(v);
+}
 
 CorpusBuilder::CorpusBuilder(const NormalizerSettings& normalizer, std::size_t max_words, std::optional<Vocabulary> given)
     : normalizer_(normalizer), max_words_(max_words), given_(std::move(given)) {}

@@ -23,4 +23,39 @@ void append_prediction_json(std::string& out, const Probabilities& p, const Pred
     w.end_object().end_object();
 }
 
+std::vector<Probabilities> classify_batch(const Classifier& classifier, const HeadlineBatch& batch) {
+    if (batch.size() == 1) return {classifier.classify(batch.titles[0])};  // no batch buffers for one
+    return classifier.classify(batch.titles);
+}
+
+void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const std::vector<Probabilities>& predictions,
+                             const PredictionFormat& format) {
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+        append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr);
+        out += '\n';
+    }
+}
+
+void predict_lines(LineReader& reader, const Classifier& classifier, RecordFormat format,
+                   const PredictionFormat& prediction_format, std::size_t batch_lines,
+                   const std::function<void(const std::string& lines)>& write) {
+    RecordReadOptions read_options;
+    read_options.allow_empty_title = true;
+    HeadlineBatch batch;
+    std::string line, lines;
+    auto flush_batch = [&] {
+        append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
+        write(lines);
+        lines.clear();
+        batch.clear();
+    };
+    while (reader.next(line)) {
+        if (format == RecordFormat::automatic) format = detect_record_format(line);
+        NewsRecord r = parse_record_line(line, format, reader.name(), reader.line_number(), read_options);
+        batch.add(std::move(r.title), std::move(r.id));
+        if (batch.size() >= batch_lines) flush_batch();
+    }
+    if (batch.size() > 0) flush_batch();
+}
+
 }  // namespace newsclf

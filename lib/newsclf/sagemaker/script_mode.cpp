@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
+#include "newsclf/base/log.hpp"
 
 namespace {
 constexpr std::size_t failure_shown_bytes = 1024;  // of output/failure, in SageMaker's console
@@ -134,6 +136,24 @@ std::string program_failure(const std::string& program, const ProgramRun& run) {
         tail = nl == std::string::npos ? tail : tail.substr(nl + 1);
     }
     return out + tail;
+}
+
+int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus) {
+    const ProgramFile program = find_program(job, *hps.program);
+    const auto command = program_command(program, hps.user);
+    const char* path = std::getenv("PATH");
+    const Environment environment =
+        script_environment(job, hps.user, program, command, executable_directory(), path ? path : "", cpus);
+    create_parent_directories(job.model_path());
+    create_parent_directories(job.metrics_path());
+    std::string shown;
+    for (const auto& word : command) shown += (shown.empty() ? "" : " ") + word;
+    log_info("sagemaker_program: running " + shown + " in " + program.directory);
+    const ProgramRun run = run_program(command, program.directory, environment);
+    // A stopped job is no failure: SageMaker shows it as Stopped.
+    if (run.stop_signal) return run.stop_signal;
+    if (run.exit_status != 0 || run.killed_by != 0) throw DataError(program_failure(*hps.program, run));
+    return 0;
 }
 
 }  // namespace newsclf

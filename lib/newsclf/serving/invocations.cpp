@@ -94,9 +94,7 @@ AnswerType answer_type(std::string_view accept, BodyType body) {
 }
 
 // The headlines of one request, in order.
-struct Batch {
-    std::vector<std::string> titles;
-    std::vector<std::optional<std::string>> ids;  // JSON Lines records may carry an "id"
+struct Batch : HeadlineBatch {  // JSON Lines records may carry an "id"
     bool single_input = false;                    // {"input": "..."}: the workshop's request
     std::optional<std::size_t> k;                 // "configuration": {"k": ...}
 };
@@ -255,10 +253,7 @@ HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predic
     case AnswerType::jsonlines: {
         r.content_type = "application/jsonlines";
         PredictionFormat format{batch.k.value_or(label_count)};
-        for (std::size_t i = 0; i < predictions.size(); ++i) {
-            append_prediction_json(r.body, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr);
-            r.body += '\n';
-        }
+        append_prediction_lines(r.body, batch, predictions, format);
         break;
     }
     case AnswerType::csv:
@@ -333,12 +328,7 @@ HttpResponse InvocationHandler::invocations(const HttpRequest& request, const Cl
     if (request.body.empty()) throw RequestError{400, "empty body: send the headlines to classify"};
     Batch batch = parse_batch(request.body, type);
     if (batch.titles.empty()) throw RequestError{400, "no headlines in the body"};
-    std::vector<Probabilities> predictions;
-    if (batch.titles.size() == 1)
-        predictions.push_back(classifier.classify(batch.titles[0]));
-    else
-        predictions = classifier.classify(batch.titles);
-    return answer(batch, predictions, answer_as);
+    return answer(batch, classify_batch(classifier, batch), answer_as);
 }
 
 }  // namespace newsclf
