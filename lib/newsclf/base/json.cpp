@@ -35,12 +35,23 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     return n;
 }
 
+// Appends the shortest round-trip text of v, without a temporary string (a prediction line has four).
 template <class T>
-std::string shortest(T v) {
-    if (!std::isfinite(v)) return "null";
+void append_shortest(std::string& out, T v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
     char buf[32];
     auto res = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, res.ptr);
+    out.append(buf, res.ptr);
+}
+
+template <class T>
+std::string shortest(T v) {
+    std::string out;
+    append_shortest(out, v);
+    return out;
 }
 
 }  // namespace
@@ -92,23 +103,15 @@ std::string json_string(std::string_view s) {
 std::string json_number(double v) { return shortest(v); }
 std::string json_float(float v) { return shortest(v); }
 
-JsonWriter& JsonWriter::key(std::string_view name) {
-    separate();
-    append_json_string(out_, name);
-    out_ += style_ == Style::python ? ": " : ":";
-    after_key_ = true;
-    return *this;
-}
-
 JsonWriter& JsonWriter::value(double v) {
     separate();
-    out_ += shortest(v);
+    append_shortest(out_, v);
     return *this;
 }
 
 JsonWriter& JsonWriter::value(float v) {
     separate();
-    out_ += shortest(v);
+    append_shortest(out_, v);
     return *this;
 }
 

@@ -41,7 +41,14 @@ public:
     JsonWriter& begin_array() { return open('['); }
     JsonWriter& end_array() { return close(']'); }
     // The name of the member whose value comes next.
-    JsonWriter& key(std::string_view name);
+    JsonWriter& key(std::string_view name) {
+        separate();
+        append_json_string(out_, name);
+        if (style_ == Style::python) out_ += ": ";
+        else out_.push_back(':');
+        after_key_ = true;
+        return *this;
+    }
 
     JsonWriter& value(std::string_view s) {
         separate();
@@ -86,7 +93,8 @@ private:
         if (after_key_) {
             after_key_ = false;
         } else if (has_items_ & 1) {
-            out_ += style_ == Style::python ? ", " : ",";
+            if (style_ == Style::python) out_ += ", ";
+            else out_.push_back(',');
         }
         has_items_ |= 1;
     }
