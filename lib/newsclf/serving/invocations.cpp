@@ -93,10 +93,10 @@ AnswerType answer_type(std::string_view accept, BodyType body) {
                                 "\": Accept application/json, application/jsonlines or text/csv"};
 }
 
-// The headlines of one request, in order.
-struct Batch : HeadlineBatch {  // JSON Lines records may carry an "id"
-    bool single_input = false;                    // {"input": "..."}: the workshop's request
-    std::optional<std::size_t> k;                 // "configuration": {"k": ...}
+// The headlines of one request, in order, with the ids JSON Lines records may carry.
+struct Batch : HeadlineBatch {
+    bool single_input = false;     // {"input": "..."}: the workshop's request
+    std::optional<std::size_t> k;  // "configuration": {"k": ...}
 };
 
 // Lines of a body without their '\n' (and '\r'); a final newline ends the last line.
