@@ -33,35 +33,11 @@ void run(const Options& o) {
         return;
     }
     LineReader reader(o.input);
-    RecordReadOptions read_options;
-    read_options.allow_empty_title = true;
-    RecordFormat format = parse_record_format(o.input_format);
-    PredictionFormat prediction_format{o.top_k};
-    std::vector<std::string> titles, ids;
-    std::vector<bool> has_id;
-    std::string line, buffer;
-    auto flush_batch = [&] {
-        auto probabilities = classifier->classify(titles);
-        for (std::size_t i = 0; i < titles.size(); ++i) {
-            append_prediction_json(buffer, probabilities[i], prediction_format, has_id[i] ? &ids[i] : nullptr);
-            buffer += '\n';
-        }
-        out.write(buffer);
-        if (o.unbuffered) out.flush();
-        buffer.clear();
-        titles.clear();
-        ids.clear();
-        has_id.clear();
-    };
-    while (reader.next(line)) {
-        if (format == RecordFormat::automatic) format = detect_record_format(line);
-        NewsRecord r = parse_record_line(line, format, reader.name(), reader.line_number(), read_options);
-        titles.push_back(std::move(r.title));
-        has_id.push_back(!r.id.empty());
-        ids.push_back(std::move(r.id));
-        if (o.unbuffered || titles.size() == batch_lines) flush_batch();
-    }
-    if (!titles.empty()) flush_batch();
+    predict_lines(reader, *classifier, parse_record_format(o.input_format), PredictionFormat{o.top_k},
+                  o.unbuffered ? 1 : batch_lines, [&](const std::string& lines) {
+                      out.write(lines);
+                      if (o.unbuffered) out.flush();
+                  });
     out.commit();
 }
 

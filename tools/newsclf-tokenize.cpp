@@ -107,11 +107,12 @@ int main(int argc, char** argv) {
                                         "keep the max_words - 1 most frequent words, as Keras's num_words does; 0: every word")
                              ->check(CLI::Validator(
                                  [](const std::string& v) {
-                                     const bool digits = !v.empty() && v.size() < 11 &&
-                                                         v.find_first_not_of("0123456789") == std::string::npos;
-                                     return digits && (std::stoull(v) == 0 || (std::stoull(v) >= 2 && std::stoull(v) <= (1ull << 31)))
-                                                ? std::string()
-                                                : "must be 0 (every word) or in [2, 2147483648], not " + v;
+                                     try {
+                                         parse_max_words(v);
+                                         return std::string();
+                                     } catch (const UsageError& e) {
+                                         return std::string(e.what());
+                                     }
                                  },
                                  "0 or 2..2^31"));
                          app.add_option("--vocab", o.vocab, "apply this vocabulary (one word a line, or JSON) instead of learning one");

@@ -2,7 +2,6 @@
 // /opt/ml -> the model and its metrics, or the reason of the failure.
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <thread>
 
 #include "newsclf/training/history.hpp"
@@ -38,24 +37,6 @@ void train_in_process(const TrainingJob& job, const JobHyperparameters& hps) {
     log_info("wrote " + job.model_path() + " and " + job.metrics_path());
 }
 
-void run_script(const TrainingJob& job, const JobHyperparameters& hps) {
-    const ProgramFile program = find_program(job, *hps.program);
-    const auto command = program_command(program, hps.user);
-    const char* path = std::getenv("PATH");
-    const Environment environment = script_environment(job, hps.user, program, command, executable_directory(),
-                                                       path ? path : "", std::thread::hardware_concurrency());
-    create_parent_directories(job.model_path());
-    create_parent_directories(job.metrics_path());
-    std::string shown;
-    for (const auto& word : command) shown += (shown.empty() ? "" : " ") + word;
-    log_info("sagemaker_program: running " + shown + " in " + program.directory);
-    std::fflush(stdout);
-    const ProgramRun run = run_program(command, program.directory, environment);
-    // A stopped job is no failure: SageMaker shows it as Stopped.
-    if (run.stop_signal) remove_temporaries_and_exit(run.stop_signal);
-    if (run.exit_status != 0 || run.killed_by != 0) throw DataError(program_failure(*hps.program, run));
-}
-
 void run(const Options& o) {
     try {
         TrainingJob earlier;
@@ -64,9 +45,11 @@ void run(const Options& o) {
         const TrainingJob job = load_training_job(o.opt_ml);
         const JobHyperparameters hps = sort_hyperparameters(job.hyperparameters);
         for (const auto& [name, value] : hps.ignored) log_verbose("hyperparameter " + name + " (SageMaker's) not used");
-        if (hps.program)
-            run_script(job, hps);
-        else
+        if (hps.program) {
+            std::fflush(stdout);  // what this process wrote comes before the program's output
+            if (const int stop = run_script_mode(job, hps, std::thread::hardware_concurrency()))
+                remove_temporaries_and_exit(stop);
+        } else
             train_in_process(job, hps);
     } catch (const std::exception& e) {
         write_failure(o.opt_ml, e.what());

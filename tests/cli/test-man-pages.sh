@@ -119,10 +119,10 @@ check_options() {
   done
 }
 
-# check_exit_status TEXT PAGE: the statuses 0 to 3 are listed.
+# check_exit_status TEXT PAGE: the statuses 0 to 4 are listed.
 check_exit_status() {
   local code
-  for code in 0 1 2 3; do
+  for code in 0 1 2 3 4; do
     section "$1" "EXIT STATUS" | grep -qE "^       $code( |$)" || fail "$2: EXIT STATUS does not list $code"
   done
 }
@@ -252,9 +252,10 @@ else
   check_keys "$LIB_DIR/formats/token_stream.cpp" "$SCRATCH/tokens.txt" "token stream"
   check_keys "$LIB_DIR/model/model_file.cpp" "$SCRATCH/model.txt" "model"
 
-  # json_members FILE FUNCTION: the JSON member names a C++ function writes as \"name\":.
+  # json_members FILE FUNCTION: the JSON member names a C++ function writes with the JSON
+  # writer, as member("name", ...) or key("name").
   json_members() {
-    sed -n "/^std::string $2(/,/^}/p" "$1" | grep -oE '\\"[a-z0-9_]+\\":' | sed -E 's/\\"(.*)\\":/\1/' | sort -u
+    sed -n "/^[a-zA-Z].*[ &*]$2(/,/^}/p" "$1" | grep -oE '(member|key)\("[a-z0-9_]+"' | sed -E 's/.*\("(.*)"/\1/' | sort -u
   }
   # check_words SECTION-TEXT WHAT WORD...: each word appears in the section.
   check_words() {
@@ -269,7 +270,7 @@ else
   check_words "$SCRATCH/model.txt" "self_tests member" $(json_members "$LIB_DIR/model/model_file.cpp" self_tests_json)
   check_words "$SCRATCH/model.txt" "training member" \
     $(json_members "$LIB_DIR/model/fitting.cpp" training_json) \
-    $(json_members "$LIB_DIR/model/fitting.cpp" evaluation_json)
+    $(json_members "$LIB_DIR/model/fitting.cpp" write_evaluation)
   # Every arch's tensors: the blocks its network names (blocks.push_back({"name", ...).
   check_words "$SCRATCH/model.txt" "tensor" \
     $(grep -ohE 'write_tensor\(w, "[a-z0-9_.]+"|push_back\(\{"[a-z0-9_.]+"' "$LIB_DIR/model/model_file.cpp" "$LIB_DIR"/archs/*.cpp |

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include "newsclf/formats/corpus_builder.hpp"
+#include "newsclf/base/error.hpp"
 
 using namespace newsclf;
 
@@ -79,4 +80,20 @@ TEST_CASE("token_record_json is one JSON object per record") {
     c.add(-1, "", "", {});
     CHECK(token_record_json(c, 0) == "{\"id\":\"17\",\"label\":\"e\",\"story\":\"st\\\"ory\",\"tokens\":[5,6]}");
     CHECK(token_record_json(c, 1) == "{\"id\":\"\",\"label\":null,\"story\":\"\",\"tokens\":[]}");
+}
+
+TEST_CASE("parse_max_words: 0 or 2 to 2^31, else a UsageError saying so") {
+    CHECK(parse_max_words("0") == 0);
+    CHECK(parse_max_words("2") == 2);
+    CHECK(parse_max_words("10000") == 10000);
+    CHECK(parse_max_words("2147483648") == 2147483648u);
+    for (const char* bad : {"1", "2147483649", "-1", "+5", " 5", "5x", "", "99999999999999999999"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(parse_max_words(bad), UsageError);
+    }
+    try {
+        parse_max_words("1");
+    } catch (const UsageError& e) {
+        CHECK(std::string(e.what()) == "must be 0 (every word) or in [2, 2147483648], not 1");
+    }
 }

@@ -1,17 +1,13 @@
 // Unit tests of script_mode.hpp: finding sagemaker_program, its command, SageMaker's SM_*
-// variables, running it (environment, working directory, exit status, standard error's tail,
-// signals forwarded) and the failure message.
+// variables and the failure message (running it is io/process's, tested there).
 #include "newsclf/sagemaker/script_mode.hpp"
 
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "test_support.hpp"
 
@@ -105,25 +101,11 @@ TEST_CASE("script_environment: SageMaker's SM_* variables and PATH with the tool
     CHECK(value_of(script_environment(job, {}, program, command, "/tools", "", 1), "PATH") == "/tools");
 }
 
-TEST_CASE("executable_directory: where this test runs from") {
-    CHECK(fs::is_regular_file(fs::path(executable_directory()) / "test_sagemaker_script_mode"));
-}
-
-TEST_CASE("run_program: environment, working directory, stdin, exit status and the tail of stderr") {
-    TempDir dir;
-    write_file(dir.file("code/run.sh"),
-               "pwd > out.txt\necho \"$SM_HP_EPOCHS $*\" >> out.txt\ncat >> out.txt\n"
-               "i=0; while [ $i -lt 300 ]; do echo \"noise line $i\" >&2; i=$((i + 1)); done\n"
-               "echo 'the real reason' >&2\nexit 3\n");
-    ProgramRun run = run_program({"sh", "run.sh", "--epochs", "5"}, dir.file("code"), {{"SM_HP_EPOCHS", "5"}});
-    CHECK(run.exit_status == 3);
-    CHECK(run.killed_by == 0);
-    CHECK(run.stop_signal == 0);
-    CHECK(read_bytes(dir.file("code/out.txt")).str() == fs::canonical(dir.file("code")).string() + "\n5 --epochs 5\n");
-    CHECK(run.stderr_tail.size() <= 4096);
-    CHECK(run.stderr_tail.rfind("noise line", 0) == 0);  // whole lines only
-    CHECK(run.stderr_tail.find("noise line 299\nthe real reason\n") != std::string::npos);
-
+TEST_CASE("program_failure: the status or signal, then the last whole lines of stderr that fit in 1,024 bytes") {
+    ProgramRun run;
+    run.exit_status = 3;
+    for (int i = 0; i < 300; ++i) run.stderr_tail += "noise line " + std::to_string(i) + "\n";
+    run.stderr_tail += "the real reason\n";
     const std::string failure = program_failure("run.sh", run);
     CHECK(failure.rfind("sagemaker_program run.sh exited with status 3; the end of its standard error:\n", 0) == 0);
     CHECK(failure.size() <= 1024);
@@ -131,37 +113,24 @@ TEST_CASE("run_program: environment, working directory, stdin, exit status and t
     CHECK(failure.find("\nnoise line 2") != std::string::npos);  // whole lines, the last ones
     CHECK(failure.substr(failure.size() - 16) == "\nthe real reason");
 
-    ProgramRun ok = run_program({"true"}, dir.path, {});
-    CHECK(ok.exit_status == 0);
-    CHECK(ok.stderr_tail.empty());
-    CHECK(program_failure("x", ok) == "sagemaker_program x exited with status 0");
-    CHECK(message_of<IoError>([&] { run_program({"no-such-program-here"}, dir.path, {{"PATH", "/nonexistent"}}); })
-              .rfind("no-such-program-here: not found on PATH (/nonexistent)", 0) == 0);
-    ProgramRun killed = run_program({"sh", "-c", "kill -9 $$"}, dir.path, {});
-    CHECK(killed.killed_by == SIGKILL);
+    CHECK(program_failure("x", ProgramRun{}) == "sagemaker_program x exited with status 0");
+    ProgramRun killed;
+    killed.killed_by = SIGKILL;
     CHECK(program_failure("k.sh", killed).rfind("sagemaker_program k.sh was killed by signal 9 (", 0) == 0);
 }
 
-TEST_CASE("run_program: SIGTERM to this process goes to the program's process group") {
+TEST_CASE("run_script_mode: the program runs in its code directory with the job's variables; a failure is a DataError") {
     TempDir dir;
-    // The program and a child of its own both wait; both must end.
-    write_file(dir.file("wait.sh"), "sleep 30 &\necho started > started\nwait\n");
-    struct sigaction before {};
-    ::sigaction(SIGTERM, nullptr, &before);
-    std::thread stopper([&] {
-        for (int i = 0; i < 100 && !fs::exists(dir.file("started")); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        ::kill(::getpid(), SIGTERM);
-    });
-    const auto start = std::chrono::steady_clock::now();
-    ProgramRun run = run_program({"sh", "wait.sh"}, dir.path, {});
-    stopper.join();
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
-    CHECK(run.stop_signal == SIGTERM);
-    CHECK(run.killed_by == SIGTERM);
-    // This process's own SIGTERM disposition is back to what it was.
-    struct sigaction after {};
-    ::sigaction(SIGTERM, nullptr, &after);
-    const bool restored = after.sa_handler == before.sa_handler;
-    CHECK(restored);
+    TrainingJob job = job_in(dir);
+    write_file(dir.file("code/train.sh"), "echo \"$SM_HP_EPOCHS\" > \"$SM_MODEL_DIR/epochs.txt\"\n");
+    JobHyperparameters hps;
+    hps.program = "train.sh";
+    hps.user = {{"epochs", "3"}};
+    CHECK(run_script_mode(job, hps, 1) == 0);
+    CHECK(read_bytes(dir.file("model/epochs.txt")).str() == "3\n");
+
+    write_file(dir.file("code/fail.sh"), "echo 'no data here' >&2\nexit 2\n");
+    hps.program = "fail.sh";
+    const std::string message = message_of<DataError>([&] { run_script_mode(job, hps, 1); });
+    CHECK(message == "sagemaker_program fail.sh exited with status 2; the end of its standard error:\nno data here");
 }

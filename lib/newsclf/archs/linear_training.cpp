@@ -43,7 +43,7 @@ std::vector<std::int8_t> labels_of(const TokenCorpus& corpus, const std::vector<
 std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                       const DataSplit& split, const FitOptions& options) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
-    if (network.classes() != label_count) throw Error(ErrorKind::usage, "internal: the linear network needs 4 classes");
+    if (network.classes() != label_count) throw InternalError("the linear network needs 4 classes");
     const auto start = std::chrono::steady_clock::now();
     const std::size_t features = network.features(), classes = network.classes();
     const std::size_t threads = thread_count(options, classes);

@@ -6,9 +6,9 @@
 namespace newsclf {
 
 // Exit codes shared by every tool (documented in each man page).
-enum class ExitCode : int { ok = 0, data = 1, usage = 2, format = 3 };
+enum class ExitCode : int { ok = 0, data = 1, usage = 2, format = 3, internal = 4 };
 
-enum class ErrorKind { data, io, usage, format };
+enum class ErrorKind { data, io, usage, format, internal };
 
 class Error : public std::runtime_error {
 public:
@@ -18,6 +18,7 @@ public:
         switch (kind_) {
         case ErrorKind::usage: return ExitCode::usage;
         case ErrorKind::format: return ExitCode::format;
+        case ErrorKind::internal: return ExitCode::internal;
         default: return ExitCode::data;
         }
     }
@@ -41,6 +42,12 @@ struct UsageError : Error {
 // A newsclf binary file that is truncated, corrupt, of another version or kind: exit 3.
 struct FormatError : Error {
     explicit FormatError(const std::string& m) : Error(ErrorKind::format, m) {}
+};
+
+// A broken invariant of newsclf itself, whatever the input: exit 4, a bug to report. Kept apart
+// from usage so that a user is not told to change options that were fine.
+struct InternalError : Error {
+    explicit InternalError(const std::string& m) : Error(ErrorKind::internal, "internal error (a bug in newsclf; please report it): " + m) {}
 };
 
 // "file:line: " or "file: " for message prefixes.

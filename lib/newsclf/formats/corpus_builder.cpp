@@ -1,13 +1,25 @@
 #include "newsclf/formats/corpus_builder.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_set>
 
+#include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/text/tokenizer.hpp"
 
 namespace newsclf {
+
+std::size_t parse_max_words(const std::string& text) {
+    constexpr std::uint64_t most = std::uint64_t{1} << 31;
+    std::uint64_t v = 0;
+    const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+    const bool number = !text.empty() && res.ec == std::errc() && res.ptr == text.data() + text.size();
+    if (!number || v == 1 || v > most)
+        throw UsageError("must be 0 (every word) or in [2, 2147483648], not " + text);
+    return static_cast<std::size_t>(v);
+}
 
 CorpusBuilder::CorpusBuilder(const NormalizerSettings& normalizer, std::size_t max_words, std::optional<Vocabulary> given)
     : normalizer_(normalizer), max_words_(max_words), given_(std::move(given)) {}
@@ -65,15 +77,17 @@ std::string CorpusBuilder::fasttext_line(std::size_t i) const {
 namespace {
 
 template <class T>
-std::string distribution_json(std::vector<T> values) {
-    if (values.empty()) return "{}";
-    std::sort(values.begin(), values.end());
-    double sum = 0;
-    for (auto v : values) sum += static_cast<double>(v);
-    auto pct = [&](double q) { return values[std::min(values.size() - 1, static_cast<std::size_t>(q * static_cast<double>(values.size())))]; };
-    return "{\"min\":" + std::to_string(values.front()) + ",\"mean\":" + json_number(sum / static_cast<double>(values.size())) +
-           ",\"p50\":" + std::to_string(pct(0.5)) + ",\"p90\":" + std::to_string(pct(0.9)) +
-           ",\"p99\":" + std::to_string(pct(0.99)) + ",\"max\":" + std::to_string(values.back()) + "}";
+void write_distribution(JsonWriter& w, std::vector<T> values) {
+    w.begin_object();
+    if (!values.empty()) {
+        std::sort(values.begin(), values.end());
+        double sum = 0;
+        for (auto v : values) sum += static_cast<double>(v);
+        auto pct = [&](double q) { return values[std::min(values.size() - 1, static_cast<std::size_t>(q * static_cast<double>(values.size())))]; };
+        w.member("min", values.front()).member("mean", sum / static_cast<double>(values.size()));
+        w.member("p50", pct(0.5)).member("p90", pct(0.9)).member("p99", pct(0.99)).member("max", values.back());
+    }
+    w.end_object();
 }
 
 }  // namespace
@@ -99,31 +113,38 @@ std::string CorpusBuilder::stats_json() const {
     }
     std::uint64_t total = counter_.total_tokens();
     std::size_t vocabulary = given_ ? given_->size() : words_kept(max_words_, counter_.distinct_words());
-    std::string out = "{\"rows\":" + std::to_string(labels_.size());
-    out += ",\"labels\":{";
-    for (std::size_t c = 0; c < label_count; ++c)
-        out += (c ? "," : "") + json_string(label_codes[c]) + ":" + std::to_string(label_counts[c]);
-    out += "},\"unlabelled\":" + std::to_string(unlabelled);
-    out += ",\"stories\":" + std::to_string(stories.size());
-    out += ",\"publishers\":" + std::to_string(publishers_.distinct_words());
-    out += ",\"title_chars\":" + distribution_json(title_chars_);
-    out += ",\"tokens_per_title\":" + distribution_json(tokens_per_title);
-    out += ",\"tokens\":" + std::to_string(total);
-    out += ",\"distinct_words\":" + std::to_string(counter_.distinct_words());
-    out += ",\"vocabulary_size\":" + std::to_string(vocabulary);
-    out += ",\"max_words\":" + std::to_string(given_ || max_words_ == 0 ? vocabulary + 1 : max_words_);
-    out += ",\"out_of_vocabulary_tokens\":" + std::to_string(oov);
-    out += ",\"out_of_vocabulary_rate\":" + json_number(total ? static_cast<double>(oov) / static_cast<double>(total) : 0.0);
-    return out + "}";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().member("rows", labels_.size());
+    w.key("labels").begin_object();
+    for (std::size_t c = 0; c < label_count; ++c) w.member(label_codes[c], label_counts[c]);
+    w.end_object();
+    w.member("unlabelled", unlabelled);
+    w.member("stories", stories.size());
+    w.member("publishers", publishers_.distinct_words());
+    write_distribution(w.key("title_chars"), title_chars_);
+    write_distribution(w.key("tokens_per_title"), tokens_per_title);
+    w.member("tokens", total);
+    w.member("distinct_words", counter_.distinct_words());
+    w.member("vocabulary_size", vocabulary);
+    w.member("max_words", given_ || max_words_ == 0 ? vocabulary + 1 : max_words_);
+    w.member("out_of_vocabulary_tokens", oov);
+    w.member("out_of_vocabulary_rate", total ? static_cast<double>(oov) / static_cast<double>(total) : 0.0);
+    w.end_object();
+    return out;
 }
 
 std::string token_record_json(const TokenCorpus& corpus, std::size_t i) {
-    std::string out = "{\"id\":" + json_string(corpus.ids[i]) + ",\"label\":";
-    out += corpus.labels[i] >= 0 ? json_string(label_codes[static_cast<std::size_t>(corpus.labels[i])]) : "null";
-    out += ",\"story\":" + json_string(corpus.stories[i]) + ",\"tokens\":[";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().member("id", corpus.ids[i]).key("label");
+    if (corpus.labels[i] >= 0) w.value(label_codes[static_cast<std::size_t>(corpus.labels[i])]);
+    else w.null();
+    w.member("story", corpus.stories[i]).key("tokens").begin_array();
     const std::uint32_t* t = corpus.tokens_of(i);
-    for (std::size_t k = 0; k < corpus.length(i); ++k) out += (k ? "," : "") + std::to_string(t[k]);
-    return out + "]}";
+    for (std::size_t k = 0; k < corpus.length(i); ++k) w.value(t[k]);
+    w.end_array().end_object();
+    return out;
 }
 
 }  // namespace newsclf

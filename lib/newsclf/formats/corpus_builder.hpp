@@ -11,6 +11,10 @@
 
 namespace newsclf {
 
+// A --max-words given as text: 0 (every word) or 2 to 2^31 (1 would keep no word; the token
+// stream's ids are 32-bit). A UsageError saying so otherwise.
+std::size_t parse_max_words(const std::string& text);
+
 class CorpusBuilder {
 public:
     // Learns a vocabulary of max_words - 1 words unless `given` is set.

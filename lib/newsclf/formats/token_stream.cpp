@@ -15,15 +15,10 @@ constexpr std::size_t max_tokens_per_record = 0xFFFF;
 }  // namespace
 
 std::string normalizer_to_json(const NormalizerSettings& s) {
-    std::string out = "{\"lower\":";
-    out += s.lower ? "true" : "false";
-    out += ",\"workshop_rules\":";
-    out += s.workshop_rules ? "true" : "false";
-    out += ",\"filters\":";
-    append_json_string(out, s.filters);
-    out += ",\"split\":";
-    append_json_string(out, std::string(1, s.split));
-    out += "}";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().member("lower", s.lower).member("workshop_rules", s.workshop_rules);
+    w.member("filters", s.filters).member("split", std::string(1, s.split)).end_object();
     return out;
 }
 

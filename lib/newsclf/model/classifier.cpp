@@ -29,10 +29,22 @@ std::vector<std::uint32_t> encode_title(std::string_view title, const Normalizer
     return ids;
 }
 
-Classifier::Classifier(Model model)
-    : model_(std::move(model)), network_(architecture(model_.options.arch).network(model_)) {
+namespace {
+
+std::unique_ptr<Network> network_of(const Model& model, const std::string& source) {
+    try {
+        return architecture(model.options.arch).network(model);
+    } catch (const UsageError& e) {
+        throw FormatError(source + ": " + e.what() + "; the file is corrupt");
+    }
+}
+
+}  // namespace
+
+Classifier::Classifier(Model model, std::string source)
+    : model_(std::move(model)), source_(std::move(source)), network_(network_of(model_, source_)) {
     if (network_->parameter_count() != model_.parameters.size())
-        throw FormatError("the model's parameters do not fit its network; the file is corrupt");
+        throw FormatError(source_ + ": the model's parameters do not fit its network; the file is corrupt");
 }
 
 std::vector<std::uint32_t> Classifier::encode(std::string_view title) const {
@@ -82,6 +94,8 @@ std::vector<SelfTest> Classifier::run_self_tests() const {
     return tests;
 }
 
+void Classifier::check_self_tests() const { check_self_tests(source_); }
+
 void Classifier::check_self_tests(const std::string& source) const {
     std::vector<std::string> titles;
     for (const auto& t : model_.self_tests) titles.push_back(t.title);
@@ -97,8 +111,8 @@ void Classifier::check_self_tests(const std::string& source) const {
 
 std::unique_ptr<Classifier> load_classifier(const std::string& path) {
     std::string file = resolve_model_path(path);
-    auto classifier = std::make_unique<Classifier>(parse_model(read_bytes(file), file));
-    classifier->check_self_tests(file);
+    auto classifier = std::make_unique<Classifier>(parse_model(read_bytes(file), file), file);
+    classifier->check_self_tests();
     return classifier;
 }
 

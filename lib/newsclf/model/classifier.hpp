@@ -19,7 +19,9 @@ std::vector<std::uint32_t> encode_title(std::string_view title, const Normalizer
 
 class Classifier {
 public:
-    explicit Classifier(Model model);
+    // source: the file the model came from, named by the errors of a model that does not fit
+    // its network or fails its self-tests.
+    explicit Classifier(Model model, std::string source = "the model");
     Classifier(const Classifier&) = delete;
     Classifier& operator=(const Classifier&) = delete;
 
@@ -35,13 +37,16 @@ public:
     // The headlines stored with a model and checked on every load.
     static const std::vector<std::string>& self_test_titles();
     std::vector<SelfTest> run_self_tests() const;
-    // Throws FormatError when the stored self-tests do not give the stored probabilities.
+    // Throws FormatError, naming the source, when the stored self-tests do not give the stored
+    // probabilities.
+    void check_self_tests() const;
     void check_self_tests(const std::string& source) const;
 
 private:
     // The probabilities of titles whose token ids lie in `ids`, title i ending at ends[i].
     std::vector<Probabilities> predict(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t>& ends) const;
     Model model_;
+    std::string source_;
     std::unique_ptr<Network> network_;
 };
 

@@ -14,9 +14,8 @@ namespace newsclf {
 
 namespace {
 
-std::string evaluation_json(const Evaluation& e) {
-    return "{\"rows\":" + std::to_string(e.rows) + ",\"loss\":" + json_number(e.loss) +
-           ",\"accuracy\":" + json_number(e.accuracy) + "}";
+void write_evaluation(JsonWriter& w, const Evaluation& e) {
+    w.begin_object().member("rows", e.rows).member("loss", e.loss).member("accuracy", e.accuracy).end_object();
 }
 
 std::string crc_text(std::uint32_t crc) {
@@ -37,25 +36,29 @@ void require_labels(const TokenCorpus& corpus, const std::string& source) {
 // Everything here is a function of the inputs, so the model stays reproducible.
 std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history) {
     const DataSplit& split = set.split;
-    std::string out = "{\"data_crc32\":\"" + crc_text(set.tokens.checksum) + "\"";
-    if (set.validation_checksum) out += ",\"validation_crc32\":\"" + crc_text(*set.validation_checksum) + "\"";
-    out += ",\"rows\":" + std::to_string(split.train.size() + split.validation.size());
-    out += ",\"train_rows\":" + std::to_string(split.train.size());
-    out += ",\"validation_rows\":" + std::to_string(split.validation.size());
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().member("data_crc32", crc_text(set.tokens.checksum));
+    if (set.validation_checksum) w.member("validation_crc32", crc_text(*set.validation_checksum));
+    w.member("rows", split.train.size() + split.validation.size());
+    w.member("train_rows", split.train.size());
+    w.member("validation_rows", split.validation.size());
     if (history.size() > 0 && history.back().validation.rows > 0) {
         std::size_t best = 0;
         for (std::size_t i = 1; i < history.size(); ++i)
             if (history[i].validation.loss < history[best].validation.loss) best = i;
-        out += ",\"best_epoch\":" + std::to_string(history[best].epoch);
+        w.member("best_epoch", history[best].epoch);
     }
-    out += ",\"epochs_run\":" + std::to_string(history.size());
-    out += ",\"history\":[";
-    for (std::size_t i = 0; i < history.size(); ++i) {
-        out += (i ? "," : "") + std::string("{\"epoch\":") + std::to_string(history[i].epoch) +
-               ",\"train\":" + evaluation_json(history[i].train) +
-               ",\"validation\":" + evaluation_json(history[i].validation) + "}";
+    w.member("epochs_run", history.size());
+    w.key("history").begin_array();
+    for (const auto& e : history) {
+        w.begin_object().member("epoch", e.epoch);
+        write_evaluation(w.key("train"), e.train);
+        write_evaluation(w.key("validation"), e.validation);
+        w.end_object();
     }
-    return out + "]}";
+    w.end_array().end_object();
+    return out;
 }
 
 TrainingSet prepare_training_set(TokenStream tokens, const std::string& source, std::optional<TokenStream> validation,

@@ -19,23 +19,26 @@ namespace newsclf {
 namespace {
 
 std::string labels_json() {
-    std::string out = "[";
-    for (std::size_t i = 0; i < label_count; ++i) {
-        if (i) out += ",";
-        out += "{\"code\":" + json_string(label_codes[i]) + ",\"name\":" + json_string(label_names[i]) + "}";
-    }
-    return out + "]";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
+    for (std::size_t i = 0; i < label_count; ++i)
+        w.begin_object().member("code", label_codes[i]).member("name", label_names[i]).end_object();
+    w.end_array();
+    return out;
 }
 
 std::string self_tests_json(const std::vector<SelfTest>& tests) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < tests.size(); ++i) {
-        if (i) out += ",";
-        out += "{\"title\":" + json_string(tests[i].title) + ",\"probabilities\":[";
-        for (std::size_t c = 0; c < label_count; ++c) out += (c ? "," : "") + json_float(tests[i].probabilities[c]);
-        out += "]}";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
+    for (const auto& t : tests) {
+        w.begin_object().member("title", t.title).key("probabilities").begin_array();
+        for (std::size_t c = 0; c < label_count; ++c) w.value(t.probabilities[c]);
+        w.end_array().end_object();
     }
-    return out + "]";
+    w.end_array();
+    return out;
 }
 
 std::vector<SelfTest> parse_self_tests(const std::string& json, const std::string& source) {
@@ -123,18 +126,52 @@ std::unique_ptr<Network> network_of(const Model& m, const std::string& source) {
     }
 }
 
-std::string shape_json(const std::vector<std::size_t>& shape) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
-    return out + "]";
+// A model about to be written was built by newsclf, so an arch it cannot rebuild is a bug.
+std::unique_ptr<Network> network_to_write(const Model& m) {
+    try {
+        return architecture(m.options.arch).network(m);
+    } catch (const UsageError& e) {
+        throw InternalError(std::string("the model to write: ") + e.what());
+    }
+}
+
+void write_shape(JsonWriter& w, const std::vector<std::size_t>& shape) {
+    w.begin_array();
+    for (std::size_t d : shape) w.value(d);
+    w.end_array();
+}
+
+void write_model_summary(JsonWriter& w, const Model& m) {
+    auto network = network_to_write(m);
+    w.begin_object();
+    w.member("format", "newsclf-model/" + std::to_string(format::model_major) + "." + std::to_string(format::model_minor));
+    w.member("arch", m.options.arch);
+    w.raw_member("hyperparameters", hyperparameters_json(m.options));
+    w.member("max_words", m.max_words);
+    w.member("vocabulary_size", m.vocabulary.size());
+    w.raw_member("normalizer", normalizer_to_json(m.normalizer));
+    w.raw_member("labels", labels_json());
+    w.key("tensors").begin_object();
+    if (m.embedding.size() > 0) write_shape(w.key("embedding"), {m.embedding.shape(0), m.embedding.shape(1)});
+    for (const auto& b : network->parameter_blocks()) write_shape(w.key(b.name), b.shape);
+    w.end_object();
+    w.member("parameters", m.parameters.size());
+    if (!m.members.empty()) {
+        w.key("members").begin_array();
+        for (const auto& member : m.members) write_model_summary(w, member);
+        w.end_array();
+    }
+    w.raw_member("training", m.training_json.empty() ? std::string("{}") : m.training_json);
+    w.raw_member("self_tests", self_tests_json(m.self_tests));
+    w.end_object();
 }
 
 }  // namespace
 
 std::string model_bytes(const Model& model) {
-    auto network = network_of(model, "internal");
+    auto network = network_to_write(model);
     if (network->parameter_count() != model.parameters.size())
-        throw Error(ErrorKind::usage, "internal: the parameter buffer does not match the network");
+        throw InternalError("the parameter buffer does not match the network");
     Metadata meta;
     meta["arch"] = model.options.arch;
     meta["max_words"] = model.max_words;
@@ -263,33 +300,9 @@ std::string resolve_model_path(const std::string& path) {
 }
 
 std::string model_summary_json(const Model& m) {
-    auto network = network_of(m, "internal");
-    std::string out = "{\"format\":" + json_string("newsclf-model/" + std::to_string(format::model_major) + "." +
-                                                   std::to_string(format::model_minor));
-    out += ",\"arch\":" + json_string(m.options.arch);
-    out += ",\"hyperparameters\":" + hyperparameters_json(m.options);
-    out += ",\"max_words\":" + std::to_string(m.max_words);
-    out += ",\"vocabulary_size\":" + std::to_string(m.vocabulary.size());
-    out += ",\"normalizer\":" + normalizer_to_json(m.normalizer);
-    out += ",\"labels\":" + labels_json();
-    out += ",\"tensors\":{";
-    bool first = true;
-    if (m.embedding.size() > 0) {
-        out += "\"embedding\":" + shape_json({m.embedding.shape(0), m.embedding.shape(1)});
-        first = false;
-    }
-    for (const auto& b : network->parameter_blocks()) {
-        out += (first ? "" : ",") + json_string(b.name) + ":" + shape_json(b.shape);
-        first = false;
-    }
-    out += "},\"parameters\":" + std::to_string(m.parameters.size());
-    if (!m.members.empty()) {
-        out += ",\"members\":[";
-        for (std::size_t k = 0; k < m.members.size(); ++k) out += (k ? "," : "") + model_summary_json(m.members[k]);
-        out += "]";
-    }
-    out += ",\"training\":" + (m.training_json.empty() ? std::string("{}") : m.training_json);
-    out += ",\"self_tests\":" + self_tests_json(m.self_tests) + "}";
+    std::string out;
+    JsonWriter w(out);
+    write_model_summary(w, m);
     return out;
 }
 

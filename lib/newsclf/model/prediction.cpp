@@ -10,28 +10,52 @@ namespace newsclf {
 
 void append_prediction_json(std::string& out, const Probabilities& p, const PredictionFormat& format, const std::string* id) {
     std::size_t best = best_label(p);
-    out += "{";
-    if (id) {
-        out += "\"id\":";
-        append_json_string(out, *id);
-        out += ",";
-    }
-    out += "\"label\":";
-    append_json_string(out, label_codes[best]);
-    out += ",\"category\":";
-    append_json_string(out, label_names[best]);
-    out += ",\"probabilities\":{";
+    JsonWriter w(out);
+    w.begin_object();
+    if (id) w.member("id", *id);
+    w.member("label", label_codes[best]).member("category", label_names[best]);
+    w.key("probabilities").begin_object();
     std::array<std::size_t, label_count> order;
     std::iota(order.begin(), order.end(), 0);  // all four: in label order
     std::size_t k = std::min(format.top_k, label_count);
     if (k < label_count) order = ranked_labels(p);
-    for (std::size_t i = 0; i < k; ++i) {
-        if (i) out += ",";
-        append_json_string(out, label_codes[order[i]]);
-        out += ":";
-        out += json_float(p[order[i]]);
+    for (std::size_t i = 0; i < k; ++i) w.member(label_codes[order[i]], p[order[i]]);
+    w.end_object().end_object();
+}
+
+std::vector<Probabilities> classify_batch(const Classifier& classifier, const HeadlineBatch& batch) {
+    if (batch.size() == 1) return {classifier.classify(batch.titles[0])};  // no batch buffers for one
+    return classifier.classify(batch.titles);
+}
+
+void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const std::vector<Probabilities>& predictions,
+                             const PredictionFormat& format) {
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+        append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr);
+        out += '\n';
     }
-    out += "}}";
+}
+
+void predict_lines(LineReader& reader, const Classifier& classifier, RecordFormat format,
+                   const PredictionFormat& prediction_format, std::size_t batch_lines,
+                   const std::function<void(const std::string& lines)>& write) {
+    RecordReadOptions read_options;
+    read_options.allow_empty_title = true;
+    HeadlineBatch batch;
+    std::string line, lines;
+    auto flush_batch = [&] {
+        append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
+        write(lines);
+        lines.clear();
+        batch.clear();
+    };
+    while (reader.next(line)) {
+        if (format == RecordFormat::automatic) format = detect_record_format(line);
+        NewsRecord r = parse_record_line(line, format, reader.name(), reader.line_number(), read_options);
+        batch.add(std::move(r.title), std::move(r.id));
+        if (batch.size() >= batch_lines) flush_batch();
+    }
+    if (batch.size() > 0) flush_batch();
 }
 
 }  // namespace newsclf

@@ -1,10 +1,18 @@
-// The JSON line of one prediction, shared by newsclf-predict and the server:
+// Predictions as JSON lines, shared by newsclf-predict and the server: a batch of headlines
+// classified at once, and one line per headline:
 // {"label": "m", "category": "Health & Medicine", "probabilities": {"b": ..., "t": ..., "e": ..., "m": ...}}
 #pragma once
 #include <array>
+#include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "newsclf/base/labels.hpp"
+#include "newsclf/io/line_reader.hpp"
+#include "newsclf/model/classifier.hpp"
+#include "newsclf/text/records.hpp"
 
 namespace newsclf {
 
@@ -15,5 +23,35 @@ struct PredictionFormat {
 // Appends one JSON object (no newline); id is written first when non-null.
 void append_prediction_json(std::string& out, const Probabilities& p, const PredictionFormat& format,
                             const std::string* id = nullptr);
+
+// Headlines classified together, in order, each with the id its record carried.
+struct HeadlineBatch {
+    std::vector<std::string> titles;
+    std::vector<std::optional<std::string>> ids;
+
+    void add(std::string title, std::string id) {
+        titles.push_back(std::move(title));
+        ids.push_back(id.empty() ? std::nullopt : std::optional<std::string>(std::move(id)));
+    }
+    std::size_t size() const { return titles.size(); }
+    void clear() {
+        titles.clear();
+        ids.clear();
+    }
+};
+
+// The probabilities of every headline of the batch, from one pass of the network.
+std::vector<Probabilities> classify_batch(const Classifier& classifier, const HeadlineBatch& batch);
+
+// One JSON line (with its '\n') per headline, in order, each with its id when it has one.
+void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const std::vector<Probabilities>& predictions,
+                             const PredictionFormat& format);
+
+// Reads headline records (format automatic: from the first line) and classifies them batch_lines
+// at a time; `write` gets the JSON lines of each batch as soon as it is classified, so a
+// batch_lines of 1 answers every line at once (interactive pipes). Empty titles are allowed.
+void predict_lines(LineReader& reader, const Classifier& classifier, RecordFormat format,
+                   const PredictionFormat& prediction_format, std::size_t batch_lines,
+                   const std::function<void(const std::string& lines)>& write);
 
 }  // namespace newsclf

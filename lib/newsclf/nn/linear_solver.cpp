@@ -330,12 +330,12 @@ std::vector<BinarySolution> sweep(const SparseMatrix& x, std::size_t features,
 
 void check_problem(const SparseMatrix& x, std::size_t features, const std::vector<std::int8_t>& labels,
                    const SolverSettings& settings) {
-    if (labels.size() != x.size()) throw Error(ErrorKind::usage, "internal: one label per row needed");
+    if (labels.size() != x.size()) throw InternalError("one label per row needed");
     if (!(settings.c > 0)) throw UsageError("c must be above 0");
     if (x.entries.size() > std::numeric_limits<std::uint32_t>::max())
         throw DataError("too many features for the linear solver: more than 2^32 non-zero values in the training rows");
     for (const SparseEntry& e : x.entries)
-        if (e.index >= features) throw Error(ErrorKind::usage, "internal: a feature index beyond the weights");
+        if (e.index >= features) throw InternalError("a feature index beyond the weights");
 }
 
 }  // namespace

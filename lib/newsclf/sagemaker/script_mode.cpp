@@ -1,24 +1,18 @@
+// SageMaker's script-mode contract: where sagemaker_program is, how it is run, the SM_* variables
+// it sees and how its failure is reported.
 #include "newsclf/sagemaker/script_mode.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
+#include <string.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cctype>
-#include <cerrno>
-#include <chrono>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
-
-extern char** environ;
+#include "newsclf/base/log.hpp"
 
 namespace {
 constexpr std::size_t failure_shown_bytes = 1024;  // of output/failure, in SageMaker's console
@@ -41,77 +35,12 @@ std::string upper(std::string s) {
 }
 
 std::string json_list(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ",";
-        append_json_string(out, items[i]);
-    }
-    return out + "]";
-}
-
-// The file `name` names on PATH `path`, or empty.
-std::string find_on_path(const std::string& name, const std::string& path) {
-    if (name.find('/') != std::string::npos) return name;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t colon = path.find(':', start);
-        std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        if (dir.empty()) dir = ".";
-        const std::string candidate = dir + "/" + name;
-        if (is_file(candidate) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-        if (colon == std::string::npos) return "";
-        start = colon + 1;
-    }
-}
-
-// Forwarding of SIGTERM, SIGINT and SIGHUP to the program's process group while it runs.
-std::atomic<pid_t> g_program_group{0};
-std::atomic<int> g_stop_signal{0};
-static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
-              "the signal handler needs lock-free atomics");
-constexpr int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
-
-extern "C" void forward_stop_signal(int signal) {
-    g_stop_signal.store(signal);
-    const pid_t group = g_program_group.load();
-    if (group > 0) ::kill(-group, signal);
-}
-
-// The last `limit` bytes written through it.
-class Tail {
-public:
-    explicit Tail(std::size_t limit) : limit_(limit) {}
-    void add(const char* data, std::size_t n) {
-        text_.append(data, n);
-        if (text_.size() > 2 * limit_) {
-            text_.erase(0, text_.size() - limit_);
-            cut_ = true;
-        }
-    }
-    // Whole lines only: a line the limit cut in two is dropped.
-    std::string lines() const {
-        std::string t = text_.size() > limit_ ? text_.substr(text_.size() - limit_) : text_;
-        if (cut_ || text_.size() > limit_) {
-            const std::size_t nl = t.find('\n');
-            t = nl == std::string::npos ? t : t.substr(nl + 1);
-        }
-        return t;
-    }
-
-private:
-    std::size_t limit_;
-    std::string text_;
-    bool cut_ = false;
-};
-
-void write_all(int fd, const char* data, std::size_t n) {
-    while (n > 0) {
-        const ssize_t w = ::write(fd, data, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return;  // our own stderr is gone: keep running the program regardless
-        data += w;
-        n -= static_cast<std::size_t>(w);
-    }
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
+    for (const auto& item : items) w.value(item);
+    w.end_array();
+    return out;
 }
 
 }  // namespace
@@ -160,15 +89,15 @@ Environment script_environment(const TrainingJob& job, const Hyperparameters& us
         env.emplace_back("SM_CHANNEL_" + upper(c.name), c.path);
     }
     env.emplace_back("SM_CHANNELS", json_list(channels));
-    std::string hps = "{";
+    std::string hps;
+    JsonWriter w(hps);
+    w.begin_object();
     for (const auto& [key, value] : user) {
-        if (hps.size() > 1) hps += ",";
-        append_json_string(hps, key);
-        hps += ":";
-        append_json_string(hps, value);
+        w.member(key, value);
         env.emplace_back("SM_HP_" + upper(key), value);
     }
-    env.emplace_back("SM_HPS", hps + "}");
+    w.end_object();
+    env.emplace_back("SM_HPS", hps);
     env.emplace_back("SM_MODEL_DIR", job.model_dir());
     env.emplace_back("SM_HOSTS", json_list(job.resources.hosts));
     env.emplace_back("SM_CURRENT_HOST", job.resources.current_host);
@@ -189,141 +118,6 @@ Environment script_environment(const TrainingJob& job, const Hyperparameters& us
     return env;
 }
 
-std::string executable_directory() {
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) throw IoError("/proc/self/exe: cannot read: " + ec.message());
-    return exe.parent_path().string();
-}
-
-ProgramRun run_program(const std::vector<std::string>& command, const std::string& directory,
-                       const Environment& environment) {
-    // Everything the child needs is made before fork: it may not allocate afterwards.
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e) {
-        const std::string entry = *e;
-        const std::string name = entry.substr(0, entry.find('='));
-        bool replaced = false;
-        for (const auto& [key, value] : environment) replaced = replaced || key == name;
-        if (!replaced) env_strings.push_back(entry);
-    }
-    std::string path;
-    for (const auto& [key, value] : environment) {
-        env_strings.push_back(key + "=" + value);
-        if (key == "PATH") path = value;
-    }
-    if (path.empty())
-        if (const char* p = std::getenv("PATH")) path = p;
-    const std::string file = find_on_path(command.at(0), path);
-    if (file.empty()) throw IoError(command[0] + ": not found on PATH (" + path + ")");
-    std::vector<char*> argv, envp;
-    for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    const std::string chdir_failed = "newsclf-train: cannot enter " + directory + "\n";
-    const std::string exec_failed = "newsclf-train: cannot run " + file + "\n";
-
-    int err[2];
-    if (::pipe2(err, O_CLOEXEC) != 0) throw IoError(std::string("cannot make a pipe: ") + std::strerror(errno));
-
-    sigset_t stops, previous_mask;
-    sigemptyset(&stops);
-    for (int s : stop_signals) sigaddset(&stops, s);
-    ::sigprocmask(SIG_BLOCK, &stops, &previous_mask);
-    struct sigaction forward {}, previous[3];
-    forward.sa_handler = forward_stop_signal;
-    sigemptyset(&forward.sa_mask);
-    for (int i = 0; i < 3; ++i) ::sigaction(stop_signals[i], &forward, &previous[i]);
-    g_stop_signal.store(0);
-
-    const pid_t child = ::fork();
-    if (child == 0) {
-        ::setpgid(0, 0);
-        struct sigaction default_action {};
-        default_action.sa_handler = SIG_DFL;
-        sigemptyset(&default_action.sa_mask);
-        for (int s : stop_signals) ::sigaction(s, &default_action, nullptr);
-        ::sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
-        ::dup2(err[1], 2);
-        int empty[2];  // standard input at its end at once, as /dev/null would be
-        if (::pipe(empty) == 0) {
-            ::close(empty[1]);
-            ::dup2(empty[0], 0);
-            ::close(empty[0]);
-        }
-        if (::chdir(directory.c_str()) != 0) {
-            write_all(2, chdir_failed.data(), chdir_failed.size());
-            ::_exit(127);
-        }
-        ::execve(file.c_str(), argv.data(), envp.data());
-        write_all(2, exec_failed.data(), exec_failed.size());
-        ::_exit(127);
-    }
-    const int fork_error = errno;
-    ::close(err[1]);
-    if (child > 0) {
-        ::setpgid(child, child);  // as the child does: whichever runs first
-        g_program_group.store(child);
-    }
-    ::sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
-    auto restore = [&] {
-        g_program_group.store(0);
-        for (int i = 0; i < 3; ++i) ::sigaction(stop_signals[i], &previous[i], nullptr);
-        ::close(err[0]);
-    };
-    if (child < 0) {
-        restore();
-        throw IoError("cannot start " + file + ": " + std::strerror(fork_error));
-    }
-
-    ProgramRun run;
-    Tail tail(4096);
-    char buffer[8192];
-    bool exited = false, open = true;
-    int status = 0;
-    std::chrono::steady_clock::time_point stop_time;
-    bool killed = false;
-    while (!exited) {
-        if (open) {
-            pollfd p{err[0], POLLIN, 0};
-            if (::poll(&p, 1, 200) > 0) {
-                const ssize_t n = ::read(err[0], buffer, sizeof buffer);
-                if (n > 0) {
-                    write_all(2, buffer, static_cast<std::size_t>(n));
-                    tail.add(buffer, static_cast<std::size_t>(n));
-                } else if (n == 0 || errno != EINTR) {
-                    open = false;
-                }
-            }
-        } else {
-            ::usleep(100000);
-        }
-        const pid_t w = ::waitpid(child, &status, WNOHANG);
-        if (w == child) exited = true;
-        if (g_stop_signal.load() != 0 && !killed) {
-            const auto now = std::chrono::steady_clock::now();
-            if (stop_time == std::chrono::steady_clock::time_point{}) stop_time = now;
-            if (now - stop_time > std::chrono::seconds(10)) {
-                ::kill(-child, SIGKILL);
-                killed = true;
-            }
-        }
-    }
-    // What the program wrote before it ended; a process it left behind may keep the pipe open.
-    ::fcntl(err[0], F_SETFL, O_NONBLOCK);
-    for (ssize_t n; open && (n = ::read(err[0], buffer, sizeof buffer)) > 0;) {
-        write_all(2, buffer, static_cast<std::size_t>(n));
-        tail.add(buffer, static_cast<std::size_t>(n));
-    }
-    restore();
-    if (WIFEXITED(status)) run.exit_status = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) run.killed_by = WTERMSIG(status);
-    run.stop_signal = g_stop_signal.load();
-    run.stderr_tail = tail.lines();
-    return run;
-}
-
 std::string program_failure(const std::string& program, const ProgramRun& run) {
     std::string out = "sagemaker_program " + program +
                       (run.killed_by ? " was killed by signal " + std::to_string(run.killed_by) + " (" +
@@ -342,6 +136,24 @@ std::string program_failure(const std::string& program, const ProgramRun& run) {
         tail = nl == std::string::npos ? tail : tail.substr(nl + 1);
     }
     return out + tail;
+}
+
+int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus) {
+    const ProgramFile program = find_program(job, *hps.program);
+    const auto command = program_command(program, hps.user);
+    const char* path = std::getenv("PATH");
+    const Environment environment =
+        script_environment(job, hps.user, program, command, executable_directory(), path ? path : "", cpus);
+    create_parent_directories(job.model_path());
+    create_parent_directories(job.metrics_path());
+    std::string shown;
+    for (const auto& word : command) shown += (shown.empty() ? "" : " ") + word;
+    log_info("sagemaker_program: running " + shown + " in " + program.directory);
+    const ProgramRun run = run_program(command, program.directory, environment);
+    // A stopped job is no failure: SageMaker shows it as Stopped.
+    if (run.stop_signal) return run.stop_signal;
+    if (run.exit_status != 0 || run.killed_by != 0) throw DataError(program_failure(*hps.program, run));
+    return 0;
 }
 
 }  // namespace newsclf

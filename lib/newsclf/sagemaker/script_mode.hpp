@@ -6,12 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "newsclf/io/process.hpp"
 #include "newsclf/sagemaker/config.hpp"
 #include "newsclf/sagemaker/job.hpp"
 
 namespace newsclf {
-
-using Environment = std::vector<std::pair<std::string, std::string>>;
 
 // Where sagemaker_program is: OPT_ML/code/PROGRAM, else the channel "code"'s PROGRAM. A
 // UsageError naming both places otherwise, or when PROGRAM is not a relative path.
@@ -35,26 +34,15 @@ Environment script_environment(const TrainingJob& job, const Hyperparameters& us
                                const std::vector<std::string>& command, const std::string& tools_directory,
                                const std::string& path, unsigned cpus);
 
-// The directory of the running executable (/proc/self/exe), where the newsclf tools are.
-std::string executable_directory();
-
-struct ProgramRun {
-    int exit_status = 0;       // when it exited
-    int killed_by = 0;         // the signal that ended it, when one did
-    int stop_signal = 0;       // SIGTERM, SIGINT or SIGHUP received (and forwarded) while it ran
-    std::string stderr_tail;   // the last lines it wrote to standard error
-};
-
-// Runs command (its first word found on the environment's PATH) in `directory` with the current
-// environment plus `environment`, in a process group of its own, standard input empty,
-// standard output shared, standard error passed through while its last 4 KiB are kept. SIGTERM,
-// SIGINT and SIGHUP are forwarded to its process group (and it is killed if it has not ended 10 s
-// later). An IoError when it cannot be started.
-ProgramRun run_program(const std::vector<std::string>& command, const std::string& directory,
-                       const Environment& environment);
-
 // "sagemaker_program train.sh exited with status 2" (or "was killed by signal 9"), then the last
 // lines of its standard error that fit in the 1,024 bytes SageMaker shows of a failure.
 std::string program_failure(const std::string& program, const ProgramRun& run);
+
+// Script mode as newsclf-train runs it: the job's sagemaker_program found, its model and output
+// directories made, then run in its code directory with SageMaker's variables, the tools of this
+// executable's directory first on PATH and SM_NUM_CPUS `cpus`; its output passes through. Returns
+// the signal (SIGTERM, SIGINT, SIGHUP) that stopped the job while it ran, 0 when the program
+// succeeded; a DataError with program_failure's message when it failed. hps.program must be set.
+int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus);
 
 }  // namespace newsclf

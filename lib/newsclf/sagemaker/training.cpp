@@ -62,18 +62,13 @@ TokenStream tokenize_files(const std::vector<std::string>& files, std::optional<
     return parse_token_stream(token_stream_bytes(builder.finish()), "the token stream of " + files.front());
 }
 
-std::string evaluation_members(const EpochResult& e) {
-    std::string out;
-    if (e.train.rows > 0)
-        out += ",\"loss\":" + json_number(e.train.loss) + ",\"accuracy\":" + json_number(e.train.accuracy);
-    if (e.validation.rows > 0)
-        out += ",\"val_loss\":" + json_number(e.validation.loss) + ",\"val_accuracy\":" + json_number(e.validation.accuracy);
-    return out;
+void write_epoch(JsonWriter& w, const EpochResult& e) {
+    w.begin_object().member("epoch", e.epoch);
+    if (e.train.rows > 0) w.member("loss", e.train.loss).member("accuracy", e.train.accuracy);
+    if (e.validation.rows > 0) w.member("val_loss", e.validation.loss).member("val_accuracy", e.validation.accuracy);
+    w.end_object();
 }
 
-std::string epoch_json(const EpochResult& e) {
-    return "{\"epoch\":" + std::to_string(e.epoch) + evaluation_members(e) + "}";
-}
 
 }  // namespace
 
@@ -175,15 +170,20 @@ JobTraining train_job(const TrainingJob& job, const FitOptions& fit, const std::
 
 std::string job_metrics_json(const JobTraining& training, double seconds) {
     const auto& history = training.fitted.history;
-    std::string out = "{\"hyperparameters\":" + hyperparameters_json(training.fitted.model.options);
-    out += ",\"epochs\":[";
-    for (std::size_t i = 0; i < history.size(); ++i) out += (i ? "," : "") + epoch_json(history[i]);
-    out += "],\"final\":" + (history.empty() ? std::string("null") : epoch_json(history.back()));
-    out += ",\"rows\":" + std::to_string(training.train_rows + training.validation_rows);
-    out += ",\"train_rows\":" + std::to_string(training.train_rows);
-    out += ",\"validation_rows\":" + std::to_string(training.validation_rows);
-    out += ",\"seconds\":" + json_number(seconds);
-    return out + "}\n";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().raw_member("hyperparameters", hyperparameters_json(training.fitted.model.options));
+    w.key("epochs").begin_array();
+    for (const auto& e : history) write_epoch(w, e);
+    w.end_array().key("final");
+    if (history.empty()) w.null();
+    else write_epoch(w, history.back());
+    w.member("rows", training.train_rows + training.validation_rows);
+    w.member("train_rows", training.train_rows);
+    w.member("validation_rows", training.validation_rows);
+    w.member("seconds", seconds);
+    w.end_object();
+    return out + "\n";
 }
 
 }  // namespace newsclf

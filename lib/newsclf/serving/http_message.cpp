@@ -8,9 +8,7 @@ HttpResponse error_response(int status, std::string_view message) {
     HttpResponse r;
     r.status = status;
     r.content_type = "application/json";
-    r.body = "{\"error\":";
-    append_json_string(r.body, message);
-    r.body += "}";
+    JsonWriter(r.body).begin_object().member("error", message).end_object();
     return r;
 }
 

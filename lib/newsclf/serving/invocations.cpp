@@ -93,12 +93,10 @@ AnswerType answer_type(std::string_view accept, BodyType body) {
                                 "\": Accept application/json, application/jsonlines or text/csv"};
 }
 
-// The headlines of one request, in order.
-struct Batch {
-    std::vector<std::string> titles;
-    std::vector<std::optional<std::string>> ids;  // JSON Lines records may carry an "id"
-    bool single_input = false;                    // {"input": "..."}: the workshop's request
-    std::optional<std::size_t> k;                 // "configuration": {"k": ...}
+// The headlines of one request, in order, with the ids JSON Lines records may carry.
+struct Batch : HeadlineBatch {
+    bool single_input = false;     // {"input": "..."}: the workshop's request
+    std::optional<std::size_t> k;  // "configuration": {"k": ...}
 };
 
 // Lines of a body without their '\n' (and '\r'); a final newline ends the last line.
@@ -222,23 +220,19 @@ Batch parse_batch(std::string_view body, BodyType type) {
 
 // [{"label": ["__label__m", ...], "prob": [0.97, ...]}, ...]: BlazingText's answer, k labels each.
 std::string blazingtext_json(const std::vector<Probabilities>& predictions, std::size_t k) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < predictions.size(); ++i) {
-        auto order = ranked_labels(predictions[i]);
-        out += i ? ",{\"label\":[" : "{\"label\":[";
-        for (std::size_t j = 0; j < k; ++j) {
-            out += j ? ",\"__label__" : "\"__label__";
-            out += label_codes[order[j]];
-            out += '"';
-        }
-        out += "],\"prob\":[";
-        for (std::size_t j = 0; j < k; ++j) {
-            if (j) out += ',';
-            out += json_float(predictions[i][order[j]]);
-        }
-        out += "]}";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
+    for (const auto& p : predictions) {
+        auto order = ranked_labels(p);
+        w.begin_object().key("label").begin_array();
+        for (std::size_t j = 0; j < k; ++j) w.value("__label__" + std::string(label_codes[order[j]]));
+        w.end_array().key("prob").begin_array();
+        for (std::size_t j = 0; j < k; ++j) w.value(p[order[j]]);
+        w.end_array().end_object();
     }
-    return out + "]";
+    w.end_array();
+    return out;
 }
 
 HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predictions, AnswerType type) {
@@ -247,9 +241,11 @@ HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predic
     case AnswerType::json:
         r.content_type = "application/json";
         if (batch.single_input) {
-            r.body = "{\"result\": ";  // byte for byte the workshop's json.dumps
-            append_json_string(r.body, label_names[best_label(predictions[0])]);
-            r.body += "}";
+            // Byte for byte the workshop's json.dumps.
+            JsonWriter(r.body, JsonWriter::Style::python)
+                .begin_object()
+                .member("result", label_names[best_label(predictions[0])])
+                .end_object();
         } else {
             r.body = blazingtext_json(predictions, batch.k.value_or(1));
         }
@@ -257,10 +253,7 @@ HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predic
     case AnswerType::jsonlines: {
         r.content_type = "application/jsonlines";
         PredictionFormat format{batch.k.value_or(label_count)};
-        for (std::size_t i = 0; i < predictions.size(); ++i) {
-            append_prediction_json(r.body, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr);
-            r.body += '\n';
-        }
+        append_prediction_lines(r.body, batch, predictions, format);
         break;
     }
     case AnswerType::csv:
@@ -281,9 +274,14 @@ HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predic
 }
 
 std::string execution_parameters_json(const InvocationSettings& s) {
-    return "{\"MaxConcurrentTransforms\":" + std::to_string(s.max_concurrent_transforms) +
-           ",\"BatchStrategy\":\"MULTI_RECORD\",\"MaxPayloadInMB\":" +
-           std::to_string(s.max_payload_bytes / (1024 * 1024)) + "}";
+    std::string out;
+    JsonWriter(out)
+        .begin_object()
+        .member("MaxConcurrentTransforms", s.max_concurrent_transforms)
+        .member("BatchStrategy", "MULTI_RECORD")
+        .member("MaxPayloadInMB", s.max_payload_bytes / (1024 * 1024))
+        .end_object();
+    return out;
 }
 
 HttpResponse wrong_method(std::string_view method, std::string_view path, std::string allow) {
@@ -330,12 +328,7 @@ HttpResponse InvocationHandler::invocations(const HttpRequest& request, const Cl
     if (request.body.empty()) throw RequestError{400, "empty body: send the headlines to classify"};
     Batch batch = parse_batch(request.body, type);
     if (batch.titles.empty()) throw RequestError{400, "no headlines in the body"};
-    std::vector<Probabilities> predictions;
-    if (batch.titles.size() == 1)
-        predictions.push_back(classifier.classify(batch.titles[0]));
-    else
-        predictions = classifier.classify(batch.titles);
-    return answer(batch, predictions, answer_as);
+    return answer(batch, classify_batch(classifier, batch), answer_as);
 }
 
 }  // namespace newsclf

@@ -175,14 +175,12 @@ void validate(const FitOptions& options, bool has_validation_rows) {
 }
 
 std::string hyperparameters_json(const FitOptions& options) {
-    std::string out = "{";
-    for (const auto& h : hyperparameters()) {
-        if (out.size() > 1) out += ",";
-        append_json_string(out, h.name);
-        out += ":";
-        append_json_string(out, h.get(options));
-    }
-    return out + "}";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    for (const auto& h : hyperparameters()) w.member(h.name, h.get(options));
+    w.end_object();
+    return out;
 }
 
 }  // namespace newsclf

@@ -58,25 +58,27 @@ double MetricsAccumulator::macro_f1() const {
 double MetricsAccumulator::log_loss() const { return n_ ? log_loss_sum_ / static_cast<double>(n_) : 0.0; }
 
 std::string MetricsAccumulator::json() const {
-    std::string out = "{\"n\":" + std::to_string(n_);
-    out += ",\"accuracy\":" + json_number(accuracy());
-    out += ",\"macro_f1\":" + json_number(macro_f1());
-    out += ",\"log_loss\":" + json_number(log_loss());
-    out += ",\"per_class\":{";
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().member("n", n_).member("accuracy", accuracy()).member("macro_f1", macro_f1()).member("log_loss", log_loss());
+    w.key("per_class").begin_object();
     for (std::size_t c = 0; c < label_count; ++c) {
         ClassScores s = scores(confusion_, c);
-        if (c) out += ",";
-        out += json_string(label_codes[c]) + ":{\"category\":" + json_string(label_names[c]) +
-               ",\"precision\":" + json_number(s.precision) + ",\"recall\":" + json_number(s.recall) +
-               ",\"f1\":" + json_number(s.f1) + ",\"support\":" + std::to_string(s.support) + "}";
+        w.key(label_codes[c]).begin_object().member("category", label_names[c]);
+        w.member("precision", s.precision).member("recall", s.recall).member("f1", s.f1).member("support", s.support);
+        w.end_object();
     }
-    out += "},\"confusion_matrix\":{\"labels\":[\"b\",\"t\",\"e\",\"m\"],\"rows\":\"true\",\"columns\":\"predicted\",\"matrix\":[";
+    w.end_object();
+    w.key("confusion_matrix").begin_object().key("labels").begin_array();
+    for (auto code : label_codes) w.value(code);
+    w.end_array().member("rows", "true").member("columns", "predicted").key("matrix").begin_array();
     for (std::size_t t = 0; t < label_count; ++t) {
-        out += t ? ",[" : "[";
-        for (std::size_t p = 0; p < label_count; ++p) out += (p ? "," : "") + std::to_string(confusion_[t][p]);
-        out += "]";
+        w.begin_array();
+        for (std::size_t p = 0; p < label_count; ++p) w.value(confusion_[t][p]);
+        w.end_array();
     }
-    return out + "]}}";
+    w.end_array().end_object().end_object();
+    return out;
 }
 
 }  // namespace newsclf

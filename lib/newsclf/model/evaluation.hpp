@@ -1,0 +1,31 @@
+// Evaluating a classifier on labelled headlines: the rows of TSV, JSON Lines or token stream
+// inputs in one corpus of the model's token ids, and the metrics of a subset of them.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "newsclf/model/classifier.hpp"
+#include "newsclf/text/token_corpus.hpp"
+#include "newsclf/training/metrics.hpp"
+
+namespace newsclf {
+
+struct LabelledInputOptions {
+    std::string input_format = "auto";  // of headline files; a token stream is recognised by its magic
+    bool skip_bad = false;              // skip (and count) bad or unlabelled rows instead of failing
+};
+
+// Appends the labelled rows of `input` ("-": stdin) to corpus, as the classifier's token ids:
+// headlines are encoded with its normaliser and vocabulary; a token stream must have been made
+// with a vocabulary its own starts with (a DataError saying what to do otherwise), and its ids
+// beyond the model's vocabulary are dropped. A row without a category is a DataError naming the
+// input and record, unless skip_bad.
+void add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
+                        const LabelledInputOptions& options);
+
+// The metrics of the classifier on corpus's rows `rows` (in batches, as training evaluates).
+MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus& corpus,
+                                 const std::vector<std::size_t>& rows);
+
+}  // namespace newsclf

@@ -1,0 +1,173 @@
+// The HTTP server over a real socket on 127.0.0.1: a handler's answer, keep-alive, the 413 of a
+// body over the limit before the body is sent, and a graceful stop. Every wait is bounded.
+#include "newsclf/serving/http_server.hpp"
+
+#include <doctest/doctest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <string>
+#include <thread>
+
+using namespace newsclf;
+
+namespace {
+
+// A client connection with a 5 s receive timeout, so that a server that does not answer fails
+// the test instead of hanging it.
+class Client {
+public:
+    explicit Client(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        REQUIRE(fd_ >= 0);
+        timeval timeout{5, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    }
+    ~Client() { ::close(fd_); }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    bool connected() const { return connected_; }
+    void send(const std::string& bytes) {
+        for (std::size_t sent = 0; sent < bytes.size();) {
+            const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+            REQUIRE(n > 0);
+            sent += static_cast<std::size_t>(n);
+        }
+    }
+    // One response: its head and a body of Content-Length bytes. Empty when the connection
+    // closed (or timed out) first.
+    std::string response() {
+        std::size_t head_end;
+        while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos)
+            if (!fill()) return "";
+        const std::string head = lower(buffer_.substr(0, head_end));
+        std::size_t length = 0;
+        const std::size_t at = head.find("content-length:");
+        if (at != std::string::npos) length = std::stoul(head.substr(at + 15));
+        const std::size_t total = head_end + 4 + length;
+        while (buffer_.size() < total)
+            if (!fill()) return "";
+        std::string out = buffer_.substr(0, total);
+        buffer_.erase(0, total);
+        return out;
+    }
+    // True when the server closed the connection (nothing more to read).
+    bool closed() {
+        char c;
+        return buffer_.empty() && ::recv(fd_, &c, 1, 0) == 0;
+    }
+
+private:
+    static std::string lower(std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
+    bool fill() {
+        char chunk[4096];
+        const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+        if (n <= 0) return false;
+        buffer_.append(chunk, static_cast<std::size_t>(n));
+        return true;
+    }
+    int fd_;
+    bool connected_ = false;
+    std::string buffer_;
+};
+
+HttpServerSettings test_settings() {
+    HttpServerSettings s;
+    s.address = "127.0.0.1";  // never reachable from outside the machine
+    s.port = 0;
+    s.workers = 1;
+    s.timeout = std::chrono::milliseconds(3000);
+    s.max_body_bytes = 1024;
+    s.drain = std::chrono::milliseconds(200);
+    s.access_log = false;
+    return s;
+}
+
+// Echoes what it was given; /slow waits a little, to be in flight during a stop.
+HttpResponse echo(const HttpRequest& r) {
+    if (r.target == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpResponse answer;
+    answer.content_type = "text/plain";
+    answer.body = std::string(r.method) + " " + std::string(r.target) + " [" + std::string(r.body) + "]";
+    return answer;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("a request over a socket gets the handler's answer, and the connection is kept alive") {
+    HttpServer server(test_settings(), echo);
+    REQUIRE(server.port() != 0);
+    server.start();
+    {
+        Client client(server.port());
+        REQUIRE(client.connected());
+        client.send("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
+        const std::string first = client.response();
+        CHECK(starts_with(first, "HTTP/1.1 200"));
+        CHECK(ends_with(first, "POST /invocations [hello]"));
+        client.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");  // the same connection
+        const std::string second = client.response();
+        CHECK(starts_with(second, "HTTP/1.1 200"));
+        CHECK(ends_with(second, "GET /ping []"));
+        client.send("GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        CHECK(ends_with(client.response(), "GET /last []"));
+        CHECK(client.closed());
+    }
+    server.stop();
+    server.wait();
+}
+
+TEST_CASE("a body over the limit is answered 413 from its headers, before the body is sent") {
+    HttpServer server(test_settings(), echo);
+    server.start();
+    {
+        Client client(server.port());
+        REQUIRE(client.connected());
+        client.send("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 4096\r\n\r\n");
+        const auto start = std::chrono::steady_clock::now();
+        const std::string answer = client.response();
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));  // not the read timeout
+        CHECK(starts_with(answer, "HTTP/1.1 413"));
+        CHECK(answer.find("\"error\":") != std::string::npos);
+        CHECK(answer.find("1024 bytes") != std::string::npos);
+    }
+    server.stop();
+    server.wait();
+}
+
+TEST_CASE("a graceful stop answers the request in flight, then refuses new connections") {
+    HttpServer server(test_settings(), echo);
+    server.start();
+    const std::uint16_t port = server.port();
+    Client client(port);
+    REQUIRE(client.connected());
+    client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the request is being handled
+    const auto start = std::chrono::steady_clock::now();
+    server.stop();
+    const std::string answer = client.response();
+    CHECK(starts_with(answer, "HTTP/1.1 200"));
+    CHECK(ends_with(answer, "GET /slow []"));
+    server.wait();
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    Client late(port);
+    CHECK_FALSE(late.connected());
+}
