@@ -1,4 +1,5 @@
 // newsclf-fit: token stream + embedding matrix -> one model file.
+#include <cstring>
 #include <optional>
 
 #include "newsclf/model/fitting.hpp"
@@ -43,10 +44,23 @@ void run(Options& o) {
     write_bytes(o.output, model_bytes(fitted.model));
 }
 
+// The --arch of the command line, looked at before parsing: CLI11 answers --help before it reads
+// the other options, and --help shows the defaults of the arch given.
+std::string arch_in(int argc, char** argv) {
+    std::string arch = FitOptions().arch;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") == 0) break;
+        if (std::strcmp(argv[i], "--arch") == 0 && i + 1 < argc) arch = argv[++i];
+        else if (std::strncmp(argv[i], "--arch=", 7) == 0) arch = argv[i] + 7;
+    }
+    return arch;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     static Options o;
+    static std::string shown_arch = arch_in(argc, argv);
     return tool_main(argc, argv, "newsclf-fit",
                      "Train a classifier (--arch: the workshop's network, a linear model, a fastText-style bag of "
                      "words and n-grams, a CNN, an LSTM, or an ensemble) on a token stream and write one model file.",
@@ -61,7 +75,18 @@ int main(int argc, char** argv) {
                                         "token stream of validation headlines (same vocabulary), instead of a split "
                                         "of the training rows");
                          app.add_option("-o,--output", o.output, "model file (\"-\" is stdout)");
-                         static const FitOptions defaults;
+                         // An unknown arch shows the mlp's defaults here; parsing then refuses it.
+                         static const FitOptions defaults = [] {
+                             try {
+                                 return fit_options({{"arch", shown_arch}});
+                             } catch (const Error&) {
+                                 shown_arch = FitOptions().arch;
+                                 return fit_options({});
+                             }
+                         }();
+                         app.footer("Defaults shown: --arch " + shown_arch + "'s" +
+                                    (shown_arch == FitOptions().arch ? " (newsclf-fit --arch ARCH --help shows another's)" : "") +
+                                    "; an option given overrides the arch's default.");
                          static std::string arch_help = "model architecture, each with its own defaults:", arch_type;
                          for (const auto& a : architectures()) {
                              arch_help += (arch_type.empty() ? " " : "; ") + a.name + ": " + a.help;
@@ -80,7 +105,7 @@ int main(int argc, char** argv) {
                                     },
                                     h.name == "arch" ? arch_help : h.help)
                                  ->type_name(h.name == "arch" ? arch_type : h.type)
-                                 ->default_str(h.get(defaults));
+                                 ->default_str(h.get(h.name == "arch" ? FitOptions() : defaults));
                          }
                          return [] { run(o); };
                      });
