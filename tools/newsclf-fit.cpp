@@ -20,13 +20,31 @@ struct Options {
     std::string validation;
     std::string embedding;
     std::string output = "-";
+    std::vector<std::string> split_out;  // TRAIN VALIDATION: write the split instead of training
     Settings settings;  // hyperparameters as given, in order
     FitOptions fit;
 };
 
+// The two sides of the split that fitting with these options would make, each a token stream of
+// its own: an experiment holds the same rows out of every arch's training.
+void write_split(const Options& o) {
+    if (!o.validation.empty()) throw UsageError("--split-out splits the token stream; it takes no --validation file");
+    if (o.fit.validation_split <= 0.0)
+        throw UsageError("--split-out needs a validation_split above 0 (--validation-split), or there is nothing to hold out");
+    const std::string source = display_name(o.tokens);
+    TokenStream tokens = parse_token_stream(read_bytes(o.tokens), source);
+    const DataSplit split = split_rows(tokens.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
+    log_info(source + ": " + std::to_string(split.train.size()) + " training rows to " + o.split_out[0] + ", " +
+             std::to_string(split.validation.size()) + " validation rows to " + o.split_out[1] + " (split by " +
+             o.fit.split_by + ")");
+    write_bytes(o.split_out[0], token_stream_bytes(select_rows(tokens, split.train)));
+    write_bytes(o.split_out[1], token_stream_bytes(select_rows(tokens, split.validation)));
+}
+
 void run(Options& o) {
     o.fit = fit_options(o.settings);
     validate(o.fit);
+    if (!o.split_out.empty()) return write_split(o);
     const Architecture& arch = architecture(o.fit.arch);
     if (arch.needs_pretrained && o.embedding.empty())
         throw UsageError("--arch " + arch.name + " needs --embedding: the word vectors from newsclf-embed");
@@ -75,6 +93,13 @@ int main(int argc, char** argv) {
                                         "token stream of validation headlines (same vocabulary), instead of a split "
                                         "of the training rows");
                          app.add_option("-o,--output", o.output, "model file (\"-\" is stdout)");
+                         app.add_option("--split-out", o.split_out,
+                                        "instead of training, write the training rows and the validation rows of the "
+                                        "split (--split-by, --validation-split, --seed) as two token streams")
+                             ->expected(2)
+                             ->allow_extra_args(false)
+                             ->type_name("FILE")
+                             ->default_str("");
                          // An unknown arch shows the mlp's defaults here; parsing then refuses it.
                          static const FitOptions defaults = [] {
                              try {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "newsclf/training/fit_options.hpp"
+#include "newsclf/formats/token_stream.hpp"
 #include "newsclf/text/token_corpus.hpp"
 
 namespace newsclf {
@@ -18,6 +19,10 @@ struct DataSplit {
 // int(md5(STORY), 16) % k == 0, otherwise when it % 1000000 < fraction * 1000000. Rows without a
 // story are their own story (keyed by record id, or row number).
 DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, double fraction, std::uint64_t seed);
+// The records at rows (indices, in that order) as a token stream of their own, with the same
+// vocabulary and normaliser: one side of a split, written once so that every fit and evaluation
+// reads the same rows.
+TokenStream select_rows(const TokenStream& tokens, const std::vector<std::size_t>& rows);
 // The rows of a named subset: "all", "train" or "validation"; a model trained without a split
 // (validation_split 0) has only "all", the others are a UsageError that says what to do.
 std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const FitOptions& options);
