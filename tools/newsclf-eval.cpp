@@ -1,5 +1,6 @@
 // newsclf-eval: model + labelled headlines (TSV, JSON Lines or a token stream) -> metrics JSON.
 #include "newsclf/model/classifier.hpp"
+#include "newsclf/model/fitting.hpp"
 #include "newsclf/io/io.hpp"
 #include "newsclf/training/metrics.hpp"
 #include "newsclf/text/records.hpp"
@@ -52,7 +53,7 @@ void run(const Options& o) {
     auto classifier = load_classifier(o.model);
     TokenCorpus corpus;
     for (const auto& input : o.inputs) add_input(corpus, input, *classifier, o);
-    std::vector<std::size_t> rows = subset_rows(corpus, o.subset, classifier->model().options);
+    std::vector<std::size_t> rows = subset_rows(corpus, o.subset, classifier->model());
     log_verbose(std::to_string(rows.size()) + " of " + std::to_string(corpus.size()) + " rows in the " + o.subset + " subset");
     if (rows.empty()) throw DataError("the " + o.subset + " subset holds no rows");
     std::vector<float> p = predict_rows(classifier->network(), classifier->model().parameters.data(), corpus, rows);
