@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Sets newsclf up, trains the workshop's model on the bundled sample (testdata/), evaluates it
-# on its validation split and classifies a few headlines.
+# on the rows held out of its training (out/sample/validation.tokens) and classifies a few headlines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 make -f scripts/experiment.mk OUT=out/sample
-echo "== validation metrics (out/sample/metrics.json)"
+echo "== metrics on the held-out rows (out/sample/metrics.json)"
 jq '{n, accuracy, macro_f1, log_loss}' out/sample/metrics.json
 echo "== predictions"
 build/bin/newsclf-predict --model out/sample/model <<'HEADLINES'

@@ -2,7 +2,7 @@
 #include "newsclf/io/output_file.hpp"
 #include "newsclf/model/classifier.hpp"
 #include "newsclf/model/evaluation.hpp"
-#include "newsclf/training/data_split.hpp"
+#include "newsclf/model/fitting.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;
@@ -22,7 +22,7 @@ void run(const Options& o) {
     auto classifier = load_classifier(o.model);
     TokenCorpus corpus;
     for (const auto& input : o.inputs) add_labelled_input(corpus, input, *classifier, {o.input_format, o.skip_bad});
-    std::vector<std::size_t> rows = subset_rows(corpus, o.subset, classifier->model().options);
+    std::vector<std::size_t> rows = subset_rows(corpus, o.subset, classifier->model());
     log_verbose(std::to_string(rows.size()) + " of " + std::to_string(corpus.size()) + " rows in the " + o.subset + " subset");
     if (rows.empty()) throw DataError("the " + o.subset + " subset holds no rows");
     write_bytes(o.output, evaluate_rows(*classifier, corpus, rows).json() + "\n");

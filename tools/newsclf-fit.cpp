@@ -1,4 +1,5 @@
 // newsclf-fit: token stream + embedding matrix -> one model file.
+#include <cstring>
 #include <optional>
 
 #include "newsclf/model/fitting.hpp"
@@ -21,13 +22,31 @@ struct Options {
     std::string validation;
     std::string embedding;
     std::string output = "-";
+    std::vector<std::string> split_out;  // TRAIN VALIDATION: write the split instead of training
     Settings settings;  // hyperparameters as given, in order
     FitOptions fit;
 };
 
+// The two sides of the split that fitting with these options would make, each a token stream of
+// its own: an experiment holds the same rows out of every arch's training.
+void write_split(const Options& o) {
+    if (!o.validation.empty()) throw UsageError("--split-out splits the token stream; it takes no --validation file");
+    if (o.fit.validation_split <= 0.0)
+        throw UsageError("--split-out needs a validation_split above 0 (--validation-split), or there is nothing to hold out");
+    const std::string source = display_name(o.tokens);
+    TokenStream tokens = parse_token_stream(read_bytes(o.tokens), source);
+    const DataSplit split = split_rows(tokens.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
+    log_info(source + ": " + std::to_string(split.train.size()) + " training rows to " + o.split_out[0] + ", " +
+             std::to_string(split.validation.size()) + " validation rows to " + o.split_out[1] + " (split by " +
+             o.fit.split_by + ")");
+    write_bytes(o.split_out[0], token_stream_bytes(select_rows(tokens, split.train)));
+    write_bytes(o.split_out[1], token_stream_bytes(select_rows(tokens, split.validation)));
+}
+
 void run(Options& o) {
     o.fit = fit_options(o.settings);
     validate(o.fit);
+    if (!o.split_out.empty()) return write_split(o);
     const Architecture& arch = architecture(o.fit.arch);
     if (arch.needs_pretrained && o.embedding.empty())
         throw UsageError("--arch " + arch.name + " needs --embedding: the word vectors from newsclf-embed");
@@ -45,10 +64,23 @@ void run(Options& o) {
     write_bytes(o.output, model_bytes(fitted.model));
 }
 
+// The --arch of the command line, looked at before parsing: CLI11 answers --help before it reads
+// the other options, and --help shows the defaults of the arch given.
+std::string arch_in(int argc, char** argv) {
+    std::string arch = FitOptions().arch;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") == 0) break;
+        if (std::strcmp(argv[i], "--arch") == 0 && i + 1 < argc) arch = argv[++i];
+        else if (std::strncmp(argv[i], "--arch=", 7) == 0) arch = argv[i] + 7;
+    }
+    return arch;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     static Options o;
+    static std::string shown_arch = arch_in(argc, argv);
     return tool_main(argc, argv, "newsclf-fit",
                      "Train a classifier (--arch: the workshop's network, a linear model, a fastText-style bag of "
                      "words and n-grams, a CNN, an LSTM, or an ensemble) on a token stream and write one model file.",
@@ -63,7 +95,25 @@ int main(int argc, char** argv) {
                                         "token stream of validation headlines (same vocabulary), instead of a split "
                                         "of the training rows");
                          app.add_option("-o,--output", o.output, "model file (\"-\" is stdout)");
-                         static const FitOptions defaults;
+                         app.add_option("--split-out", o.split_out,
+                                        "instead of training, write the training rows and the validation rows of the "
+                                        "split (--split-by, --validation-split, --seed) as two token streams")
+                             ->expected(2)
+                             ->allow_extra_args(false)
+                             ->type_name("FILE")
+                             ->default_str("");
+                         // An unknown arch shows the mlp's defaults here; parsing then refuses it.
+                         static const FitOptions defaults = [] {
+                             try {
+                                 return fit_options({{"arch", shown_arch}});
+                             } catch (const Error&) {
+                                 shown_arch = FitOptions().arch;
+                                 return fit_options({});
+                             }
+                         }();
+                         app.footer("Defaults shown: --arch " + shown_arch + "'s" +
+                                    (shown_arch == FitOptions().arch ? " (newsclf-fit --arch ARCH --help shows another's)" : "") +
+                                    "; an option given overrides the arch's default.");
                          static std::string arch_help = "model architecture, each with its own defaults:", arch_type;
                          for (const auto& a : architectures()) {
                              arch_help += (arch_type.empty() ? " " : "; ") + a.name + ": " + a.help;
@@ -82,7 +132,7 @@ int main(int argc, char** argv) {
                                     },
                                     h.name == "arch" ? arch_help : h.help)
                                  ->type_name(h.name == "arch" ? arch_type : h.type)
-                                 ->default_str(h.get(defaults));
+                                 ->default_str(h.get(h.name == "arch" ? FitOptions() : defaults));
                          }
                          return [] { run(o); };
                      });

@@ -54,6 +54,7 @@ check_sections() {
 
 # check_options TOOL TEXT: the OPTIONS section documents exactly the options of --help, each with
 # its short form and its default ("Default: VALUE", or every word of a default of several words).
+# Bash's own string operations where a command per option would cost a process each.
 check_options() {
   local tool=$1 text=$2 page="newsclf-$1.1"
   local help="$SCRATCH/$tool.help" options="$SCRATCH/$tool.options"
@@ -62,23 +63,38 @@ check_options() {
     return
   fi
   section "$text" OPTIONS >"$options"
-  local line spec names short long default tag block word
+  local line spec names short long default block word
+  # Each option word of a tag line ("       -x, --long ARG") with its paragraph (the tag line and
+  # the lines up to the next tag), on one line: "word<TAB>block"; a word of several tags gets
+  # all their blocks.
+  local -A blocks=()
   local -a documented=()
-  while IFS= read -r tag; do
-    documented+=($(printf '%s\n' "$tag" | grep -oE -- '--[a-z0-9][a-z0-9-]*'))
-  done < <(grep -E '^       -' "$options" | sed -E 's/^ +//; s/  .*//')
+  while IFS=$'\t' read -r word block; do
+    blocks[$word]+="$block"
+    documented+=("$word")
+  done < <(awk '
+    function flush() { if (tag != "") { n = split(tag, w, /[ ,]+/)
+                         for (i = 1; i <= n; i++) if (w[i] ~ /^--[a-z0-9]/) { sub(/[^a-z0-9-].*/, "", w[i]); print w[i] "\t" block } } }
+    /^       -/ { flush(); tag = $0; sub(/^ +/, "", tag); sub(/  .*/, "", tag); block = "" }
+    tag != "" { block = block $0 " " }
+    END { flush() }' "$options" | sed -E 's/ +/ /g')
   # CLI11 prints an option, its type and default in a column of 30 characters, followed by the
   # description, or alone on its line when it is wider (the description then starts the next).
   local -a help_lines
   mapfile -t help_lines <"$help"
+  local help_text=" ${help_lines[*]} "
+  local column
+  printf -v column '%30s' ''
   local i
   for ((i = 0; i < ${#help_lines[@]}; i++)); do
     line=${help_lines[i]}
     [[ "$line" =~ ^\ \ (-[A-Za-z],)?--[a-z0-9-]+ ]] || continue
-    if [[ "${help_lines[i + 1]:-}" != "$(printf '%30s')"* || "${line:2}" == *"  "* ]]; then
+    if [[ "${help_lines[i + 1]:-}" != "$column"* || "${line:2}" == *"  "* ]]; then
       line=${line:0:30}
     fi
-    spec=$(printf '%s\n' "$line" | sed -E 's/^ +//; s/  .*//; s/ +$//')
+    spec=${line#"${line%%[! ]*}"}
+    spec=${spec%%  *}
+    spec=${spec%"${spec##*[! ]}"}
     names=${spec%% *}
     long=${names##*,}
     short=""
@@ -86,17 +102,12 @@ check_options() {
     default=""
     case "$spec" in *" "*=*) default=${spec#* }; default=${default#*=} ;; esac
     default=${default% (Env:*}  # CLI11 names the environment variable an option reads
-    # The option's tag line and its paragraph, on one line.
-    block=$(awk -v opt="$long" '
-      /^       -/ { tag = $0; sub(/^ +/, "", tag); sub(/  .*/, "", tag)
-                    n = split(tag, w, /[ ,]+/); on = 0
-                    for (i = 1; i <= n; i++) if (w[i] == opt) on = 1 }
-      on { printf "%s ", $0 }' "$options" | tr -s ' ')
+    block=${blocks[$long]:-}
     if [ -z "$block" ]; then
       fail "$page: option $long of newsclf-$tool --help is not documented in OPTIONS"
       continue
     fi
-    if [ -n "$short" ] && ! printf '%s\n' "$block" | grep -qE -- "(^| )$short([ ,]|$)"; then
+    if [ -n "$short" ] && ! [[ " $block" =~ \ $short([ ,]|$) ]]; then
       fail "$page: $long is documented without its short form $short"
     fi
     [ -z "$default" ] && continue
@@ -115,7 +126,7 @@ check_options() {
     fail "$page: $long does not give its default \"$default\" (Default: ...)"
   done
   for long in "${documented[@]}"; do
-    grep -qE -- "(^|[ ,])$long( |$)" "$help" || fail "$page: documents $long, which newsclf-$tool does not have"
+    [[ "$help_text" =~ [\ ,]$long\  ]] || fail "$page: documents $long, which newsclf-$tool does not have"
   done
 }
 
@@ -131,6 +142,19 @@ check_exit_status() {
 unroff() {
   sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' -e 's/\\(ga/`/g' \
       -e 's/\\&//g' -e 's/\\e/\\/g'
+}
+
+# start_examples PAGE: check_examples in the background, each page's examples in a directory of
+# their own; finish_examples waits for them all and counts their failures.
+start_examples() {
+  (failures=0; check_examples "$1"; echo "$failures" >"$SCRATCH/examples-$(basename "$1").failures") &
+}
+finish_examples() {
+  wait
+  local f
+  for f in "$SCRATCH"/examples-*.failures; do
+    [ -f "$f" ] && failures=$((failures + $(cat "$f")))
+  done
 }
 
 # check_examples PAGE: runs every "$ " command of the EXAMPLES section in order, in a scratch
@@ -167,9 +191,9 @@ check_examples() {
       continue
     fi
     ran=$((ran + 1))
-    if ! (cd "$dir" && bash -c "$cmd") >"$SCRATCH/example.out" 2>"$SCRATCH/example.err" </dev/null; then
+    if ! (cd "$dir" && bash -c "$cmd") >"$dir.out" 2>"$dir.err" </dev/null; then
       fail "$name: example failed: $cmd
-$(tail -n 5 "$SCRATCH/example.err")"
+$(tail -n 5 "$dir.err")"
     fi
   done
   [ "$ran" -gt 0 ] || fail "$name: no example was run"
@@ -188,7 +212,7 @@ for tool in $TOOLS; do
   section "$text" "SEE ALSO" | grep -q "newsclf-formats(5)" || fail "newsclf-$tool.1: SEE ALSO lacks newsclf-formats(5)"
   check_options "$tool" "$text"
   check_exit_status "$text" "newsclf-$tool.1"
-  check_examples "$page"
+  start_examples "$page"
 done
 
 # newsclf-formats.5 against lib/: format.hpp's constants, the metadata keys and JSON members the
@@ -275,7 +299,7 @@ else
   check_words "$SCRATCH/model.txt" "tensor" \
     $(grep -ohE 'write_tensor\(w, "[a-z0-9_.]+"|push_back\(\{"[a-z0-9_.]+"' "$LIB_DIR/model/model_file.cpp" "$LIB_DIR"/archs/*.cpp |
       grep -oE '"[^"]+"' | tr -d '"')
-  check_examples "$page"
+  start_examples "$page"
 fi
 
 # newsclf-sagemaker.7, the image and its use: renders without warnings, with its sections.
@@ -288,4 +312,5 @@ else
     "THE LOCAL FLOW" "ON AWS" FILES "SEE ALSO"
 fi
 
+finish_examples
 finish

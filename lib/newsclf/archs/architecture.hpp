@@ -30,6 +30,9 @@ struct Architecture {
     std::string help;
     Settings defaults;        // over the table's defaults: this arch's best measured settings
     bool needs_pretrained;    // newsclf-fit requires --embedding
+    // Its final training takes the validation rows too (the ensemble's members, once its weights
+    // are fit): the model file says so, and newsclf-eval will not score those rows as held out.
+    bool final_training_on_every_row = false;
     // The network of a model of this arch; it may keep pointers into the model.
     std::function<std::unique_ptr<Network>(const Model&)> network;
     // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from

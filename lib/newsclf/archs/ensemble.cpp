@@ -146,6 +146,7 @@ Architecture ensemble_architecture() {
     // 1/k rule with k a multiple of 5 would find no validation story in that split's training file.
     a.defaults = {{"max_words", "0"}, {"validation_split", "0.15"}, {"split_by", "story"}, {"members", "linear,bag,cnn"}};
     a.needs_pretrained = false;
+    a.final_training_on_every_row = true;
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<EnsembleNetwork>(m); };
     a.train = [](Model& m, const TrainingData& data) {
         if (data.split.validation.empty())

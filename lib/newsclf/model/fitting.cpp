@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <simdjson.h>
+
 #include "newsclf/model/classifier.hpp"
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
@@ -34,7 +36,8 @@ void require_labels(const TokenCorpus& corpus, const std::string& source) {
 }  // namespace
 
 // Everything here is a function of the inputs, so the model stays reproducible.
-std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history) {
+std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history,
+                          bool final_training_on_every_row) {
     const DataSplit& split = set.split;
     std::string out;
     JsonWriter w(out);
@@ -43,6 +46,8 @@ std::string training_json(const TrainingSet& set, const std::vector<EpochResult>
     w.member("rows", split.train.size() + split.validation.size());
     w.member("train_rows", split.train.size());
     w.member("validation_rows", split.validation.size());
+    // Written only when true, so that the other models' files stay as they were.
+    if (final_training_on_every_row) w.member("final_training", "all_rows");
     if (history.size() > 0 && history.back().validation.rows > 0) {
         std::size_t best = 0;
         for (std::size_t i = 1; i < history.size(); ++i)
@@ -93,6 +98,25 @@ TrainingSet prepare_training_set(TokenStream tokens, const std::string& source, 
     return set;
 }
 
+bool trained_on_every_row(const Model& model) {
+    if (model.training_json.empty()) return false;
+    simdjson::dom::parser parser;
+    simdjson::dom::element training;
+    if (parser.parse(model.training_json).get(training) != simdjson::SUCCESS) return false;
+    std::string_view final_training;
+    return training["final_training"].get(final_training) == simdjson::SUCCESS && final_training == "all_rows";
+}
+
+std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const Model& model) {
+    if (subset == "validation" && trained_on_every_row(model))
+        throw UsageError("the model's final training took every row, its validation rows included (an " +
+                         model.options.arch + " trains again on every row once its validation is done), so its "
+                         "validation subset is not held out: to measure it on rows it never saw, split the token "
+                         "stream first (newsclf-fit --split-out), fit on the training part and evaluate the other "
+                         "with --subset all");
+    return subset_rows(corpus, subset, model.options);
+}
+
 Matrix pretrained_rows(Matrix embedding, std::size_t words, const std::string& matrix_source,
                        const std::string& tokens_source) {
     if (embedding.shape(0) < words + 1)
@@ -127,7 +151,7 @@ FittedModel fit_model(const TrainingSet& set, const Matrix* pretrained, const Fi
     TrainingData data{ts.corpus, set.split, pretrained, on_epoch};
     FittedModel fitted;
     fitted.history = arch.train(model, data);
-    model.training_json = training_json(set, fitted.history);
+    model.training_json = training_json(set, fitted.history, arch.final_training_on_every_row);
     round_to_storage(model);
     Classifier classifier(std::move(model));
     auto self_tests = classifier.run_self_tests();

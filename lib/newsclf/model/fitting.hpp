@@ -47,7 +47,17 @@ struct FittedModel {
 FittedModel fit_model(const TrainingSet& set, const Matrix* pretrained, const FitOptions& options,
                       const std::function<void(const EpochResult&)>& on_epoch);
 
-// The training metadata of a model file: checksums, row counts, best epoch and history.
-std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history);
+// The training metadata of a model file: checksums, row counts, best epoch and history, and
+// "final_training": "all_rows" when the last training took the validation rows too.
+std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history,
+                          bool final_training_on_every_row = false);
+
+// Whether a model's final training took its validation rows too (its training metadata says
+// "final_training": "all_rows"); models written before that key existed say no.
+bool trained_on_every_row(const Model& model);
+// The rows of a subset ("all", "train" or "validation") of the split the model was trained with,
+// as subset_rows; "validation" of a model trained on every row in the end is a UsageError, since
+// those rows are no longer held out.
+std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const Model& model);
 
 }  // namespace newsclf

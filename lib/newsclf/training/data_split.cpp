@@ -49,6 +49,15 @@ DataSplit split_rows(const TokenCorpus& corpus, SplitBy split_by, double fractio
     return split;
 }
 
+TokenStream select_rows(const TokenStream& tokens, const std::vector<std::size_t>& rows) {
+    TokenStream out;
+    out.info = tokens.info;
+    const TokenCorpus& c = tokens.corpus;
+    for (auto r : rows)
+        out.corpus.add(c.labels[r], c.ids[r], c.stories[r], std::vector<std::uint32_t>(c.tokens_of(r), c.tokens_of(r) + c.length(r)));
+    return out;
+}
+
 std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const FitOptions& options) {
     if (subset == "all") {
         std::vector<std::size_t> rows(corpus.size());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "newsclf/training/fit_options.hpp"
+#include "newsclf/formats/token_stream.hpp"
 #include "newsclf/text/token_corpus.hpp"
 
 namespace newsclf {
@@ -24,6 +25,10 @@ SplitBy split_by_named(const std::string& name);
 DataSplit split_rows(const TokenCorpus& corpus, SplitBy split_by, double fraction, std::uint64_t seed);
 // The same with split_by by name (FitOptions keeps it so, for the model file's metadata).
 DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, double fraction, std::uint64_t seed);
+// The records at rows (indices, in that order) as a token stream of their own, with the same
+// vocabulary and normaliser: one side of a split, written once so that every fit and evaluation
+// reads the same rows.
+TokenStream select_rows(const TokenStream& tokens, const std::vector<std::size_t>& rows);
 // The rows of a named subset: "all", "train" or "validation"; a model trained without a split
 // (validation_split 0) has only "all", the others are a UsageError that says what to do.
 std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const FitOptions& options);

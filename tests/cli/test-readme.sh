@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The README's shell blocks (```sh), run as written, in order, in a scratch copy of the tree whose
+# build/bin is the tools under test. Substituted, as the full data set is not here: data/ holds
+# the bundled sample under the full files' names (data/newsCorpora.csv, data/glove.6B.100d.txt),
+# and the block's `scripts/fetch-data.sh --from ../shared/data data` line, which would verify the
+# published files' SHA-256, is not run (test-fetch-data runs it where ../shared/data exists).
+# scripts/quickstart.sh runs with a scripts/setup.sh that does nothing: the tools are built.
+# Excluded: the test command (`ctest`, this suite itself; .ci/run is it) and the Makefile.sagemaker
+# flow (Docker, a push to ECR, and serve-local's server in the foreground;
+# test-sagemaker-make runs the flow without Docker).
+. "$(dirname "$0")/lib.sh"
+
+README="$NEWSCLF_SOURCE_DIR/README.md"
+tree="$SCRATCH/tree"
+mkdir -p "$tree/build" "$tree/data"
+ln -s "$NEWSCLF_BIN" "$tree/build/bin"
+ln -s "$NEWSCLF_SOURCE_DIR/testdata" "$tree/testdata"
+cp -r "$NEWSCLF_SOURCE_DIR/scripts" "$tree/scripts"
+printf '#!/usr/bin/env bash\n' >"$tree/scripts/setup.sh"
+cp "$TESTDATA/news.sample.tsv" "$tree/data/newsCorpora.csv"
+xz -dc "$TESTDATA/glove.sample.100d.txt.xz" >"$tree/data/glove.6B.100d.txt"
+
+# The blocks, each ended by a line "#END".
+awk '/^```sh$/ { on = 1; next } /^```/ && on { print "#END"; on = 0; next } on' "$README" >"$SCRATCH/blocks"
+blocks=0 ran=0
+block=""
+while IFS= read -r line; do
+  if [ "$line" != "#END" ]; then
+    block+="$line"$'\n'
+    continue
+  fi
+  blocks=$((blocks + 1))
+  case "$block" in
+    *ctest*) echo "README block $blocks: excluded (the test command)" >&2 ;;
+    *Makefile.sagemaker*) echo "README block $blocks: excluded (Docker, ECR, a foreground server)" >&2 ;;
+    *)
+      ran=$((ran + 1))
+      script=$(printf '%s' "$block" | sed 's|^scripts/fetch-data.sh --from ../shared/data data .*|: data/ holds the sample|')
+      if ! (cd "$tree" && bash -euo pipefail -c "$script") >"$SCRATCH/block$blocks.out" 2>"$SCRATCH/block$blocks.err" </dev/null; then
+        fail "README block $blocks failed:
+$block$(tail -n 5 "$SCRATCH/block$blocks.err")"
+      fi
+      ;;
+  esac
+  block=""
+done <"$SCRATCH/blocks"
+[ "$blocks" -ge 5 ] || fail "found only $blocks shell blocks in README.md"
+[ "$ran" -ge 3 ] || fail "ran only $ran of the README's shell blocks"
+# What the blocks should have left.
+for f in out/sample/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
+  out/story/metrics.json out/cnn/metrics.json out/cnn/final.model; do
+  [ -s "$tree/$f" ] || fail "the README's examples left no $f"
+done
+
+finish
