@@ -108,4 +108,28 @@ inline double weighted_sum(const std::vector<float>& out, const std::vector<floa
     return s;
 }
 
+// compare_gradients for an analytic gradient of the numeric one's size.
+inline GradientCheck check_gradient(const std::vector<float>& analytic, const NumericGradient& numeric) {
+    REQUIRE(analytic.size() == numeric.values.size());
+    return compare_gradients(analytic, numeric);
+}
+
+// The check passes for the analytic gradient and fails for two plausible mistakes: a gradient
+// 5% too large, and one with a single sizeable entry dropped.
+inline void require_gradient_matches(const std::vector<float>& analytic, const NumericGradient& numeric) {
+    GradientCheck good = check_gradient(analytic, numeric);
+    INFO(good << " of " << analytic.size());
+    CHECK(good.failures == 0);
+    CHECK(good.compared >= analytic.size() / 2);
+
+    CHECK(check_gradient(scaled(analytic, 1.05f), numeric).failures > 0);
+
+    std::vector<float> dropped = analytic;
+    std::size_t largest = 0;
+    for (std::size_t i = 0; i < dropped.size(); ++i)
+        if (std::fabs(dropped[i]) > std::fabs(dropped[largest])) largest = i;
+    dropped[largest] = 0.0f;
+    CHECK(check_gradient(dropped, numeric).failures > 0);
+}
+
 }  // namespace newsclf::test

@@ -18,22 +18,13 @@
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/archs/linear.hpp"
 #include "newsclf/text/records.hpp"
+#include "sample_stream.hpp"
 #include "test_support.hpp"
 
 using namespace newsclf;
 using namespace newsclf::test;
 
 namespace {
-
-// A corpus of the bundled sample, every word in the vocabulary.
-TokenStream sample_stream() {
-    CorpusBuilder builder(NormalizerSettings{}, 0, std::nullopt);
-    const std::string path = source_path("testdata/news.sample.tsv");
-    const InputBytes bytes = read_bytes(path);
-    RecordReadOptions options;
-    read_records(bytes, path, options, [&](NewsRecord&& r) { builder.add(r); });
-    return builder.finish();
-}
 
 Model train_sample(const TokenStream& ts, const Settings& extra) {
     Settings settings = {{"arch", "linear"}, {"buckets", "65536"}, {"validation_split", "0.2"}};

@@ -1,5 +1,5 @@
-// The layers against central finite differences, and SequenceDense's sparse product against the
-// dense padded-and-flattened product it stands for.
+// SequenceDense (the fused embedding + flatten + dense layer) against central finite differences,
+// and its sparse product against the dense padded-and-flattened product it stands for.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,10 +9,8 @@
 
 #include <xtensor-blas/xlinalg.hpp>
 
-#include "newsclf/nn/activations.hpp"
-#include "newsclf/nn/dense.hpp"
-#include "newsclf/nn/sequence_dense.hpp"
 #include "newsclf/base/random.hpp"
+#include "newsclf/nn/sequence_dense.hpp"
 
 #include "gradient_check.hpp"
 #include "test_support.hpp"
@@ -21,30 +19,6 @@ using namespace newsclf;
 using namespace newsclf::test;
 
 namespace {
-
-// compare_gradients for an analytic gradient of the numeric one's size.
-GradientCheck check_gradient(const std::vector<float>& analytic, const NumericGradient& numeric) {
-    REQUIRE(analytic.size() == numeric.values.size());
-    return compare_gradients(analytic, numeric);
-}
-
-// The check passes for the analytic gradient and fails for two plausible mistakes: a gradient
-// 5% too large, and one with a single sizeable entry dropped.
-void require_gradient_matches(const std::vector<float>& analytic, const NumericGradient& numeric) {
-    GradientCheck good = check_gradient(analytic, numeric);
-    INFO(good << " of " << analytic.size());
-    CHECK(good.failures == 0);
-    CHECK(good.compared >= analytic.size() / 2);
-
-    CHECK(check_gradient(scaled(analytic, 1.05f), numeric).failures > 0);
-
-    std::vector<float> dropped = analytic;
-    std::size_t largest = 0;
-    for (std::size_t i = 0; i < dropped.size(); ++i)
-        if (std::fabs(dropped[i]) > std::fabs(dropped[largest])) largest = i;
-    dropped[largest] = 0.0f;
-    CHECK(check_gradient(dropped, numeric).failures > 0);
-}
 
 // Headlines over an embedding of 12 rows whose rows 0, 4 and 7 are zero: shorter than, equal to
 // and longer than max_len 6, an empty one, and ones made only of zero rows.
@@ -190,127 +164,4 @@ TEST_CASE("SequenceDense equals the dense product of the padded, flattened input
             for (std::size_t u = 0; u < 2; ++u)
                 CHECK(out[b * 2 + u] == doctest::Approx(expected(b, u) + params[layer.kernel_size() + u]).epsilon(1e-4).scale(1.0));
     }
-}
-
-TEST_CASE("Dense gradients match central differences") {
-    for (auto [inputs, units] : {std::pair<std::size_t, std::size_t>{3, 4}, {2, 2}, {8, 1}, {5, 3}}) {
-        CAPTURE(inputs);
-        CAPTURE(units);
-        const std::size_t batch = 5;
-        Dense layer(inputs, units);
-        PythonRandom rng(inputs * 10 + units);
-        std::vector<float> params = uniform_vector(rng, layer.parameter_count());
-        std::vector<float> x = uniform_vector(rng, batch * inputs);
-        const std::vector<float> weights = uniform_vector(rng, batch * units);
-        std::vector<float> out(batch * units);
-        auto objective = [&] {
-            layer.forward(params.data(), x.data(), batch, out.data());
-            return weighted_sum(out, weights);
-        };
-        std::vector<float> grads(layer.parameter_count(), 0.0f), d_x(batch * inputs, 0.0f);
-        layer.backward(params.data(), x.data(), weights.data(), batch, grads.data(), d_x.data());
-        require_gradient_matches(grads, central_differences(params, 1e-2f, objective));
-        require_gradient_matches(d_x, central_differences(x, 1e-2f, objective));
-
-        // Parameter gradients add into grads; d_x may be skipped.
-        std::vector<float> again(grads.size(), -2.0f);
-        layer.backward(params.data(), x.data(), weights.data(), batch, again.data(), nullptr);
-        for (std::size_t i = 0; i < grads.size(); ++i) CHECK(again[i] == doctest::Approx(grads[i] - 2.0f).epsilon(1e-6));
-    }
-}
-
-TEST_CASE("Dense forward is x . kernel + bias") {
-    Dense layer(3, 2);
-    const std::vector<float> params = {1, 2, 3, 4, 5, 6, 0.5f, -1};  // kernel rows (1 2) (3 4) (5 6), bias (0.5 -1)
-    const std::vector<float> x = {1, 0, 0, 1, 1, 1};
-    std::vector<float> out(4);
-    layer.forward(params.data(), x.data(), 2, out.data());
-    CHECK(out == std::vector<float>{1.5f, 1.0f, 9.5f, 11.0f});
-}
-
-TEST_CASE("relu gradient matches central differences away from the kink") {
-    PythonRandom rng(3);
-    std::vector<float> x(40);
-    for (auto& v : x) {
-        v = uniform(rng, 0.05, 1.0);
-        if (rng.random() < 0.5) v = -v;  // at least 0.05 from the kink, well beyond the step
-    }
-    const std::vector<float> weights = uniform_vector(rng, x.size());
-    auto objective = [&] {
-        std::vector<float> y = x;
-        relu_forward(y.data(), y.size());
-        return weighted_sum(y, weights);
-    };
-    std::vector<float> y = x;
-    relu_forward(y.data(), y.size());
-    std::vector<float> d = weights;
-    relu_backward(y.data(), d.data(), d.size());
-    GradientCheck c = check_gradient(d, central_differences(x, 1e-3f, objective));
-    CHECK(c.failures == 0);
-    std::size_t active = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        CHECK(y[i] == (x[i] > 0 ? x[i] : 0.0f));
-        active += x[i] > 0;
-    }
-    CHECK(active > 5);
-    CHECK(active < x.size() - 5);
-    std::vector<float> wrong = weights;  // passing the gradient through everywhere is caught
-    CHECK(check_gradient(wrong, central_differences(x, 1e-3f, objective)).failures > 0);
-}
-
-TEST_CASE("softmax cross-entropy gradient matches central differences") {
-    const std::size_t batch = 6, classes = 4;
-    PythonRandom rng(21);
-    std::vector<float> logits = uniform_vector(rng, batch * classes, -3.0, 3.0);
-    const std::vector<std::int8_t> labels = {0, 3, -1, 2, 1, 3};  // one unlabelled row
-    const std::size_t count = 5;
-    auto objective = [&] {
-        std::vector<float> z = logits;
-        return softmax_cross_entropy(z.data(), labels.data(), batch, classes) / static_cast<double>(count);
-    };
-    std::vector<float> p = logits;
-    softmax_cross_entropy(p.data(), labels.data(), batch, classes);
-    std::vector<float> d(batch * classes);
-    softmax_cross_entropy_backward(p.data(), labels.data(), batch, classes, count, d.data());
-    require_gradient_matches(d, central_differences(logits, 1e-3f, objective));
-    for (std::size_t c = 0; c < classes; ++c) CHECK(d[2 * classes + c] == 0.0f);  // the unlabelled row
-}
-
-TEST_CASE("softmax cross-entropy values, and the clipping at 1e-7") {
-    std::vector<float> z = {0, 0, 0, 0, 1, 2, 3, 4, 0, 40, 0, 0, 1000, 1000, 1000, 1000};
-    const std::vector<std::int8_t> labels = {1, 3, 0, -1};
-    const double loss = softmax_cross_entropy(z.data(), labels.data(), 4, 4);
-    for (std::size_t c = 0; c < 4; ++c) CHECK(z[c] == doctest::Approx(0.25));
-    const double denominator = std::exp(-3.0) + std::exp(-2.0) + std::exp(-1.0) + 1.0;
-    CHECK(z[7] == doctest::Approx(1.0 / denominator));
-    for (std::size_t c = 12; c < 16; ++c) CHECK(z[c] == doctest::Approx(0.25));  // no overflow
-    // Row 3's true class has e^-40 ~ 4e-18: clipped to 1e-7, so it adds -log(1e-7) = 16.118.
-    const double expected = std::log(4.0) + std::log(denominator) + -std::log(static_cast<double>(1e-7f));
-    CHECK(loss == doctest::Approx(expected).epsilon(1e-6));
-    CHECK(softmax_cross_entropy(z.data(), nullptr, 4, 4) == 0.0);  // no labels, no loss
-}
-
-TEST_CASE("softmax_rows: each row sums to 1, shifted by its maximum, and the temperature scales the logits") {
-    std::vector<float> z = {1, 2, 3, 4, 1000, 1000, 1000, 1000, -5, 0, 5, 0};
-    std::vector<float> hot = z;
-    softmax_rows(z.data(), 3, 4);
-    for (std::size_t r = 0; r < 3; ++r) {
-        double sum = 0;
-        for (std::size_t c = 0; c < 4; ++c) sum += z[r * 4 + c];
-        CHECK(sum == doctest::Approx(1.0));
-    }
-    const double denominator = std::exp(-3.0) + std::exp(-2.0) + std::exp(-1.0) + 1.0;
-    CHECK(z[3] == doctest::Approx(1.0 / denominator));
-    for (std::size_t c = 4; c < 8; ++c) CHECK(z[c] == doctest::Approx(0.25));  // no overflow
-    // softmax(0.5 z) of the first row.
-    softmax_rows(hot.data(), 3, 4, 0.5f);
-    const double half = std::exp(-1.5) + std::exp(-1.0) + std::exp(-0.5) + 1.0;
-    CHECK(hot[3] == doctest::Approx(1.0 / half));
-    CHECK(hot[0] == doctest::Approx(std::exp(-1.5) / half));
-    // The cross-entropy's probabilities are the same softmax, bit for bit.
-    std::vector<float> logits = {0.3f, -1.2f, 2.5f, 0.0f};
-    std::vector<float> plain = logits;
-    softmax_rows(plain.data(), 1, 4);
-    softmax_cross_entropy(logits.data(), nullptr, 1, 4);
-    CHECK(plain == logits);
 }

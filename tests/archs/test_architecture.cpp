@@ -1,0 +1,88 @@
+// The architecture table: its names and defaults, the options it makes from settings, the checks
+// of arch and member names, and the rounding of a model's f16 blocks.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "newsclf/archs/architecture.hpp"
+#include "newsclf/base/error.hpp"
+#include "newsclf/base/half.hpp"
+
+#include "test_support.hpp"
+
+using namespace newsclf;
+using namespace newsclf::test;
+
+TEST_CASE("the table: six archs, each named once, with help, and defaults that are hyperparameters") {
+    std::set<std::string> names;
+    for (const auto& a : architectures()) {
+        CHECK(names.insert(a.name).second);
+        CHECK(!a.help.empty());
+        CHECK(a.network);
+        CHECK(a.train);
+        FitOptions o;
+        for (const auto& [name, value] : a.defaults) CHECK_NOTHROW(set_hyperparameter(o, name, value));
+    }
+    CHECK(names == std::set<std::string>{"mlp", "linear", "bag", "cnn", "lstm", "ensemble"});
+    CHECK(&architecture("cnn") == &architectures()[3]);
+}
+
+TEST_CASE("an unknown arch is a UsageError that lists the choices") {
+    const std::string message = message_of<UsageError>([] { architecture("svm"); });
+    CHECK(contains(message, "\"svm\""));
+    for (const auto& a : architectures()) CHECK(contains(message, a.name));
+    CHECK_THROWS_AS(fit_options({{"arch", "svm"}}), UsageError);
+}
+
+TEST_CASE("fit_options: the table's defaults, then the arch's, then the settings in order") {
+    const FitOptions mlp = fit_options({});
+    CHECK(mlp.arch == "mlp");
+    CHECK(mlp.epochs == FitOptions{}.epochs);
+
+    const FitOptions linear = fit_options({{"arch", "linear"}});
+    CHECK(linear.c == 0.7);
+    CHECK(linear.epochs == 1000);
+    CHECK(linear.validation_split == 0.0);
+
+    // The arch named last wins, wherever it stands; later settings override earlier ones.
+    const FitOptions given = fit_options({{"epochs", "3"}, {"arch", "linear"}, {"c", "2"}, {"c", "3"}});
+    CHECK(given.arch == "linear");
+    CHECK(given.epochs == 3);
+    CHECK(given.c == 3.0);
+}
+
+TEST_CASE("ensemble members must be archs of the table, and not ensembles") {
+    CHECK(fit_options({{"arch", "ensemble"}, {"members", "linear,bag"}}).members == "linear,bag");
+    CHECK(contains(message_of<UsageError>([] { fit_options({{"arch", "ensemble"}, {"members", "linear,svm"}}); }), "svm"));
+    CHECK(contains(message_of<UsageError>([] { fit_options({{"arch", "ensemble"}, {"members", "ensemble"}}); }),
+                   "ensemble"));
+}
+
+TEST_CASE("round_to_storage rounds the blocks kept as f16 and leaves the others") {
+    // linear keeps its weights and idf as f16, its temperature and biases as f32.
+    const Architecture& arch = architecture("linear");
+    Model m;
+    m.options = fit_options({{"arch", "linear"}, {"buckets", "16"}});
+    m.vocabulary = Vocabulary({"a", "b", "c"});
+    m.max_words = 4;
+    auto network = arch.network(m);
+    PythonRandom rng(3);
+    m.parameters = uniform_vector(rng, network->parameter_count());
+    const std::vector<float> before = m.parameters;
+    round_to_storage(m);
+    bool some_f16 = false, some_f32 = false;
+    for (const auto& b : network->parameter_blocks())
+        for (std::size_t i = b.offset; i < b.offset + b.size(); ++i) {
+            if (b.storage == Storage::f16) {
+                some_f16 = true;
+                CHECK(m.parameters[i] == round_to_half(before[i]));
+            } else {
+                some_f32 = true;
+                CHECK(m.parameters[i] == before[i]);
+            }
+        }
+    CHECK(some_f16);
+    CHECK(some_f32);
+    CHECK(m.parameters != before);
+}

@@ -1,0 +1,87 @@
+// Fitting a model from token streams: the training set's split and vocabulary limit, a separate
+// validation stream, unlabelled records refused, the training metadata, and the validation subset
+// refused for a model whose final training took every row.
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+
+#include "newsclf/archs/architecture.hpp"
+#include "newsclf/base/error.hpp"
+#include "newsclf/model/classifier.hpp"
+#include "newsclf/model/fitting.hpp"
+
+#include "sample_stream.hpp"
+#include "test_support.hpp"
+
+using namespace newsclf;
+using namespace newsclf::test;
+
+namespace {
+
+FittedModel fit(const TokenStream& ts, const Settings& settings) {
+    FitOptions options = fit_options(settings);
+    TrainingSet set = prepare_training_set(ts, "sample", std::nullopt, "", options);
+    return fit_model(set, nullptr, options, {});
+}
+
+}  // namespace
+
+TEST_CASE("prepare_training_set: the split of the options, the vocabulary limited to max_words") {
+    const TokenStream ts = sample_stream(1000);
+    FitOptions options = fit_options({{"arch", "linear"}, {"validation_split", "0.2"}, {"max_words", "50"}});
+    const TrainingSet set = prepare_training_set(ts, "sample", std::nullopt, "", options);
+    CHECK(set.split.train.size() == 800);
+    CHECK(set.split.validation.size() == 200);
+    CHECK(set.tokens.info.vocabulary.size() == 49);
+    for (auto id : set.tokens.corpus.tokens) CHECK(id <= 49);
+}
+
+TEST_CASE("prepare_training_set: a validation stream's rows follow the training rows and replace the split") {
+    const TokenStream train = sample_stream(600);
+    const TokenStream validation = sample_stream(1000);
+    FitOptions options = fit_options({{"arch", "linear"}, {"validation_split", "0.2"}});
+    // The same vocabulary is required: a stream tokenised on its own has another.
+    CHECK(contains(message_of<DataError>([&] { prepare_training_set(train, "t", validation, "v", options); }),
+                   "another vocabulary"));
+    // With the training stream's own vocabulary, its rows come after the training rows.
+    const TrainingSet set = prepare_training_set(train, "t", TokenStream{train.info, train.corpus, 0}, "v", options);
+    CHECK(options.validation_split == 0.0);
+    CHECK(set.split.train.size() == 600);
+    CHECK(set.split.validation.size() == 600);
+    CHECK(set.split.validation.front() == 600);
+    CHECK(set.tokens.corpus.size() == 1200);
+}
+
+TEST_CASE("prepare_training_set: an unlabelled record is a DataError naming the stream and record") {
+    TokenStream ts = sample_stream(100);
+    ts.corpus.labels[41] = -1;
+    FitOptions options = fit_options({{"arch", "linear"}});
+    const std::string message = message_of<DataError>([&] { prepare_training_set(ts, "sample.tokens", std::nullopt, "", options); });
+    CHECK(contains(message, "sample.tokens"));
+    CHECK(contains(message, "42"));
+}
+
+TEST_CASE("fit_model: training metadata with the rows and the history, self-tests that hold") {
+    const TokenStream ts = sample_stream(1000);
+    const FittedModel fitted = fit(ts, {{"arch", "linear"}, {"buckets", "4096"}, {"validation_split", "0.2"}});
+    CHECK(contains(fitted.model.training_json, "\"train_rows\":800"));
+    CHECK(contains(fitted.model.training_json, "\"validation_rows\":200"));
+    CHECK(contains(fitted.model.training_json, "\"history\":["));
+    CHECK(!contains(fitted.model.training_json, "final_training"));
+    CHECK(!trained_on_every_row(fitted.model));
+    CHECK(fitted.model.self_tests.size() == Classifier::self_test_titles().size());
+    Classifier(fitted.model).check_self_tests("fitted");
+    CHECK(subset_rows(ts.corpus, "validation", fitted.model).size() == 200);
+}
+
+TEST_CASE("a model trained on every row in the end: its validation subset is refused, with what to do") {
+    const TokenStream ts = sample_stream(1000);
+    const FittedModel fitted =
+        fit(ts, {{"arch", "ensemble"}, {"members", "linear"}, {"buckets", "4096"}, {"validation_split", "0.2"}});
+    CHECK(contains(fitted.model.training_json, "\"final_training\":\"all_rows\""));
+    CHECK(trained_on_every_row(fitted.model));
+    const std::string message = message_of<UsageError>([&] { subset_rows(ts.corpus, "validation", fitted.model); });
+    CHECK(contains(message, "--split-out"));
+    CHECK(subset_rows(ts.corpus, "all", fitted.model).size() == 1000);
+}
