@@ -4,11 +4,13 @@
 
 #include <doctest/doctest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <type_traits>
@@ -127,6 +129,18 @@ inline std::uint32_t expected_bucket(const std::vector<std::uint64_t>& ids, std:
 
 // Whether part occurs in s.
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// Writes bytes to path (its directories made as needed) without the code under test; executable:
+// mode 0755, for a script.
+inline void write_file(const std::string& path, const std::string& bytes, bool executable = false) {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << bytes;
+        REQUIRE(out.good());
+    }
+    if (executable) ::chmod(path.c_str(), 0755);
+}
 
 // The path of a file of the source tree, given relative to its top (e.g. "testdata/news.sample.tsv").
 inline std::string source_path(const std::string& relative) { return std::string(NEWSCLF_SOURCE_DIR) + "/" + relative; }

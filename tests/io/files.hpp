@@ -1,8 +1,10 @@
-// Helpers of the io tests: files written and read back without the code under test, and shell
-// commands (xz, gzip) that must succeed.
+// Helpers of the io tests: files read back without the code under test, and shell commands (xz,
+// gzip) that must succeed.
 #pragma once
 
 #include <doctest/doctest.h>
+
+#include "test_support.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -10,12 +12,6 @@
 #include <string>
 
 namespace newsclf::test {
-
-inline void write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out << bytes;
-    REQUIRE(out.good());
-}
 
 inline std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

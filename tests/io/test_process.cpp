@@ -18,17 +18,6 @@ namespace fs = std::filesystem;
 using namespace newsclf;
 using namespace newsclf::test;
 
-namespace {
-
-void write_file(const std::string& path, const std::string& bytes) {
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream out(path, std::ios::binary);
-    out << bytes;
-    REQUIRE(out.good());
-}
-
-}  // namespace
-
 TEST_CASE("executable_directory: where this test runs from") {
     CHECK(fs::is_regular_file(fs::path(executable_directory()) / "test_io_process"));
 }

@@ -16,13 +16,6 @@ using namespace newsclf::test;
 
 namespace {
 
-void write_file(const std::string& path, const std::string& bytes) {
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream out(path, std::ios::binary);
-    out << bytes;
-    REQUIRE(out.good());
-}
-
 std::vector<std::string> names(const TrainingJob& job) {
     std::vector<std::string> out;
     for (const auto& c : job.channels) out.push_back(c.name);

@@ -17,16 +17,6 @@ using namespace newsclf::test;
 
 namespace {
 
-void write_file(const std::string& path, const std::string& bytes, bool executable = false) {
-    fs::create_directories(fs::path(path).parent_path());
-    {
-        std::ofstream out(path, std::ios::binary);
-        out << bytes;
-        REQUIRE(out.good());
-    }
-    if (executable) ::chmod(path.c_str(), 0755);
-}
-
 std::string value_of(const Environment& env, const std::string& name) {
     for (const auto& [key, value] : env)
         if (key == name) return value;

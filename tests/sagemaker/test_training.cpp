@@ -19,13 +19,6 @@ namespace {
 
 const std::string hp = "/opt/ml/input/config/hyperparameters.json";
 
-void write_file(const std::string& path, const std::string& bytes) {
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream out(path, std::ios::binary);
-    out << bytes;
-    REQUIRE(out.good());
-}
-
 // The first n rows of the sample data set.
 std::string sample_rows(std::size_t n) {
     std::string all = read_bytes(source_path("testdata/news.sample.tsv")).str();
