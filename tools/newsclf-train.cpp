@@ -8,6 +8,7 @@
 #include "newsclf/io/output_file.hpp"
 #include "newsclf/io/temporaries.hpp"
 #include "newsclf/model/model_file.hpp"
+#include "newsclf/sagemaker/distribution.hpp"
 #include "newsclf/sagemaker/job.hpp"
 #include "newsclf/sagemaker/training.hpp"
 #include "newsclf/sagemaker/script_mode.hpp"
@@ -45,6 +46,19 @@ void run(const Options& o) {
         const TrainingJob job = load_training_job(o.opt_ml);
         const JobHyperparameters hps = sort_hyperparameters(job.hyperparameters);
         for (const auto& [name, value] : hps.ignored) log_verbose("hyperparameter " + name + " (SageMaker's) not used");
+        switch (host_role(job.resources, mpi_settings(job.hyperparameters, job.hyperparameters_path()))) {
+        case HostRole::alone: break;
+        case HostRole::idle:
+            // SageMaker starts every host; without MPI they would each train the same model.
+            log_info(job.resources.current_host + ": the job has " + std::to_string(job.resources.hosts.size()) +
+                     " hosts and no sagemaker_mpi_enabled, so it trains on " + job.resources.hosts.front() +
+                     " alone; nothing to do here");
+            return;
+        case HostRole::launcher:
+        case HostRole::worker:
+            throw UsageError(job.hyperparameters_path() + ": sagemaker_mpi_enabled: this newsclf-train does not "
+                             "yet train across MPI processes; leave it out to train on the first host");
+        }
         if (hps.program) {
             std::fflush(stdout);  // what this process wrote comes before the program's output
             if (const int stop = run_script_mode(job, hps, std::thread::hardware_concurrency()))

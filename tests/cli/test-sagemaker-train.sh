@@ -237,4 +237,19 @@ stop stopscript
 sleep 0.5
 pgrep -f -- "$PWD/stopscript/model/newsclf.model" >/dev/null && fail "the program's newsclf-fit survived the stop"
 
+# --- several hosts without sagemaker_mpi_enabled: the first trains, every other exits 0 at once
+job second_host '{"epochs": "1"}'
+printf '%s\n' '{"current_host": "algo-2", "hosts": ["algo-1", "algo-2", "algo-3"]}' >second_host/input/config/resourceconfig.json
+run_train second_host
+[ "$(cat second_host.status)" = 0 ] || fail "algo-2 of a job without MPI: exit $(cat second_host.status): $(cat second_host.err)"
+grep -q 'trains on algo-1 alone' second_host.err || fail "algo-2 did not say why it does nothing: $(cat second_host.err)"
+[ ! -e second_host/model/newsclf.model ] && [ ! -e second_host/output/failure ] || fail "algo-2 of a job without MPI wrote a model or a failure"
+grep -q 'Epoch' second_host.out && fail "algo-2 of a job without MPI trained"
+
+# --- MPI asked for: refused with a failure that says so, until training across processes is there
+job mpi '{"epochs": "1", "sagemaker_mpi_enabled": "true", "sagemaker_mpi_custom_mpi_options": "\"; touch '"$SCRATCH"'/pwned\""}'
+run_train mpi
+failed mpi 2 "sagemaker_mpi_enabled: this newsclf-train"
+[ ! -e "$SCRATCH/pwned" ] || fail "a hyperparameter reached a shell"
+
 finish
