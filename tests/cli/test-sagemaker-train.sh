@@ -163,6 +163,17 @@ grep -qF "train.sh: host algo-1 of [\"algo-1\"], channels [\"training\"], hyperp
   fail "the example program's view of SM_* on stderr: $(cat script.err)"
 [ ! -e script/output/data/metrics.json ] || fail "script mode should leave the metrics to the program"
 
+# The SDK's local mode: the code as a file:// tarball in sagemaker_submit_directory, nothing in /opt/ml/code.
+mkdir -p sdk_source && cp "$EXAMPLE" sdk_source/train.sh && tar -czf sdk_source.tar.gz -C sdk_source .
+job sdk '{"sagemaker_program": "\"train.sh\"", "sagemaker_submit_directory": "\"file://'"$PWD"'/sdk_source.tar.gz\"", "epochs": "1"}'
+run_train sdk
+[ "$(cat sdk.status)" = 0 ] || fail "script mode from a file:// sagemaker_submit_directory failed: $(cat sdk.err)"
+[ -s sdk/model/newsclf.model ] && [ -f sdk/code/train.sh ] || fail "the submitted code did not run from sdk/code"
+# An s3:// one without the aws CLI and without the code anywhere: a failure that says what to do.
+job s3 '{"sagemaker_program": "train.sh", "sagemaker_submit_directory": "s3://bucket/sourcedir.tar.gz", "epochs": "1"}'
+PATH=$NEWSCLF_BIN:/usr/bin:/bin NEWSCLF_OPT_ML=$PWD/s3 "$TRAIN" >s3.out 2>s3.err </dev/null; echo $? >s3.status
+failed s3 2 'pass the code as the channel "code"'
+
 # Every variable, from a program that prints them; the code from the channel "code"; a makefile.
 job env '{"sagemaker_program": "env.mk", "epochs": "3"}'
 mkdir -p env/input/data/code

@@ -32,21 +32,6 @@ bool is_file(const std::string& path) {
     return fs::is_regular_file(path, ec);
 }
 
-// The file `name` names on PATH `path`, or empty.
-std::string find_on_path(const std::string& name, const std::string& path) {
-    if (name.find('/') != std::string::npos) return name;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t colon = path.find(':', start);
-        std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        if (dir.empty()) dir = ".";
-        const std::string candidate = dir + "/" + name;
-        if (is_file(candidate) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-        if (colon == std::string::npos) return "";
-        start = colon + 1;
-    }
-}
-
 // Forwarding of SIGTERM, SIGINT and SIGHUP to the program's process group while it runs.
 std::atomic<pid_t> g_program_group{0};
 std::atomic<int> g_stop_signal{0};
@@ -98,6 +83,20 @@ void write_all(int fd, const char* data, std::size_t n) {
 }
 
 }  // namespace
+
+std::string find_on_path(const std::string& name, const std::string& path) {
+    if (name.find('/') != std::string::npos) return name;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t colon = path.find(':', start);
+        std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+        if (dir.empty()) dir = ".";
+        const std::string candidate = dir + "/" + name;
+        if (is_file(candidate) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+        if (colon == std::string::npos) return "";
+        start = colon + 1;
+    }
+}
 
 std::string executable_directory() {
     std::error_code ec;

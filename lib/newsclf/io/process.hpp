@@ -26,6 +26,9 @@ struct ProgramRun {
 ProgramRun run_program(const std::vector<std::string>& command, const std::string& directory,
                        const Environment& environment);
 
+// The executable file `name` names on the PATH `path` (a name with a '/' is itself), or empty.
+std::string find_on_path(const std::string& name, const std::string& path);
+
 // The directory of the running executable (/proc/self/exe): where the newsclf tools are.
 std::string executable_directory();
 

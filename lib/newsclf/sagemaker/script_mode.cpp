@@ -13,6 +13,7 @@
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/sagemaker/submit_directory.hpp"
 
 namespace {
 constexpr std::size_t failure_shown_bytes = 1024;  // of output/failure, in SageMaker's console
@@ -139,6 +140,19 @@ std::string program_failure(const std::string& program, const ProgramRun& run) {
 }
 
 int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus) {
+    if (const auto location = submit_directory(job)) {
+        // The SDK names the code even when it is already here (a code channel, an image with it).
+        bool code_present = true;
+        try {
+            find_program(job, *hps.program);
+        } catch (const UsageError&) {
+            code_present = false;
+        }
+        if (code_present)
+            log_verbose("sagemaker_submit_directory " + *location + " not fetched: the program is already here");
+        else
+            fetch_submit_directory(job, *location);
+    }
     const ProgramFile program = find_program(job, *hps.program);
     const auto command = program_command(program, hps.user);
     const char* path = std::getenv("PATH");

@@ -38,7 +38,8 @@ Environment script_environment(const TrainingJob& job, const Hyperparameters& us
 // lines of its standard error that fit in the 1,024 bytes SageMaker shows of a failure.
 std::string program_failure(const std::string& program, const ProgramRun& run);
 
-// Script mode as newsclf-train runs it: the job's sagemaker_program found, its model and output
+// Script mode as newsclf-train runs it: the job's code fetched when sagemaker_submit_directory
+// names it (submit_directory.hpp), the job's sagemaker_program found, its model and output
 // directories made, then run in its code directory with SageMaker's variables, the tools of this
 // executable's directory first on PATH and SM_NUM_CPUS `cpus`; its output passes through. Returns
 // the signal (SIGTERM, SIGINT, SIGHUP) that stopped the job while it ran, 0 when the program
