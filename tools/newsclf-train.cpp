@@ -6,10 +6,13 @@
 
 #include "newsclf/training/history.hpp"
 #include "newsclf/io/output_file.hpp"
+#include "newsclf/io/process.hpp"
 #include "newsclf/io/temporaries.hpp"
 #include "newsclf/model/model_file.hpp"
 #include "newsclf/sagemaker/distribution.hpp"
 #include "newsclf/sagemaker/job.hpp"
+#include "newsclf/sagemaker/mpi_launch.hpp"
+#include "newsclf/sagemaker/mpi_worker.hpp"
 #include "newsclf/sagemaker/training.hpp"
 #include "newsclf/sagemaker/script_mode.hpp"
 #include "tool_main.hpp"
@@ -22,14 +25,18 @@ struct Options {
     std::string opt_ml = default_opt_ml();
 };
 
-void train_in_process(const TrainingJob& job, const JobHyperparameters& hps) {
+// rank: of the process among those mpirun started (0: the one that speaks and writes), or 0 alone.
+void train_in_process(const TrainingJob& job, const JobHyperparameters& hps, std::size_t rank) {
     const auto start = std::chrono::steady_clock::now();
     const FitOptions options = fit_options_from_hyperparameters(hps.user, job.hyperparameters_path());
+    if (rank > 0) set_verbosity(0);
     // Keras-like epoch lines on stdout, each as it ends: SageMaker's metric definitions read them.
-    JobTraining training = train_job(job, options, [](const EpochResult& e) {
+    JobTraining training = train_job(job, options, [rank](const EpochResult& e) {
+        if (rank > 0) return;
         std::printf("%s\n", epoch_line(e).c_str());
         std::fflush(stdout);
     });
+    if (rank > 0) return;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     create_parent_directories(job.metrics_path());
     write_bytes(job.metrics_path(), job_metrics_json(training, seconds));
@@ -46,7 +53,13 @@ void run(const Options& o) {
         const TrainingJob job = load_training_job(o.opt_ml);
         const JobHyperparameters hps = sort_hyperparameters(job.hyperparameters);
         for (const auto& [name, value] : hps.ignored) log_verbose("hyperparameter " + name + " (SageMaker's) not used");
-        switch (host_role(job.resources, mpi_settings(job.hyperparameters, job.hyperparameters_path()))) {
+        if (const auto rank = mpi_rank()) {
+            // One of the processes the first host's mpirun started: it trains; rank 0 writes.
+            if (hps.program) throw UsageError("sagemaker_program under MPI is not supported yet");
+            return train_in_process(job, hps, *rank);
+        }
+        const MpiSettings mpi = mpi_settings(job.hyperparameters, job.hyperparameters_path());
+        switch (host_role(job.resources, mpi)) {
         case HostRole::alone: break;
         case HostRole::idle:
             // SageMaker starts every host; without MPI they would each train the same model.
@@ -54,17 +67,26 @@ void run(const Options& o) {
                      " hosts and no sagemaker_mpi_enabled, so it trains on " + job.resources.hosts.front() +
                      " alone; nothing to do here");
             return;
-        case HostRole::launcher:
+        case HostRole::launcher: {
+            if (hps.program)
+                throw UsageError(job.hyperparameters_path() + ": sagemaker_mpi_enabled with sagemaker_program: "
+                                 "script mode does not run under MPI yet; leave one of them out");
+            std::fflush(stdout);
+            const std::vector<std::string> program = {executable_directory() + "/newsclf-train", "--opt-ml", job.opt_ml};
+            if (const int stop = launch_mpi_job(job, mpi, program)) remove_temporaries_and_exit(stop);
+            return;
+        }
         case HostRole::worker:
-            throw UsageError(job.hyperparameters_path() + ": sagemaker_mpi_enabled: this newsclf-train does not "
-                             "yet train across MPI processes; leave it out to train on the first host");
+            // The first host's mpirun starts this host's processes; they write nothing here.
+            wait_for_mpi_processes({});
+            return;
         }
         if (hps.program) {
             std::fflush(stdout);  // what this process wrote comes before the program's output
             if (const int stop = run_script_mode(job, hps, std::thread::hardware_concurrency()))
                 remove_temporaries_and_exit(stop);
         } else
-            train_in_process(job, hps);
+            train_in_process(job, hps, 0);
     } catch (const std::exception& e) {
         write_failure(o.opt_ml, e.what());
         throw;

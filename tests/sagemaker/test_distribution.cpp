@@ -85,6 +85,12 @@ TEST_CASE("a three-host job: the hostfile and the mpirun command line") {
         "-x", "SM_HOSTS", "-x", "SM_CURRENT_HOST", "--mca", "btl_tcp_if_include", "eth0",
         "/usr/local/bin/newsclf-train", "--opt-ml", "/opt/ml"};
     CHECK(command == expected);
+
+    // One host is this machine, whatever it is called here: no hostfile.
+    const auto alone = mpirun_command(ResourceConfig{}, mpi, "/tmp/hostfile", {}, {"newsclf-train"});
+    CHECK(std::find(alone.begin(), alone.end(), "--hostfile") == alone.end());
+    CHECK(alone[1] == "-np");
+    CHECK(alone[2] == "2");
 }
 
 TEST_CASE("custom options that look like shell stay words of their own, never a command") {

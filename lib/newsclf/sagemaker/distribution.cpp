@@ -85,12 +85,15 @@ std::string mpi_hostfile(const ResourceConfig& resources, const MpiSettings& mpi
 std::vector<std::string> mpirun_command(const ResourceConfig& resources, const MpiSettings& mpi,
                                         const std::string& hostfile_path, const std::vector<std::string>& exported,
                                         const std::vector<std::string>& program) {
-    std::vector<std::string> command = {
-        "mpirun", "--hostfile", hostfile_path, "-np", std::to_string(resources.hosts.size() * mpi.processes_per_host),
+    std::vector<std::string> command = {"mpirun"};
+    // One host is this one, whatever its name here: its processes need no hostfile.
+    if (resources.hosts.size() > 1) command.insert(command.end(), {"--hostfile", hostfile_path});
+    command.insert(command.end(), {
+        "-np", std::to_string(resources.hosts.size() * mpi.processes_per_host),
         "--map-by", "slot", "--bind-to", "none", "--tag-output",
         // The first host starts every other host's processes itself (no tree of ssh hops), and a
         // rank that exits with an error ends the whole job.
-        "--mca", "plm_rsh_no_tree_spawn", "1", "--mca", "orte_abort_on_non_zero_status", "1"};
+        "--mca", "plm_rsh_no_tree_spawn", "1", "--mca", "orte_abort_on_non_zero_status", "1"});
     for (const auto& name : exported) {
         command.push_back("-x");
         command.push_back(name);

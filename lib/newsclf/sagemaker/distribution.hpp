@@ -36,7 +36,7 @@ HostRole host_role(const ResourceConfig& resources, const MpiSettings& mpi);
 // One line a host, "algo-1 slots=2", in the job's order.
 std::string mpi_hostfile(const ResourceConfig& resources, const MpiSettings& mpi);
 
-// mpirun over every host of the hostfile, processes_per_host on each, the variables named in
+// mpirun over every host of the hostfile (one host: this one, without a hostfile), processes_per_host on each, the variables named in
 // `exported` passed on with -x, the custom options, then the program and its arguments. A rank
 // that fails ends the job on every host.
 std::vector<std::string> mpirun_command(const ResourceConfig& resources, const MpiSettings& mpi,

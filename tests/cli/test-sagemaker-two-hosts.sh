@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# A real two-host SageMaker job on this machine: two network namespaces joined by a veth pair
+# stand in for algo-1 and algo-2, each runs the train entry point with its own /opt/ml and
+# resourceconfig.json, and Open MPI runs over TCP between them (`ip netns exec` as its launch
+# agent, in place of ssh). The first host launches mpirun and writes the model; the second waits
+# for its processes and exits 0 without one. Then the same job on one host, for the accuracy.
+# Skipped, with a message, where network namespaces or mpirun are not to be had.
+. "$(dirname "$0")/lib.sh"
+
+TRAIN="$NEWSCLF_SOURCE_DIR/scripts/sagemaker/train"
+skip() { echo "skipped: $*"; finish; exit 0; }
+command -v mpirun >/dev/null || skip "no mpirun (scripts/setup.sh installs openmpi-bin)"
+[ "$(id -u)" = 0 ] || skip "network namespaces need root"
+h1=nclf$$-algo-1 h2=nclf$$-algo-2
+cleanup() { ip netns del "$h1" 2>/dev/null; ip netns del "$h2" 2>/dev/null; rm -rf "$SCRATCH"; }
+trap cleanup EXIT
+ip netns add "$h1" 2>/dev/null && ip netns add "$h2" 2>/dev/null || skip "this machine does not allow network namespaces"
+# 10.231.x: addresses of these two namespaces only, reachable from nowhere else.
+net=10.231.$(($$ % 200 + 20))
+ip link add "nclf$$a" type veth peer name "nclf$$b" &&
+  ip link set "nclf$$a" netns "$h1" && ip link set "nclf$$b" netns "$h2" &&
+  ip -n "$h1" addr add "$net.1/24" dev "nclf$$a" && ip -n "$h2" addr add "$net.2/24" dev "nclf$$b" &&
+  ip -n "$h1" link set "nclf$$a" up && ip -n "$h2" link set "nclf$$b" up &&
+  ip -n "$h1" link set lo up && ip -n "$h2" link set lo up || skip "cannot join the namespaces with a veth pair"
+
+# Open MPI's launch agent: "AGENT HOST COMMAND..." runs the command in the namespace named HOST.
+agent=$SCRATCH/netns-agent
+printf '#!/bin/sh\nhost=$1; shift\nexec ip netns exec "$host" sh -c "$*"\n' >"$agent"
+chmod +x "$agent"
+
+cd "$SCRATCH" || exit 1
+# job DIR HOST HOSTS MPI: an /opt/ml tree for HOST of the job's HOSTS (a JSON array).
+job() {
+  mkdir -p "$1/input/config" "$1/input/data/training"
+  cp "$TESTDATA/news.sample.tsv" "$1/input/data/training/newsCorpora.csv"
+  cp "$TESTDATA/glove.sample.100d.txt.xz" "$1/input/data/training/"
+  printf '{"current_host": "%s", "hosts": %s}\n' "$2" "$3" >"$1/input/config/resourceconfig.json"
+  printf '{"epochs": "2", "hidden_units": "32"%s}\n' "$4" >"$1/input/config/hyperparameters.json"
+}
+mpi=", \"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_custom_mpi_options\": \"--mca plm_rsh_agent $agent --mca oob_tcp_if_include $net.0/24 --mca btl_tcp_if_include $net.0/24 --mca btl tcp,self\""
+job algo1 "$h1" "[\"$h1\", \"$h2\"]" "$mpi"
+job algo2 "$h2" "[\"$h1\", \"$h2\"]" "$mpi"
+job alone algo-1 '["algo-1"]' ""
+
+# The worker first (it waits for mpirun's processes), then the first host.
+ip netns exec "$h2" env NEWSCLF_OPT_ML="$PWD/algo2" timeout 120 "$TRAIN" >algo2.out 2>algo2.err </dev/null &
+worker=$!
+ip netns exec "$h1" env NEWSCLF_OPT_ML="$PWD/algo1" timeout 120 "$TRAIN" >algo1.out 2>algo1.err </dev/null
+first=$?
+wait "$worker"
+second=$?
+[ "$first" = 0 ] || fail "the first host's train exited $first: $(tail -5 algo1.err)"
+[ "$second" = 0 ] || fail "the second host's train exited $second: $(tail -5 algo2.err)"
+[ -s algo1/model/newsclf.model ] || fail "the first host wrote no model"
+[ ! -e algo2/model/newsclf.model ] || fail "the second host wrote a model"
+grep -q -- "mpirun --hostfile [^ ]* -np 2 " algo1.err || fail "the first host did not start mpirun over both hosts: $(head -3 algo1.err)"
+grep -q 'the job.s processes have ended' algo2.err || fail "the second host did not wait for the job's processes: $(cat algo2.err)"
+
+NEWSCLF_OPT_ML="$PWD/alone" "$TRAIN" >alone.out 2>alone.err </dev/null || fail "the one-host job failed: $(tail -3 alone.err)"
+two=$(jq .final.val_accuracy algo1/output/data/metrics.json)
+one=$(jq .final.val_accuracy alone/output/data/metrics.json)
+echo "validation accuracy: two hosts $two, one host $one"
+awk -v a="$two" -v b="$one" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.005) }' ||
+  fail "two hosts' accuracy $two is not within 0.5 points of one host's $one"
+finish
