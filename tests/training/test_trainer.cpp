@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/archs/cnn.hpp"
 #include "newsclf/archs/mlp.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/training/trainer.hpp"
@@ -358,4 +359,36 @@ TEST_CASE("train_network on two ranks refuses ranks that end with different weig
                          doctest::Contains("ranks ended training with different weights"), InternalError);
     ::unsetenv("NEWSCLF_TEST_PERTURB_RANK");
     CHECK_NOTHROW(train_on_two_ranks(network, initial, data.corpus, split, options));
+}
+
+TEST_CASE("train_network on two ranks reduces a trained embedding's rows, the union of the rows each touched") {
+    // The cnn with its embedding trained: the buffer's row-sparse tail, updated where a batch of
+    // either rank touched it.
+    set_verbosity(0);
+    const Synthetic data(100);
+    CnnShape shape;
+    shape.max_len = Synthetic::max_len;
+    shape.filters = 4;
+    shape.hidden_units = 4;
+    const CnnNetwork network(&data.embedding, shape, true);
+    REQUIRE(network.sparse_rows().width == Synthetic::dim);
+    FitOptions options = Synthetic::options(99);
+    options.epochs = 3;
+    const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
+    std::vector<float> initial(network.parameter_count());
+    PythonRandom rng(99);
+    network.initialize(initial.data(), rng);
+
+    std::vector<float> one = initial;
+    options.batch_size = 80;
+    train_network(network, one, data.corpus, split, options, nullptr);
+    options.batch_size = 40;
+    const auto two = train_on_two_ranks(network, initial, data.corpus, split, options);
+    const std::size_t begin = network.sparse_rows().begin;
+    REQUIRE(!std::equal(one.begin() + begin, one.end(), initial.begin() + begin));  // the embedding moved
+    CHECK(two[0] == two[1]);
+    double largest = 0;
+    for (std::size_t i = 0; i < one.size(); ++i) largest = std::max(largest, std::fabs(double(one[i]) - two[0][i]));
+    INFO("largest difference " << largest);
+    CHECK(largest <= 1e-5);
 }
