@@ -8,7 +8,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake g++ make pkg-config \
       libcli11-dev libsimdjson-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev \
-      zlib1g-dev liblzma-dev libboost-dev \
+      zlib1g-dev liblzma-dev libboost-dev libopenmpi-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -25,7 +25,8 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libsimdjson14 libopenblas0-pthread libgfortran5 libquadmath0 zlib1g liblzma5 \
-      tini make xz-utils gzip \
+      libopenmpi3 libhwloc15 libevent-core-2.1-7 libevent-pthreads-2.1-7 libudev1 \
+      tini make xz-utils gzip openmpi-bin \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/bin/newsclf-* /opt/newsclf/bin/
 COPY scripts/sagemaker/train scripts/sagemaker/serve /opt/newsclf/bin/

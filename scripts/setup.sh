@@ -19,7 +19,7 @@ done
 packages=(
   cmake g++ make pkg-config
   libcli11-dev libsimdjson-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
-  zlib1g-dev liblzma-dev libboost-dev
+  zlib1g-dev liblzma-dev libboost-dev openmpi-bin libopenmpi-dev
   xz-utils gzip time jq man-db curl
 )
 if $bench; then

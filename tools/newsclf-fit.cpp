@@ -11,6 +11,7 @@
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/formats/npy.hpp"
 #include "newsclf/formats/token_stream.hpp"
+#include "newsclf/training/distributed.hpp"
 #include "tool_main.hpp"
 
 using namespace newsclf;
@@ -50,6 +51,18 @@ void run(Options& o) {
     const Architecture& arch = architecture(o.fit.arch);
     if (arch.needs_pretrained && o.embedding.empty())
         throw UsageError("--arch " + arch.name + " needs --embedding: the word vectors from newsclf-embed");
+    // Under mpirun every rank reads the input for itself, trains on its shard, and only rank 0
+    // speaks and writes the model.
+    Communicator& comm = world();
+    if (comm.size() > 1) {
+        if (!arch.data_parallel)
+            throw UsageError("--arch " + arch.name + " does not train on several ranks yet (mpirun -np " +
+                             std::to_string(comm.size()) + "); run it without mpirun");
+        if (o.tokens == "-" || o.validation == "-")
+            throw UsageError("under mpirun (" + std::to_string(comm.size()) +
+                             " ranks) every rank reads the input itself: give a file, not stdin");
+        if (comm.rank() > 0) set_verbosity(0);
+    }
     const std::string source = display_name(o.tokens);
     TokenStream tokens = parse_token_stream(read_bytes(o.tokens), source);
     std::optional<TokenStream> validation;
@@ -61,7 +74,7 @@ void run(Options& o) {
                                      o.embedding, source);
     FittedModel fitted = fit_model(set, pretrained ? &*pretrained : nullptr, o.fit,
                                    [](const EpochResult& e) { log_info(epoch_line(e)); });
-    write_bytes(o.output, model_bytes(fitted.model));
+    if (comm.rank() == 0) write_bytes(o.output, model_bytes(fitted.model));
 }
 
 // The --arch of the command line, looked at before parsing: CLI11 answers --help before it reads

@@ -4,6 +4,11 @@
 #include <exception>
 
 #include "newsclf/io/temporaries.hpp"
+#include "newsclf/training/distributed.hpp"
+
+// OpenBLAS's own build description ("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY ..."); the tools
+// link OpenBLAS itself (see CMakeLists.txt).
+extern "C" char* openblas_get_config(void);
 
 namespace newsclf {
 
@@ -17,6 +22,8 @@ int tool_main(int argc, char** argv, const std::string& name, const std::string&
     bool quiet = false;
     app.add_flag("-v,--verbose", verbose, "more messages on stderr");
     app.add_flag("-q,--quiet", quiet, "no progress or messages on stderr, only errors");
+    app.set_version_flag("--version", name + " " + NEWSCLF_VERSION + "\nMPI: " + mpi_library_version() +
+                                          "\nBLAS: " + openblas_get_config());
     std::function<void()> run;
     try {
         run = setup(app);

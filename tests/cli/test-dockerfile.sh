@@ -11,7 +11,7 @@ SRC=$NEWSCLF_SOURCE_DIR
 # In debian:bookworm-slim already (and Essential there or needed by apt): never listed.
 BASE_PACKAGES="libc6 libstdc++6 libgcc-s1"
 # Installed for the programs they hold, not for a library of the tools.
-PROGRAM_PACKAGES="tini make xz-utils gzip"
+PROGRAM_PACKAGES="tini make xz-utils gzip openmpi-bin"  # openmpi-bin: mpirun, for newsclf-fit on several ranks
 # The build stage's configure step: its build directory.
 CMAKE_CONFIGURE='cmake -S [^ ]+ -B ([^ ]+)'
 # The ENTRYPOINT's program and its package.

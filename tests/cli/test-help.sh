@@ -50,4 +50,20 @@ has_line newsclf-train '^ +--opt-ml [A-Z]+=/opt/ml( |$)'
 NEWSCLF_OPT_ML=/srv/job newsclf-train --help | grep -Eq -- '^ +--opt-ml [A-Z]+=/srv/job( |$)' ||
   fail "newsclf-train --help should show \$NEWSCLF_OPT_ML as the default of --opt-ml"
 
+# --version: the tool and newsclf's version, the MPI it was built with (or none), OpenBLAS's
+# build, on stdout with exit 0.
+version=$(sed -nE 's/^project\(newsclf VERSION ([0-9.]+).*/\1/p' "$NEWSCLF_SOURCE_DIR/CMakeLists.txt")
+for tool in newsclf-tokenize newsclf-embed newsclf-fit newsclf-eval newsclf-predict newsclf-train newsclf-serve; do
+  "$tool" --version >"$tool.version" 2>"$tool.err" || fail "$tool --version failed"
+  [ -s "$tool.err" ] && fail "$tool --version wrote to stderr: $(cat "$tool.err")"
+  [ "$(head -n 1 "$tool.version")" = "$tool $version" ] || fail "$tool --version: first line '$(head -n 1 "$tool.version")'"
+  grep -Eq '^MPI: (Open MPI [0-9]+\.[0-9]+\.[0-9]+|none \(built without\))$' "$tool.version" ||
+    fail "$tool --version does not name the MPI: $(cat "$tool.version")"
+  grep -Eq '^BLAS: OpenBLAS [0-9]' "$tool.version" || fail "$tool --version does not name the BLAS: $(cat "$tool.version")"
+done
+if command -v mpirun >/dev/null && grep -q 'NEWSCLF_WITH_MPI:BOOL=ON' "$NEWSCLF_BIN/../CMakeCache.txt" 2>/dev/null; then
+  grep -q "^MPI: Open MPI $(mpirun --version | sed -nE 's/.*Open MPI\)? ?([0-9]+\.[0-9]+\.[0-9]+).*/\1/p' | head -n 1)\$" \
+    newsclf-fit.version || fail "newsclf-fit --version: not mpirun's Open MPI: $(cat newsclf-fit.version)"
+fi
+
 finish

@@ -78,6 +78,7 @@ TEST_CASE("an unknown name or a bad value is a UsageError that names it") {
 TEST_CASE("hyperparameters_json holds every name with a string value") {
     FitOptions o;
     set_hyperparameter(o, "epochs", "7");
+    set_hyperparameter(o, "scale_lr", "1");  // written only when on
     simdjson::dom::parser parser;
     simdjson::dom::object object;
     REQUIRE_FALSE(parser.parse(hyperparameters_json(o)).get_object().get(object));
@@ -88,4 +89,8 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     }
     CHECK(count == hyperparameters().size());
     CHECK(std::string_view(object["epochs"].get_string()) == "7");
+    CHECK(std::string_view(object["scale_lr"].get_string()) == "1");
+    // Off, scale_lr stays out, so that the models trained without it keep their bytes.
+    set_hyperparameter(o, "scale_lr", "0");
+    CHECK(hyperparameters_json(o).find("scale_lr") == std::string::npos);
 }

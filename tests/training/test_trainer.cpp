@@ -4,6 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <numeric>
 #include <set>
@@ -11,6 +16,7 @@
 #include <vector>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/archs/cnn.hpp"
 #include "newsclf/archs/mlp.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/training/trainer.hpp"
@@ -225,4 +231,164 @@ TEST_CASE("EpochLoop completes each epoch's result, calls on_epoch, stops early 
 
 TEST_CASE("running_figures: the progress bar's loss and accuracy") {
     CHECK(running_figures(0.61324, 0.77) == "- loss: 0.6132 - acc: 0.7700");
+}
+
+namespace {
+
+// Two ranks in one process, one thread each: every collective meets at a barrier, and both ranks
+// sum the buffers in the same order, as MPI's ranks get the same sum.
+struct TwoRanks {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t arrived = 0, generation = 0;
+    void* buffers[2] = {nullptr, nullptr};
+    void barrier() {
+        std::unique_lock<std::mutex> lock(mutex);
+        const std::size_t g = generation;
+        if (++arrived == 2) {
+            arrived = 0;
+            ++generation;
+            changed.notify_all();
+        } else {
+            changed.wait(lock, [&] { return generation != g; });
+        }
+    }
+};
+
+class FakeRank : public Communicator {
+public:
+    FakeRank(TwoRanks& shared, std::size_t rank) : shared_(shared), rank_(rank) {}
+    std::size_t rank() const override { return rank_; }
+    std::size_t size() const override { return 2; }
+    void allreduce_sum(float* data, std::size_t n) override { reduce(data, n, [](float a, float b) { return a + b; }); }
+    void allreduce_max(long long* data, std::size_t n) override {
+        reduce(data, n, [](long long a, long long b) { return std::max(a, b); });
+    }
+    void broadcast(float* data, std::size_t n, std::size_t root) override {
+        shared_.buffers[rank_] = data;
+        shared_.barrier();
+        if (rank_ != root) std::copy_n(static_cast<const float*>(shared_.buffers[root]), n, data);
+        shared_.barrier();
+    }
+
+private:
+    template <typename T, typename Op>
+    void reduce(T* data, std::size_t n, Op op) {
+        shared_.buffers[rank_] = data;
+        shared_.barrier();
+        const T* a = static_cast<const T*>(shared_.buffers[0]);
+        const T* b = static_cast<const T*>(shared_.buffers[1]);
+        std::vector<T> out(n);
+        for (std::size_t i = 0; i < n; ++i) out[i] = op(a[i], b[i]);
+        shared_.barrier();
+        std::copy(out.begin(), out.end(), data);
+    }
+    TwoRanks& shared_;
+    std::size_t rank_;
+};
+
+// train_network on two fake ranks, each from its own copy of `initial` (rank 1's is spoilt, so
+// that the broadcast of rank 0's shows); returns each rank's weights.
+std::vector<std::vector<float>> train_on_two_ranks(const TrainableNetwork& network, const std::vector<float>& initial,
+                                                   const TokenCorpus& corpus, const DataSplit& split,
+                                                   const FitOptions& options) {
+    TwoRanks shared;
+    std::vector<std::vector<float>> params{initial, std::vector<float>(initial.size(), 0.5f)};
+    std::exception_ptr errors[2];
+    std::vector<std::thread> threads;
+    for (std::size_t r = 0; r < 2; ++r)
+        threads.emplace_back([&, r] {
+            try {
+                FakeRank comm(shared, r);
+                train_network(network, params[r], corpus, split, options, nullptr, comm);
+            } catch (...) {
+                errors[r] = std::current_exception();
+            }
+        });
+    for (auto& t : threads) t.join();
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    return params;
+}
+
+}  // namespace
+
+TEST_CASE("train_network on two ranks with batches of B is one rank's training with batches of 2B") {
+    // One step an epoch (each rank's shard is one batch), so that the batch order cannot matter:
+    // the mean gradient of the 2B rows is the mean of the two ranks' means of B rows.
+    set_verbosity(0);
+    const Synthetic data(100);
+    const MlpNetwork network(&data.embedding, data.shape());
+    FitOptions options = Synthetic::options(99);
+    options.epochs = 5;
+    const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
+    REQUIRE(split.train.size() == 80);
+    std::vector<float> initial(network.parameter_count());
+    PythonRandom rng(99);
+    network.initialize(initial.data(), rng);
+
+    std::vector<float> one = initial;
+    options.batch_size = 80;
+    train_network(network, one, data.corpus, split, options, nullptr);
+    options.batch_size = 40;
+    const auto two = train_on_two_ranks(network, initial, data.corpus, split, options);
+    REQUIRE(one != initial);
+    CHECK(two[0] == two[1]);
+    double largest = 0;
+    for (std::size_t i = 0; i < one.size(); ++i) largest = std::max(largest, std::fabs(double(one[i]) - two[0][i]));
+    INFO("largest difference " << largest);
+    CHECK(largest <= 1e-5);
+
+    // scale_lr doubles the learning rate on two ranks: another result.
+    options.scale_lr = true;
+    CHECK(train_on_two_ranks(network, initial, data.corpus, split, options)[0] != two[0]);
+}
+
+TEST_CASE("train_network on two ranks refuses ranks that end with different weights") {
+    set_verbosity(0);
+    const Synthetic data(100);
+    const MlpNetwork network(&data.embedding, data.shape());
+    FitOptions options = Synthetic::options(99);
+    options.epochs = 1;
+    const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
+    std::vector<float> initial(network.parameter_count());
+    PythonRandom rng(99);
+    network.initialize(initial.data(), rng);
+    ::setenv("NEWSCLF_TEST_PERTURB_RANK", "1", 1);
+    CHECK_THROWS_WITH_AS(train_on_two_ranks(network, initial, data.corpus, split, options),
+                         doctest::Contains("ranks ended training with different weights"), InternalError);
+    ::unsetenv("NEWSCLF_TEST_PERTURB_RANK");
+    CHECK_NOTHROW(train_on_two_ranks(network, initial, data.corpus, split, options));
+}
+
+TEST_CASE("train_network on two ranks reduces a trained embedding's rows, the union of the rows each touched") {
+    // The cnn with its embedding trained: the buffer's row-sparse tail, updated where a batch of
+    // either rank touched it.
+    set_verbosity(0);
+    const Synthetic data(100);
+    CnnShape shape;
+    shape.max_len = Synthetic::max_len;
+    shape.filters = 4;
+    shape.hidden_units = 4;
+    const CnnNetwork network(&data.embedding, shape, true);
+    REQUIRE(network.sparse_rows().width == Synthetic::dim);
+    FitOptions options = Synthetic::options(99);
+    options.epochs = 3;
+    const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
+    std::vector<float> initial(network.parameter_count());
+    PythonRandom rng(99);
+    network.initialize(initial.data(), rng);
+
+    std::vector<float> one = initial;
+    options.batch_size = 80;
+    train_network(network, one, data.corpus, split, options, nullptr);
+    options.batch_size = 40;
+    const auto two = train_on_two_ranks(network, initial, data.corpus, split, options);
+    const std::size_t begin = network.sparse_rows().begin;
+    REQUIRE(!std::equal(one.begin() + begin, one.end(), initial.begin() + begin));  // the embedding moved
+    CHECK(two[0] == two[1]);
+    double largest = 0;
+    for (std::size_t i = 0; i < one.size(); ++i) largest = std::max(largest, std::fabs(double(one[i]) - two[0][i]));
+    INFO("largest difference " << largest);
+    CHECK(largest <= 1e-5);
 }

@@ -33,6 +33,7 @@ struct Architecture {
     // Its final training takes the validation rows too (the ensemble's members, once its weights
     // are fit): the model file says so, and newsclf-eval will not score those rows as held out.
     bool final_training_on_every_row = false;
+    bool data_parallel = false;  // trains through train_network, so on the ranks of mpirun too
     // The network of a model of this arch; it may keep pointers into the model.
     std::function<std::unique_ptr<Network>(const Model&)> network;
     // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
@@ -129,49 +130,86 @@ std::string running_figures(double loss, double accuracy) {
 std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                        const DataSplit& split, const FitOptions& options,
                                        const std::function<void(const EpochResult&)>& on_epoch) {
+    return train_network(network, params, corpus, split, options, on_epoch, world());
+}
+
+std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
+                                       const DataSplit& split, const FitOptions& options,
+                                       const std::function<void(const EpochResult&)>& on_epoch, Communicator& comm) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
     const std::size_t n_params = network.parameter_count();
+    const std::size_t ranks = comm.size(), rank = comm.rank();
     // A row-sparse tail (a trained embedding) is zeroed and updated only where a batch touched it.
     const SparseRows sparse = network.sparse_rows();
     const std::size_t dense_end = sparse.width > 0 ? sparse.begin : n_params;
-    std::vector<float> grads(n_params);
-    auto optimizer = make_optimizer(options.optimizer, n_params);
+    const std::size_t sparse_rows = sparse.width > 0 ? (n_params - sparse.begin) / sparse.width : 0;
+    // With several ranks the buffer ends with one flag a sparse row, 1 where this rank's batch
+    // touched it: the one allreduce then also gives the union of the ranks' touched rows.
+    const std::size_t flags = ranks > 1 ? sparse_rows : 0;
+    std::vector<float> grads(n_params + flags);
+    OptimizerSettings optimizer_settings = options.optimizer;
+    if (options.scale_lr) optimizer_settings.learning_rate *= static_cast<double>(ranks);
+    auto optimizer = make_optimizer(optimizer_settings, n_params);
     const LrSchedule schedule = lr_schedule(options.lr_schedule);
+    // Every rank starts from rank 0's weights (the same seed gives the same ones; this makes sure).
+    if (ranks > 1) comm.broadcast(params.data(), params.size(), 0);
     // Batch order: a generator of its own, so the split and the initial weights do not shift it.
     PythonRandom order_rng(options.seed + 1);
-    PythonRandom dropout_rng(options.seed + 2);
+    PythonRandom dropout_rng(options.seed + 2 + rank);
     const Dropout dropout{static_cast<float>(options.dropout), &dropout_rng};
-    std::vector<std::size_t> order = split.train;
+    // This rank's shard: the training rows i with i mod ranks == rank, of a split every rank made alike.
+    std::vector<std::size_t> order;
+    for (std::size_t i = rank; i < split.train.size(); i += ranks) order.push_back(split.train[i]);
     auto workspace = network.workspace();
     Workspace& ws = *workspace;
     std::vector<std::int8_t> labels;
+    std::vector<std::uint32_t> touched;
     const std::size_t batch_size = options.batch_size;
-    const std::size_t steps = (order.size() + batch_size - 1) / batch_size;
+    // As many steps on every rank, those of the largest shard (rank 0's): a rank whose shard is
+    // one row shorter may have an empty last batch, and then adds zeros to the allreduce.
+    const std::size_t largest_shard = (split.train.size() + ranks - 1) / ranks;
+    const std::size_t steps = (largest_shard + batch_size - 1) / batch_size;
     EpochLoop epochs(network, corpus, split, options, on_epoch);
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         ProgressBar bar = epochs.begin(epoch, steps);
         order_rng.shuffle(order);
         double loss_sum = 0;
-        std::size_t hits = 0;
+        std::size_t hits = 0, seen = 0;
         for (std::size_t step = 0; step < steps; ++step) {
-            std::size_t begin = step * batch_size, end = std::min(order.size(), begin + batch_size);
-            TokenBatch batch = gather(corpus, order, begin, end, labels);
+            std::size_t begin = std::min(order.size(), step * batch_size), end = std::min(order.size(), begin + batch_size);
             std::fill(grads.begin(), grads.begin() + static_cast<std::ptrdiff_t>(dense_end), 0.0f);
-            loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
-            hits += correct(ws.probabilities, labels, label_count);
-            network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
+            touched.clear();
+            if (end > begin) {
+                TokenBatch batch = gather(corpus, order, begin, end, labels);
+                loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
+                hits += correct(ws.probabilities, labels, label_count);
+                network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
+                if (sparse.width > 0) touched = ws.touched_rows;
+            }
+            seen = end;
+            if (ranks > 1) {
+                for (std::uint32_t r : touched) grads[n_params + r] = 1.0f;
+                comm.allreduce_sum(grads.data(), grads.size());
+                const float scale = 1.0f / static_cast<float>(ranks);
+                for (std::size_t i = 0; i < n_params; ++i) grads[i] *= scale;
+                touched.clear();
+                for (std::size_t r = 0; r < flags; ++r)
+                    if (grads[n_params + r] != 0.0f) {
+                        touched.push_back(static_cast<std::uint32_t>(r));
+                        grads[n_params + r] = 0.0f;
+                    }
+            }
             if (schedule != LrSchedule::constant)
-                optimizer->set_learning_rate(scheduled_learning_rate(schedule, options.optimizer.learning_rate,
+                optimizer->set_learning_rate(scheduled_learning_rate(schedule, optimizer_settings.learning_rate,
                                                                      (epoch - 1) * steps + step, options.epochs * steps));
             optimizer->step(params.data(), grads.data(), dense_end);
             if (sparse.width > 0) {
-                optimizer->step_rows(params.data(), grads.data(), sparse.begin, sparse.width, ws.touched_rows.data(),
-                                     ws.touched_rows.size());
-                for (std::uint32_t r : ws.touched_rows)
+                optimizer->step_rows(params.data(), grads.data(), sparse.begin, sparse.width, touched.data(), touched.size());
+                for (std::uint32_t r : touched)
                     std::fill_n(grads.begin() + static_cast<std::ptrdiff_t>(sparse.begin + r * sparse.width), sparse.width, 0.0f);
             }
-            if ((step & 63) == 0 || step + 1 == steps)
-                bar.update(step + 1, running_figures(loss_sum / end, static_cast<double>(hits) / end));
+            if (((step & 63) == 0 || step + 1 == steps) && seen > 0)
+                bar.update(step + 1, running_figures(loss_sum / seen, static_cast<double>(hits) / seen));
         }
         bar.finish();
         EpochResult r;
@@ -181,7 +219,13 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
         r.train.accuracy = static_cast<double>(hits) / static_cast<double>(order.size());
         if (epochs.end(r, params)) break;
     }
-    return epochs.finish(params);
+    std::vector<EpochResult> history = epochs.finish(params);
+    // Test only: NEWSCLF_TEST_PERTURB_RANK=R changes one weight on rank R, so that the tests see
+    // the check below refuse ranks that disagree.
+    if (const char* perturbed = std::getenv("NEWSCLF_TEST_PERTURB_RANK"))
+        if (ranks > 1 && std::to_string(rank) == perturbed) params[0] += 1.0f;
+    check_same_weights(comm, params);
+    return history;
 }
 
 }  // namespace newsclf

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "newsclf/training/data_split.hpp"
+#include "newsclf/training/distributed.hpp"
 #include "newsclf/training/fit_options.hpp"
 #include "newsclf/training/history.hpp"
 #include "newsclf/base/log.hpp"
@@ -74,9 +75,17 @@ std::string running_figures(double loss, double accuracy);
 
 // Trains from the initial params in place; calls on_epoch after each epoch. With a patience,
 // stops once that many epochs in a row did not lower the validation loss, and leaves the
-// weights of the epoch with the lowest one.
+// weights of the epoch with the lowest one. Over the ranks of world() (see the overload).
 std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                        const DataSplit& split, const FitOptions& options,
                                        const std::function<void(const EpochResult&)>& on_epoch);
+// Data-parallel, as Horovod: rank 0's initial weights on every rank, each rank's batches from
+// its shard of split.train (rows i with i mod size == rank), each step's gradient buffer averaged
+// by one allreduce, the same optimizer step everywhere (learning rate times size with scale_lr),
+// the ranks' weights compared at the end. Every rank evaluates the validation rows, so that early
+// stopping decides alike everywhere.
+std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
+                                       const DataSplit& split, const FitOptions& options,
+                                       const std::function<void(const EpochResult&)>& on_epoch, Communicator& comm);
 
 }  // namespace newsclf

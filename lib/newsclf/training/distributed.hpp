@@ -1,0 +1,34 @@
+// The ranks of a data-parallel training run: MPI's world under mpirun, else one rank that makes
+// no MPI call. Gradients are averaged with one allreduce over the step's flat buffer, as Horovod does.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace newsclf {
+
+class Communicator {
+public:
+    virtual ~Communicator() = default;
+    virtual std::size_t rank() const { return 0; }
+    virtual std::size_t size() const { return 1; }
+    // Sums data[0, n) over the ranks, in place, on every rank.
+    virtual void allreduce_sum(float* data, std::size_t n) {}
+    // Every rank's data[0, n) becomes root's.
+    virtual void broadcast(float* data, std::size_t n, std::size_t root) {}
+    // The largest of each value over the ranks, in place (the checksum comparison's one call).
+    virtual void allreduce_max(long long* data, std::size_t n) {}
+};
+
+// The process's communicator: MPI's world (MPI_Init on first use, MPI_Finalize at exit) when the
+// process was started by Open MPI's mpirun and newsclf was built with MPI; else one rank.
+Communicator& world();
+
+// Throws InternalError naming the disagreement unless every rank holds the same params (compared
+// by a CRC-32 of their bytes: the largest and the smallest over the ranks, in one allreduce).
+void check_same_weights(Communicator& comm, const std::vector<float>& params);
+
+// "Open MPI 4.1.4", or "none (built without)".
+std::string mpi_library_version();
+
+}  // namespace newsclf
