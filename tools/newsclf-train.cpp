@@ -10,7 +10,9 @@
 #include "newsclf/io/temporaries.hpp"
 #include "newsclf/model/model_file.hpp"
 #include "newsclf/sagemaker/distribution.hpp"
+#include "newsclf/archs/architecture.hpp"
 #include "newsclf/sagemaker/job.hpp"
+#include "newsclf/training/distributed.hpp"
 #include "newsclf/sagemaker/mpi_launch.hpp"
 #include "newsclf/sagemaker/mpi_worker.hpp"
 #include "newsclf/sagemaker/training.hpp"
@@ -29,6 +31,9 @@ struct Options {
 void train_in_process(const TrainingJob& job, const JobHyperparameters& hps, std::size_t rank) {
     const auto start = std::chrono::steady_clock::now();
     const FitOptions options = fit_options_from_hyperparameters(hps.user, job.hyperparameters_path());
+    if (world().size() > 1 && !architecture(options.arch).data_parallel)
+        throw UsageError(job.hyperparameters_path() + ": arch " + options.arch +
+                         " does not train on several MPI processes yet; leave sagemaker_mpi_enabled out");
     if (rank > 0) set_verbosity(0);
     // Keras-like epoch lines on stdout, each as it ends: SageMaker's metric definitions read them.
     JobTraining training = train_job(job, options, [rank](const EpochResult& e) {

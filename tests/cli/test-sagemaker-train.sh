@@ -263,4 +263,9 @@ run_train mpi
 failed mpi 1 "mpirun exited with status"
 [ ! -e "$SCRATCH/pwned" ] || fail "a hyperparameter reached a shell"
 
+# --- MPI with an arch that does not train on several processes: the failure names it first
+job mpibag '{"arch": "bag", "epochs": "1", "sagemaker_mpi_enabled": "true", "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"}'
+run_train mpibag
+failed mpibag 1 "arch bag does not train on several MPI processes"
+
 finish

@@ -8,6 +8,7 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/io/output_file.hpp"
 #include "newsclf/io/process.hpp"
 
@@ -39,9 +40,16 @@ int launch_mpi_job(const TrainingJob& job, const MpiSettings& mpi, const std::ve
     std::filesystem::remove(hostfile, ec);
     if (run.stop_signal) return run.stop_signal;
     if (run.exit_status != 0 || run.killed_by != 0) {
+        // Rank 0 runs on this host with this /opt/ml: the reason it wrote comes first.
+        std::string reason;
+        if (std::filesystem::is_regular_file(job.failure_path(), ec)) {
+            reason = read_bytes(job.failure_path()).str();
+            while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+            reason += "\n";
+        }
         std::string tail = run.stderr_tail;
         if (tail.size() > 800) tail = tail.substr(tail.size() - 800);
-        throw DataError("mpirun " + (run.killed_by ? "was killed by signal " + std::to_string(run.killed_by)
+        throw DataError(reason + "mpirun " + (run.killed_by ? "was killed by signal " + std::to_string(run.killed_by)
                                                    : "exited with status " + std::to_string(run.exit_status)) +
                         (tail.empty() ? std::string() : "; the end of its standard error:\n" + tail));
     }

@@ -16,8 +16,8 @@ std::optional<std::size_t> mpi_rank();
 // Writes the job's hostfile to the system's temporary directory and runs mpirun (distribution.hpp's
 // command line) with `program` on every slot; mpirun may run as root here, as SageMaker's
 // containers do, and nowhere else. Returns the stop signal that ended the job (SIGTERM ...), 0
-// when every rank succeeded; a DataError with mpirun's status and the end of its standard error
-// otherwise.
+// when every rank succeeded; otherwise a DataError with the reason rank 0 wrote to the failure
+// file (it shares this host's /opt/ml), then mpirun's status and the end of its standard error.
 int launch_mpi_job(const TrainingJob& job, const MpiSettings& mpi, const std::vector<std::string>& program);
 
 }  // namespace newsclf
