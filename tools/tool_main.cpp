@@ -12,8 +12,10 @@ extern "C" char* openblas_get_config(void);
 
 namespace newsclf {
 
-int tool_main(int argc, char** argv, const std::string& name, const std::string& description,
-              const std::function<std::function<void()>(CLI::App&)>& setup) {
+namespace {
+
+int run_tool(int argc, char** argv, const std::string& name, const std::string& description,
+             const std::function<std::function<void()>(CLI::App&)>& setup) {
     set_program_name(name);
     remove_temporaries_on_signals();  // Ctrl-C anywhere in a pipeline leaves no half-written file
     CLI::App app(description, name);
@@ -49,6 +51,16 @@ int tool_main(int argc, char** argv, const std::string& name, const std::string&
         std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
         return static_cast<int>(ExitCode::data);
     }
+}
+
+}  // namespace
+
+int tool_main(int argc, char** argv, const std::string& name, const std::string& description,
+              const std::function<std::function<void()>(CLI::App&)>& setup) {
+    const int code = run_tool(argc, argv, name, description, setup);
+    // Under mpirun, a failed rank takes the others down rather than leave them waiting for it.
+    if (code != 0) abort_other_ranks(code);
+    return code;
 }
 
 void add_model_option(CLI::App& app, std::string& model) {

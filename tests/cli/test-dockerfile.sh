@@ -12,6 +12,11 @@ SRC=$NEWSCLF_SOURCE_DIR
 BASE_PACKAGES="libc6 libstdc++6 libgcc-s1"
 # Installed for the programs they hold, not for a library of the tools.
 PROGRAM_PACKAGES="tini make xz-utils gzip openmpi-bin"  # openmpi-bin: mpirun, for newsclf-fit on several ranks
+# The image builds with MPI (libopenmpi-dev); tools built here without it (-DNEWSCLF_WITH_MPI=OFF)
+# load none of Open MPI's libraries, which the runtime stage then installs for the image's tools.
+if "$NEWSCLF_BIN/newsclf-fit" --version | grep -q '^MPI: none'; then
+  PROGRAM_PACKAGES+=" libopenmpi3 libhwloc15 libevent-core-2.1-7 libevent-pthreads-2.1-7 libudev1"
+fi
 # The build stage's configure step: its build directory.
 CMAKE_CONFIGURE='cmake -S [^ ]+ -B ([^ ]+)'
 # The ENTRYPOINT's program and its package.

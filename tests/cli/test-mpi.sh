@@ -2,7 +2,8 @@
 # newsclf-fit under mpirun (2 ranks on this machine, oversubscribed): the data-parallel mlp scores
 # within 2 points of the one-rank model on held-out rows; only rank 0 speaks and writes; stdin and
 # the archs that do not train on ranks are refused; ranks whose weights differ at the end fail the
-# run (NEWSCLF_TEST_PERTURB_RANK, a test-only hook of the trainer); a killed rank ends the job.
+# run (NEWSCLF_TEST_PERTURB_RANK, a test-only hook of the trainer); a killed rank, or one that
+# fails alone, ends the job.
 # The trainer's equivalence with one rank (batches of B on 2 ranks = batches of 2B on one) is
 # tests/training/test_trainer.cpp's.
 . "$(dirname "$0")/lib.sh"
@@ -61,5 +62,14 @@ echo "killed rank: exit $status after ${elapsed}s"
 [ "$status" -ne 0 ] || fail "the job with a killed rank exited 0"
 [ "$elapsed" -le 11 ] || fail "the job with a killed rank took ${elapsed}s to end"
 [ ! -e killed.model ] || fail "the job with a killed rank wrote a model"
+
+# A rank that fails alone (its input is missing) takes the other, waiting for it, down at once.
+start=$SECONDS
+mpi bash -c 'f=train; [ "$OMPI_COMM_WORLD_RANK" = 1 ] && f=missing
+             exec newsclf-fit -q -e emb.npy -o lone.model "$f"' >/dev/null 2>err
+status=$?
+[ "$status" -eq 1 ] || fail "a rank that could not read its input: exit $status, not 1: $(cat err)"
+[ $((SECONDS - start)) -le 10 ] || fail "a rank that failed alone left the job running $((SECONDS - start))s"
+[ ! -e lone.model ] || fail "a job with a failed rank wrote a model"
 
 finish

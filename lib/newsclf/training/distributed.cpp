@@ -29,6 +29,8 @@ void check(int code, const char* call) {
 // MPI counts are ints: a buffer beyond 2^31 - 1 values goes in pieces.
 constexpr std::size_t max_count = 1u << 30;
 
+bool mpi_started = false;
+
 class MpiWorld : public Communicator {
 public:
     MpiWorld() {
@@ -46,6 +48,7 @@ public:
         check(MPI_Comm_size(MPI_COMM_WORLD, &s), "MPI_Comm_size");
         rank_ = static_cast<std::size_t>(r);
         size_ = static_cast<std::size_t>(s);
+        mpi_started = true;
     }
     std::size_t rank() const override { return rank_; }
     std::size_t size() const override { return size_; }
@@ -83,6 +86,16 @@ Communicator& world() {
 #endif
     static Communicator single;
     return single;
+}
+
+void abort_other_ranks(int exit_code) {
+#ifdef NEWSCLF_WITH_MPI
+    if (mpi_started && world().size() > 1) {
+        std::fflush(stdout);
+        std::fflush(stderr);
+        MPI_Abort(MPI_COMM_WORLD, exit_code);
+    }
+#endif
 }
 
 void check_same_weights(Communicator& comm, const std::vector<float>& params) {

@@ -24,6 +24,11 @@ public:
 // process was started by Open MPI's mpirun and newsclf was built with MPI; else one rank.
 Communicator& world();
 
+// After a failure on this rank, under mpirun with MPI started: MPI_Abort with the exit code, so
+// that the other ranks, which may wait in a collective for this one, end too (MPI_Finalize would
+// wait for them). Else nothing.
+void abort_other_ranks(int exit_code);
+
 // Throws InternalError naming the disagreement unless every rank holds the same params (compared
 // by a CRC-32 of their bytes: the largest and the smallest over the ranks, in one allreduce).
 void check_same_weights(Communicator& comm, const std::vector<float>& params);
