@@ -6,9 +6,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdlib>
-#include <exception>
 #include <mutex>
-#include <thread>
 #include <map>
 #include <numeric>
 #include <set>
@@ -19,6 +17,7 @@
 #include "newsclf/archs/cnn.hpp"
 #include "newsclf/archs/mlp.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/training/trainer.hpp"
 #include "test_support.hpp"
 
@@ -294,20 +293,11 @@ std::vector<std::vector<float>> train_on_two_ranks(const TrainableNetwork& netwo
                                                    const FitOptions& options) {
     TwoRanks shared;
     std::vector<std::vector<float>> params{initial, std::vector<float>(initial.size(), 0.5f)};
-    std::exception_ptr errors[2];
-    std::vector<std::thread> threads;
-    for (std::size_t r = 0; r < 2; ++r)
-        threads.emplace_back([&, r] {
-            try {
-                FakeRank comm(shared, r);
-                train_network(network, params[r], corpus, split, options, nullptr, comm);
-            } catch (...) {
-                errors[r] = std::current_exception();
-            }
-        });
-    for (auto& t : threads) t.join();
-    for (auto& e : errors)
-        if (e) std::rethrow_exception(e);
+    // Both ranks at once (they meet in each collective); the first rank's exception is thrown here.
+    run_workers(2, [&](std::size_t r) {
+        FakeRank comm(shared, r);
+        train_network(network, params[r], corpus, split, options, nullptr, comm);
+    });
     return params;
 }
 
