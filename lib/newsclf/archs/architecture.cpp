@@ -16,7 +16,7 @@ std::vector<EpochResult> train_from_initialisation(const TrainableNetwork& netwo
     model.parameters.resize(network.parameter_count());
     PythonRandom init_rng(model.options.seed);
     network.initialize(model.parameters.data(), init_rng);
-    return train_network(network, model.parameters, data.corpus, data.split, model.options, data.on_epoch);
+    return train_network(network, model.parameters, data.corpus, data.split, model.options, data.on_epoch, *data.ranks);
 }
 
 void round_to_storage(Model& model) {

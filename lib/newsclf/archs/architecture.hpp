@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "newsclf/training/data_split.hpp"
+#include "newsclf/training/distributed.hpp"
 #include "newsclf/training/history.hpp"
 #include "newsclf/training/model.hpp"
 #include "newsclf/nn/network.hpp"
@@ -21,6 +22,9 @@ struct TrainingData {
     const DataSplit& split;
     const Matrix* pretrained;   // word vectors by token id (row 0 and words without one: zeros), or null
     std::function<void(const EpochResult&)> on_epoch;
+    // The ranks that train this model together, each from its shard of split.train: the
+    // process's world under mpirun; one rank for an ensemble member trained alone on its rank.
+    Communicator* ranks = &world();
 };
 
 using Settings = std::vector<std::pair<std::string, std::string>>;  // hyperparameter name, value
@@ -33,8 +37,8 @@ struct Architecture {
     // Its final training takes the validation rows too (the ensemble's members, once its weights
     // are fit): the model file says so, and newsclf-eval will not score those rows as held out.
     bool final_training_on_every_row = false;
-    bool data_parallel = false;  // trains through train_network, so on the ranks of mpirun too
     // The network of a model of this arch; it may keep pointers into the model.
+    bool data_parallel = false;  // trains over data.ranks, so on the ranks of mpirun too
     std::function<std::unique_ptr<Network>(const Model&)> network;
     // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from
     // model.options, model.vocabulary and the data; returns the epochs' history.
