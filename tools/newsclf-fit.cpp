@@ -55,9 +55,6 @@ void run(Options& o) {
     // speaks and writes the model.
     Communicator& comm = world();
     if (comm.size() > 1) {
-        if (!arch.data_parallel)
-            throw UsageError("--arch " + arch.name + " does not train on several ranks yet (mpirun -np " +
-                             std::to_string(comm.size()) + "); run it without mpirun");
         if (o.tokens == "-" || o.validation == "-")
             throw UsageError("under mpirun (" + std::to_string(comm.size()) +
                              " ranks) every rank reads the input itself: give a file, not stdin");

@@ -31,9 +31,6 @@ struct Options {
 void train_in_process(const TrainingJob& job, const JobHyperparameters& hps, std::size_t rank) {
     const auto start = std::chrono::steady_clock::now();
     const FitOptions options = fit_options_from_hyperparameters(hps.user, job.hyperparameters_path());
-    if (world().size() > 1 && !architecture(options.arch).data_parallel)
-        throw UsageError(job.hyperparameters_path() + ": arch " + options.arch +
-                         " does not train on several MPI processes yet; leave sagemaker_mpi_enabled out");
     if (rank > 0) set_verbosity(0);
     // Keras-like epoch lines on stdout, each as it ends: SageMaker's metric definitions read them.
     JobTraining training = train_job(job, options, [rank](const EpochResult& e) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# newsclf-fit under mpirun (2 ranks on this machine, oversubscribed): the data-parallel mlp scores
-# within 2 points of the one-rank model on held-out rows; only rank 0 speaks and writes; stdin and
-# the archs that do not train on ranks are refused; ranks whose weights differ at the end fail the
-# run (NEWSCLF_TEST_PERTURB_RANK, a test-only hook of the trainer); a killed rank, or one that
-# fails alone, ends the job.
+# newsclf-fit under mpirun (2 ranks on this machine, oversubscribed): every arch scores within
+# half a point of the one-rank model on held-out rows (the linear arch within a tenth); an
+# ensemble with as many members as ranks trains them side by side into the one-rank model; only
+# rank 0 speaks and writes; stdin is refused; ranks whose weights differ at the end fail the run
+# (NEWSCLF_TEST_PERTURB_RANK, a test-only hook of the trainer); a killed rank, or one that fails
+# alone, ends the job.
 # The trainer's equivalence with one rank (batches of B on 2 ranks = batches of 2B on one) is
 # tests/training/test_trainer.cpp's.
 . "$(dirname "$0")/lib.sh"
@@ -25,14 +26,41 @@ newsclf-tokenize -q --max-words 0 -o tokens "$TESTDATA/news.sample.tsv" || fail 
 newsclf-embed -q --vocab tokens -o emb.npy "$TESTDATA/glove.sample.100d.txt.xz" || fail "embed failed"
 newsclf-fit -q --split-out train held tokens || fail "--split-out failed"
 
-# (a) Two ranks against one, on the held-out rows.
-newsclf-fit -q -e emb.npy -o one.model train || fail "fit on one rank failed"
+# (a) Two ranks against one, on the held-out rows, for each arch: the mean accuracy of three seeds
+# (one model's differs by up to a point from seed to seed on these 2,001 rows) within half a
+# point. The mlp takes Horovod's advice: the same batch on each rank, the learning rate times the
+# ranks (--scale-lr 1). The cnn and the lstm, whose batches of 512 would leave 8 steps an epoch
+# on these 8,000 rows, get batches of B/2 on each rank against B on one, which average the same
+# gradient. The bag keeps its settings (its learning rate is times the ranks by default).
+# held_out MODEL: its accuracy on the held-out rows.
+held_out() { newsclf-eval -q -m "$1" held | jq .accuracy; }
+# compare ARCH TOLERANCE ONE_RANK_OPTIONS -- TWO_RANK_OPTIONS
+compare() {
+  local arch=$1 tolerance=$2 one=() two=() seed a b sum1=0 sum2=0
+  shift 2
+  while [ "$1" != -- ]; do one+=("$1"); shift; done
+  shift
+  two=("$@")
+  for seed in 1 2 3; do
+    newsclf-fit -q --arch "$arch" --seed "$seed" "${one[@]}" -o "$arch.one.model" train ||
+      fail "$arch on one rank failed"
+    mpi newsclf-fit -q --arch "$arch" --seed "$seed" "${two[@]}" -o "$arch.two.model" train 2>two.err ||
+      fail "$arch on two ranks failed: $(cat two.err)"
+    a=$(held_out "$arch.one.model") b=$(held_out "$arch.two.model")
+    sum1=$(jq -n "$sum1 + $a") sum2=$(jq -n "$sum2 + $b")
+  done
+  a=$(jq -n "$sum1 / 3") b=$(jq -n "$sum2 / 3")
+  echo "$arch: held-out accuracy, mean of 3 seeds: one rank $a, two ranks $b"
+  jq -en --argjson a "$a" --argjson b "$b" --argjson t "$tolerance" '($a - $b) | fabs <= $t' >/dev/null ||
+    fail "$arch: two ranks' accuracy $b is not within $tolerance of one rank's $a"
+}
+compare mlp 0.005 -e emb.npy -- -e emb.npy --scale-lr 1
+compare cnn 0.005 -e emb.npy -- -e emb.npy --batch-size 256
+compare lstm 0.005 -e emb.npy -- -e emb.npy --batch-size 256
+# The bag's n-gram table kept small here: each average moves the whole table through MPI.
+compare bag 0.005 --buckets 65536 -- --buckets 65536
+
 mpi newsclf-fit -e emb.npy -o two.model train 2>two.err || fail "fit on two ranks failed: $(cat two.err)"
-one=$(newsclf-eval -q -m one.model held | jq .accuracy)
-two=$(newsclf-eval -q -m two.model held | jq .accuracy)
-echo "held-out accuracy: one rank $one, two ranks $two"
-jq -en --argjson a "$one" --argjson b "$two" '($a - $b) | fabs <= 0.02' >/dev/null ||
-  fail "two ranks' accuracy $two is not within 2 points of one rank's $one"
 [ "$(grep -c '^newsclf-fit: Epoch 2/2' two.err)" -eq 1 ] || fail "not one rank's progress only: $(cat two.err)"
 newsclf-predict -m two.model --inspect | jq -e '.hyperparameters | has("scale_lr") | not' >/dev/null ||
   fail "a model trained without --scale-lr records scale_lr"
@@ -40,12 +68,22 @@ mpi newsclf-fit -q -e emb.npy --scale-lr 1 -o scaled.model train || fail "fit --
 newsclf-predict -m scaled.model --inspect | jq -e '.hyperparameters.scale_lr == "1"' >/dev/null ||
   fail "the --scale-lr 1 model does not record it"
 
-# Refusals: stdin, and an arch that does not train on ranks.
+# An ensemble with as many members as ranks trains member k alone on rank k: with one thread per
+# member, the very model one rank makes.
+newsclf-fit -q --arch ensemble --members linear,bag --threads 1 -o ensemble.one.model train ||
+  fail "the ensemble on one rank failed"
+mpi newsclf-fit --arch ensemble --members linear,bag --threads 1 -o ensemble.two.model train 2>two.err ||
+  fail "the ensemble on two ranks failed: $(cat two.err)"
+grep -q "members 1 to 2 on ranks 0 to 1 at the same time" two.err || fail "the members did not train on their own ranks: $(cat two.err)"
+a=$(held_out ensemble.one.model) b=$(held_out ensemble.two.model)
+echo "ensemble (linear, bag): held-out accuracy: one rank $a, two ranks $b"
+cmp -s <(newsclf-eval -q -m ensemble.one.model held) <(newsclf-eval -q -m ensemble.two.model held) ||
+  fail "the ensemble trained on two ranks scores otherwise than the one trained on one"
+
+# Refusals: stdin.
 expect_exit 2 mpi newsclf-fit -q -e emb.npy -o stdin.model - <train 2>err
 grep -q "give a file, not stdin" err || fail "stdin under mpirun: $(cat err)"
-expect_exit 2 mpi newsclf-fit -q --arch linear -o linear.model train 2>err
-grep -q "does not train on several ranks" err || fail "linear under mpirun: $(cat err)"
-[ ! -e stdin.model ] && [ ! -e linear.model ] || fail "a refused run wrote a model"
+[ ! -e stdin.model ] || fail "a refused run wrote a model"
 
 # (c) A rank whose weights differ at the end fails the run, and no model is written.
 expect_exit 4 mpi -x NEWSCLF_TEST_PERTURB_RANK=1 newsclf-fit -q -e emb.npy -o perturbed.model train 2>err

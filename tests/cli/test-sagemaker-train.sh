@@ -263,9 +263,16 @@ run_train mpi
 failed mpi 1 "mpirun exited with status"
 [ ! -e "$SCRATCH/pwned" ] || fail "a hyperparameter reached a shell"
 
-# --- MPI with an arch that does not train on several processes: the failure names it first
-job mpibag '{"arch": "bag", "epochs": "1", "sagemaker_mpi_enabled": "true", "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"}'
+# --- MPI with the bag, two processes on this host: the first writes the model and the metrics
+job mpibag '{"arch": "bag", "epochs": "1", "buckets": "65536", "sagemaker_mpi_enabled": "true", "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"}'
 run_train mpibag
-failed mpibag 1 "arch bag does not train on several MPI processes"
+[ "$(cat mpibag.status)" = 0 ] || fail "the bag on two MPI processes: exit $(cat mpibag.status): $(cat mpibag.err)"
+[ -s mpibag/model/newsclf.model ] && [ -s mpibag/output/data/metrics.json ] || fail "the bag on two MPI processes wrote no model or metrics"
+[ "$(grep -c 'Epoch 1/1' mpibag.out)" -eq 1 ] || fail "not one epoch line from the first process only: $(cat mpibag.out)"
+
+# --- MPI where every process fails (no word vectors for the mlp): the failure is the first process's reason
+job mpinoglove '{"epochs": "1", "sagemaker_mpi_enabled": "true", "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"}' noglove
+run_train mpinoglove
+failed mpinoglove 1 "no word vector file"
 
 finish

@@ -78,7 +78,8 @@ TEST_CASE("an unknown name or a bad value is a UsageError that names it") {
 TEST_CASE("hyperparameters_json holds every name with a string value") {
     FitOptions o;
     set_hyperparameter(o, "epochs", "7");
-    set_hyperparameter(o, "scale_lr", "1");  // written only when on
+    set_hyperparameter(o, "scale_lr", "1");        // written only when not the default
+    set_hyperparameter(o, "average_every", "1000");  // likewise
     simdjson::dom::parser parser;
     simdjson::dom::object object;
     REQUIRE_FALSE(parser.parse(hyperparameters_json(o)).get_object().get(object));
@@ -90,7 +91,11 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     CHECK(count == hyperparameters().size());
     CHECK(std::string_view(object["epochs"].get_string()) == "7");
     CHECK(std::string_view(object["scale_lr"].get_string()) == "1");
-    // Off, scale_lr stays out, so that the models trained without it keep their bytes.
+    CHECK(std::string_view(object["average_every"].get_string()) == "1000");
+    // At their defaults, the settings of mpirun stay out, so that the models trained without them
+    // keep their bytes.
     set_hyperparameter(o, "scale_lr", "0");
+    set_hyperparameter(o, "average_every", std::to_string(FitOptions().average_every));
     CHECK(hyperparameters_json(o).find("scale_lr") == std::string::npos);
+    CHECK(hyperparameters_json(o).find("average_every") == std::string::npos);
 }

@@ -38,7 +38,6 @@ struct Architecture {
     // are fit): the model file says so, and newsclf-eval will not score those rows as held out.
     bool final_training_on_every_row = false;
     // The network of a model of this arch; it may keep pointers into the model.
-    bool data_parallel = false;  // trains over data.ranks, so on the ranks of mpirun too
     std::function<std::unique_ptr<Network>(const Model&)> network;
     // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from
     // model.options, model.vocabulary and the data; returns the epochs' history.

@@ -190,18 +190,35 @@ double BagNetwork::sgd_step_rows(float* params, float* dense, int label, float l
 
 std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                    const DataSplit& split, const FitOptions& options,
-                                   const std::function<void(const EpochResult&)>& on_epoch) {
+                                   const std::function<void(const EpochResult&)>& on_epoch, Communicator& ranks) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
-    const std::size_t n_threads = std::min(resolve_threads(options.threads), split.train.size());
-    log_verbose("bag: " + std::to_string(split.train.size()) + " training rows on " + std::to_string(n_threads) + " threads");
+    const std::size_t rank = ranks.rank(), size = ranks.size();
+    std::vector<std::size_t> shard;
+    for (std::size_t i = rank; i < split.train.size(); i += size) shard.push_back(split.train[i]);
+    const std::size_t n_threads = std::max<std::size_t>(1, std::min(resolve_threads(options.threads), shard.size()));
+    log_verbose("bag: " + std::to_string(shard.size()) + " training rows on " + std::to_string(n_threads) + " threads" +
+                (size > 1 ? " on each of " + std::to_string(size) + " ranks" : ""));
     // Each thread its own share of the rows (every n-th, so that a file in story or date order is
     // spread over them) and its own generator for the order within it.
     std::vector<std::vector<std::size_t>> shares(n_threads);
-    for (std::size_t i = 0; i < split.train.size(); ++i) shares[i % n_threads].push_back(split.train[i]);
+    for (std::size_t i = 0; i < shard.size(); ++i) shares[i % n_threads].push_back(shard[i]);
     std::vector<PythonRandom> order_rngs;
     for (std::size_t t = 0; t < n_threads; ++t) order_rngs.emplace_back(options.seed + 1 + t);
+    // The rounds of an epoch, the same number on every rank (that of the largest shard): the
+    // ranks average their parameters after each.
+    const std::size_t largest_shard = (split.train.size() + size - 1) / size;
+    const std::size_t rounds = size > 1 ? std::max<std::size_t>(1, (largest_shard + options.average_every - 1) / options.average_every) : 1;
+    if (size > 1) ranks.broadcast(params.data(), params.size(), 0);
+    // Local SGD: each rank steps alone on its rows, then the ranks' parameters are averaged. Two
+    // ranks averaged make the progress of one on half the rows, so the learning rate is times the
+    // ranks (scale_lr, on by the bag's defaults), as in Horovod's advice for its averaged gradients.
+    auto average = [&] {
+        ranks.allreduce_sum(params.data(), params.size());
+        const float mean = 1.0f / static_cast<float>(size);
+        for (float& v : params) v *= mean;
+    };
     const LrSchedule schedule = lr_schedule(options.lr_schedule);
-    const double base_lr = options.optimizer.learning_rate;
+    const double base_lr = options.optimizer.learning_rate * (options.scale_lr ? static_cast<double>(size) : 1.0);
     struct Tally {
         double loss = 0;
         std::size_t hits = 0, seen = 0;
@@ -212,73 +229,86 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         ProgressBar bar = epochs.begin(epoch, shares[0].size());
         std::vector<Tally> tallies(n_threads);
-        run_workers(n_threads, [&](std::size_t t) {
-            std::vector<std::size_t>& share = shares[t];
-            order_rngs[t].shuffle(share);
-            BagNetwork::Scratch s = network.scratch();
-            EmbeddingBag::Selection next_rows;
-            // With several threads, each steps a copy of the dense layers and adds its change to
-            // the shared ones every dense_sync steps: the few cache lines that every step writes
-            // would otherwise bounce between the cores at every step.
-            float* shared_dense = p + dense_offset;
-            std::vector<float> local, base;
-            if (n_threads > 1) {
-                local.assign(shared_dense, shared_dense + dense_size);
-                base = local;
-            }
-            float* dense = n_threads > 1 ? local.data() : shared_dense;
-            auto sync = [&] {
-                if (n_threads == 1) return;
-                for (std::size_t i = 0; i < dense_size; ++i) {
-                    shared_dense[i] += local[i] - base[i];
-                    base[i] = local[i] = shared_dense[i];
+        for (std::size_t t = 0; t < n_threads; ++t) order_rngs[t].shuffle(shares[t]);
+        for (std::size_t round = 0; round < rounds; ++round) {
+            run_workers(n_threads, [&](std::size_t t) {
+                const std::vector<std::size_t>& share = shares[t];
+                const std::size_t first = share.size() * round / rounds, end = share.size() * (round + 1) / rounds;
+                BagNetwork::Scratch s = network.scratch();
+                EmbeddingBag::Selection next_rows;
+                // With several threads, each steps a copy of the dense layers and adds its change to
+                // the shared ones every dense_sync steps: the few cache lines that every step writes
+                // would otherwise bounce between the cores at every step.
+                float* shared_dense = p + dense_offset;
+                std::vector<float> local, base;
+                if (n_threads > 1) {
+                    local.assign(shared_dense, shared_dense + dense_size);
+                    base = local;
                 }
-            };
-            Tally& tally = tallies[t];
-            const std::size_t steps = share.size() * options.epochs;
-            std::size_t step = (epoch - 1) * share.size();
-            const EmbeddingBag& bag = network.bag();
-            auto select = [&](std::size_t k, EmbeddingBag::Selection& rows) {
-                const std::size_t r = share[k];
-                bag.select({corpus.tokens_of(r), corpus.length(r)}, rows);
-            };
-            if (!share.empty()) select(0, s.rows);
-            for (std::size_t k = 0; k < share.size(); ++k, ++step) {
-                const std::size_t r = share[k];
-                // The next headline's rows are fetched while this one computes: the step is bound
-                // by memory latency, the rows being scattered over a table of tens of megabytes.
-                if (k + 2 < share.size()) __builtin_prefetch(corpus.tokens_of(share[k + 2]));
-                if (k + 1 < share.size()) {
-                    select(k + 1, next_rows);
-                    bag.prefetch(p, next_rows);
+                float* dense = n_threads > 1 ? local.data() : shared_dense;
+                auto sync = [&] {
+                    if (n_threads == 1) return;
+                    for (std::size_t i = 0; i < dense_size; ++i) {
+                        shared_dense[i] += local[i] - base[i];
+                        base[i] = local[i] = shared_dense[i];
+                    }
+                };
+                Tally& tally = tallies[t];
+                const std::size_t steps = share.size() * options.epochs;
+                std::size_t step = (epoch - 1) * share.size() + first;
+                const EmbeddingBag& bag = network.bag();
+                auto select = [&](std::size_t k, EmbeddingBag::Selection& rows) {
+                    const std::size_t r = share[k];
+                    bag.select({corpus.tokens_of(r), corpus.length(r)}, rows);
+                };
+                if (first < end) select(first, s.rows);
+                for (std::size_t k = first; k < end; ++k, ++step) {
+                    const std::size_t r = share[k];
+                    // The next headline's rows are fetched while this one computes: the step is bound
+                    // by memory latency, the rows being scattered over a table of tens of megabytes.
+                    if (k + 2 < end) __builtin_prefetch(corpus.tokens_of(share[k + 2]));
+                    if (k + 1 < end) {
+                        select(k + 1, next_rows);
+                        bag.prefetch(p, next_rows);
+                    }
+                    const int label = corpus.labels[r];
+                    const auto lr = static_cast<float>(scheduled_learning_rate(schedule, base_lr, step, steps));
+                    tally.loss += network.sgd_step_rows(p, dense, label, lr, s);
+                    if ((k + 1) % dense_sync == 0) sync();
+                    tally.hits += static_cast<std::size_t>(std::max_element(s.probabilities.begin(), s.probabilities.end()) -
+                                                           s.probabilities.begin()) == static_cast<std::size_t>(label);
+                    ++tally.seen;
+                    if (t == 0 && ((k & 4095) == 0 || k + 1 == share.size()))
+                        bar.update(k + 1, running_figures(tally.loss / static_cast<double>(tally.seen),
+                                                          static_cast<double>(tally.hits) / static_cast<double>(tally.seen)));
+                    std::swap(s.rows, next_rows);
                 }
-                const int label = corpus.labels[r];
-                const auto lr = static_cast<float>(scheduled_learning_rate(schedule, base_lr, step, steps));
-                tally.loss += network.sgd_step_rows(p, dense, label, lr, s);
-                if ((k + 1) % dense_sync == 0) sync();
-                tally.hits += static_cast<std::size_t>(std::max_element(s.probabilities.begin(), s.probabilities.end()) -
-                                                       s.probabilities.begin()) == static_cast<std::size_t>(label);
-                ++tally.seen;
-                if (t == 0 && ((k & 4095) == 0 || k + 1 == share.size()))
-                    bar.update(k + 1, running_figures(tally.loss / static_cast<double>(tally.seen),
-                                                      static_cast<double>(tally.hits) / static_cast<double>(tally.seen)));
-                std::swap(s.rows, next_rows);
-            }
-            sync();
-        });
+                sync();
+            });
+            if (size > 1) average();
+        }
         bar.finish();
         EpochResult r;
         r.steps = split.train.size();
         r.train.rows = split.train.size();
+        double loss = 0, hits = 0;
         for (const auto& t : tallies) {
-            r.train.loss += t.loss;
-            r.train.accuracy += static_cast<double>(t.hits);
+            loss += t.loss;
+            hits += static_cast<double>(t.hits);
         }
-        r.train.loss /= static_cast<double>(r.train.rows);
-        r.train.accuracy /= static_cast<double>(r.train.rows);
+        if (size > 1) {  // over every rank's rows
+            float sums[2] = {static_cast<float>(loss), static_cast<float>(hits)};
+            ranks.allreduce_sum(sums, 2);
+            loss = sums[0];
+            hits = sums[1];
+        }
+        r.train.loss = loss / static_cast<double>(r.train.rows);
+        r.train.accuracy = hits / static_cast<double>(r.train.rows);
         if (epochs.end(r, params)) break;
     }
-    return epochs.finish(params);
+    std::vector<EpochResult> history = epochs.finish(params);
+    check_same_weights(ranks, params);
+    return history;
 }
 
 namespace {
@@ -306,7 +336,7 @@ Architecture bag_architecture() {
     a.defaults = {{"max_words", "0"},      {"epochs", "5"},       {"optimizer", "sgd"},
                   {"learning_rate", "0.4"}, {"lr_schedule", "linear"}, {"ngrams", "3"},
                   {"buckets", "1048576"},   {"ngram_dim", "16"},   {"threads", "0"},
-                  {"validation_split", "0"}};
+                  {"validation_split", "0"}, {"scale_lr", "1"}};
     a.needs_pretrained = false;
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<BagNetwork>(bag_shape(m)); };
     a.train = [](Model& m, const TrainingData& data) {
@@ -316,7 +346,7 @@ Architecture bag_architecture() {
         BagNetwork network(bag_shape(m));
         m.parameters.resize(network.parameter_count());
         network.initialize(m.parameters.data(), data.pretrained, m.options.seed, m.options.threads);
-        return train_bag(network, m.parameters, data.corpus, data.split, m.options, data.on_epoch);
+        return train_bag(network, m.parameters, data.corpus, data.split, m.options, data.on_epoch, *data.ranks);
     };
     return a;
 }

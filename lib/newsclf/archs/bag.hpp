@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "newsclf/training/distributed.hpp"
 #include "newsclf/training/data_split.hpp"
 #include "newsclf/training/fit_options.hpp"
 #include "newsclf/training/history.hpp"
@@ -77,9 +78,15 @@ private:
 // after each epoch with the loss and accuracy seen in training and those of the validation rows.
 // With a patience, stops once that many epochs in a row did not lower the validation loss and
 // leaves the weights of the epoch with the lowest one.
+// Over several ranks: rank 0's initial params everywhere, each rank's threads on its shard of
+// split.train (rows i with i mod size == rank), and the ranks' params averaged by one allreduce
+// every options.average_every rows of each rank's shard and at the end of every epoch: local SGD
+// with model averaging (the learning rate times the ranks with scale_lr), the Hogwild threads
+// inside each rank left as they are.
 std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                    const DataSplit& split, const FitOptions& options,
-                                   const std::function<void(const EpochResult&)>& on_epoch);
+                                   const std::function<void(const EpochResult&)>& on_epoch,
+                                   Communicator& ranks);
 
 struct Architecture;
 // --arch bag: the network above, trained by train_bag.

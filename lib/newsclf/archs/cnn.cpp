@@ -186,7 +186,6 @@ Architecture cnn_architecture() {
                   {"filters", "128"},        {"kernel_size", "3"},      {"train_embedding", "1"},
                   {"validation_split", "0"}};
     a.needs_pretrained = true;
-    a.data_parallel = true;
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<CnnNetwork>(&m.embedding, cnn_shape(m.options), false, m.options.threads);
     };

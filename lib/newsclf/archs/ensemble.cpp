@@ -72,9 +72,8 @@ private:
     std::vector<std::size_t> vocabulary_sizes_;
 };
 
-// A member model of the named arch with its own defaults, on the ensemble's data and split.
-Model train_member(const Model& ensemble, const std::string& arch_name, std::size_t k, const TrainingData& data) {
-    const Architecture& arch = architecture(arch_name);
+// A member model of the named arch with its own defaults, untrained.
+Model member_model(const Model& ensemble, const std::string& arch_name, std::size_t k) {
     Model member;
     member.options = fit_options({{"arch", arch_name},
                                   {"seed", std::to_string(ensemble.options.seed + k)},
@@ -86,6 +85,14 @@ Model train_member(const Model& ensemble, const std::string& arch_name, std::siz
     member.vocabulary = Vocabulary(std::vector<std::string>(ensemble.vocabulary.words().begin(),
                                                             ensemble.vocabulary.words().begin() + words));
     member.max_words = words + 1;
+    return member;
+}
+
+// That member trained on the ensemble's data and split.
+Model train_member(const Model& ensemble, const std::string& arch_name, std::size_t k, const TrainingData& data) {
+    const Architecture& arch = architecture(arch_name);
+    Model member = member_model(ensemble, arch_name, k);
+    const std::size_t words = member.vocabulary.size();
     if (arch.needs_pretrained && !data.pretrained)
         throw UsageError("the ensemble's member " + arch_name + " needs --embedding: the word vectors from newsclf-embed");
     std::optional<Matrix> pretrained;
@@ -100,10 +107,47 @@ Model train_member(const Model& ensemble, const std::string& arch_name, std::siz
     }
     log_info("member " + std::to_string(k + 1) + ": " + arch_name);
     TrainingData member_data{narrowed ? *narrowed : data.corpus, data.split, pretrained ? &*pretrained : nullptr,
-                             data.on_epoch};
+                             data.on_epoch, data.ranks};
     arch.train(member, member_data);
     round_to_storage(member);
     return member;
+}
+
+// What training fills in a member (its parameters; its embedding, frozen or trained; the vector
+// width a bag takes from the word vectors), sent from rank `root` to every rank.
+void share_member(Communicator& ranks, Model& member, std::size_t root) {
+    broadcast_values(ranks, member.parameters, root);
+    const bool sending = ranks.rank() == root;
+    long long shape[3] = {sending ? static_cast<long long>(member.embedding.shape(0)) : 0,
+                          sending ? static_cast<long long>(member.embedding.shape(1)) : 0,
+                          sending ? static_cast<long long>(member.options.dim) : 0};
+    ranks.allreduce_max(shape, 3);
+    if (!sending) {
+        member.embedding = Matrix::from_shape({static_cast<std::size_t>(shape[0]), static_cast<std::size_t>(shape[1])});
+        member.options.dim = static_cast<std::size_t>(shape[2]);
+    }
+    ranks.broadcast(member.embedding.data(), member.embedding.size(), root);
+}
+
+// The members, trained on data's ranks: with at least as many ranks as members, member k alone
+// on rank k, all at the same time, then sent to every rank; with fewer, one after the other, each
+// over all the ranks.
+std::vector<Model> train_members(const Model& ensemble, const std::vector<std::string>& names, const TrainingData& data) {
+    Communicator& ranks = *data.ranks;
+    std::vector<Model> members;
+    if (ranks.size() < names.size()) {
+        for (std::size_t k = 0; k < names.size(); ++k) members.push_back(train_member(ensemble, names[k], k, data));
+        return members;
+    }
+    log_info("members 1 to " + std::to_string(names.size()) + " on ranks 0 to " + std::to_string(names.size() - 1) +
+             " at the same time");
+    Communicator alone;
+    TrainingData own = data;
+    own.ranks = &alone;
+    for (std::size_t k = 0; k < names.size(); ++k)
+        members.push_back(ranks.rank() == k ? train_member(ensemble, names[k], k, own) : member_model(ensemble, names[k], k));
+    for (std::size_t k = 0; k < names.size(); ++k) share_member(ranks, members[k], k);
+    return members;
 }
 
 }  // namespace
@@ -155,8 +199,9 @@ Architecture ensemble_architecture() {
         std::vector<std::vector<float>> member_probabilities;
         m.members.clear();
         const auto names = member_names(m.options.members);
+        std::vector<Model> members = train_members(m, names, data);
         for (std::size_t k = 0; k < names.size(); ++k) {
-            Model member = train_member(m, names[k], k, data);
+            Model& member = members[k];
             const TokenCorpus* corpus = &data.corpus;
             std::optional<TokenCorpus> narrowed;
             if (member.vocabulary.size() < m.vocabulary.size()) {
@@ -182,11 +227,9 @@ Architecture ensemble_architecture() {
         every_row.train = data.split.train;
         every_row.train.insert(every_row.train.end(), data.split.validation.begin(), data.split.validation.end());
         std::sort(every_row.train.begin(), every_row.train.end());
-        const TrainingData all_data{data.corpus, every_row, data.pretrained, data.on_epoch};
-        for (std::size_t k = 0; k < names.size(); ++k) {
-            log_info("member " + std::to_string(k + 1) + " (" + names[k] + ") again, on every row");
-            m.members[k] = train_member(m, names[k], k, all_data);
-        }
+        const TrainingData all_data{data.corpus, every_row, data.pretrained, data.on_epoch, data.ranks};
+        log_info("the members again, on every row");
+        m.members = train_members(m, names, all_data);
         m.parameters.assign(weights.begin(), weights.end());
         std::string shown;
         for (std::size_t k = 0; k < names.size(); ++k) {

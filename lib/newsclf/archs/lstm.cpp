@@ -219,7 +219,6 @@ Architecture lstm_architecture() {
                   {"learning_rate", "0.006"}, {"lr_schedule", "cosine"}, {"batch_size", "512"},
                   {"epochs", "3"},           {"train_embedding", "1"},  {"validation_split", "0"}};
     a.needs_pretrained = true;
-    a.data_parallel = true;
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<LstmNetwork>(&m.embedding, lstm_shape(m.options));
     };

@@ -100,7 +100,6 @@ Architecture mlp_architecture() {
     a.help = "the workshop's network: frozen GloVe embedding, Flatten, Dense(relu) x hidden_layers, Dense(4, softmax)";
     a.defaults = {};  // the table's defaults are the workshop's settings
     a.needs_pretrained = true;
-    a.data_parallel = true;
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<MlpNetwork>(&m.embedding, mlp_shape(m.options));
     };

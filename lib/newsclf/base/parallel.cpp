@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -13,7 +14,10 @@ namespace newsclf {
 
 std::size_t resolve_threads(std::size_t requested) {
     if (requested > 0) return requested;
-    return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+    // Under Open MPI's mpirun the host's CPUs are shared by the ranks it started on this host.
+    std::size_t ranks_here = 1;
+    if (const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE")) ranks_here = static_cast<std::size_t>(std::max(1L, std::atol(local)));
+    return std::max<std::size_t>(1, std::thread::hardware_concurrency() / ranks_here);
 }
 
 void parallel_for(std::size_t threads, std::size_t jobs, const std::function<void(std::size_t)>& job) {

@@ -7,7 +7,8 @@
 
 namespace newsclf {
 
-// Threads to use for a request: `requested`, or one per CPU for 0.
+// Threads to use for a request: `requested`, or for 0 one per CPU (under mpirun, per CPU of this
+// rank's share of the host: its CPUs divided by the ranks started on it).
 std::size_t resolve_threads(std::size_t requested);
 
 // Runs job(k) for every k < jobs, on min(threads, jobs) workers (at least one): job k on worker

@@ -98,6 +98,14 @@ void abort_other_ranks(int exit_code) {
 #endif
 }
 
+void broadcast_values(Communicator& comm, std::vector<float>& values, std::size_t root) {
+    if (comm.size() == 1) return;
+    long long count = comm.rank() == root ? static_cast<long long>(values.size()) : 0;
+    comm.allreduce_max(&count, 1);
+    values.resize(static_cast<std::size_t>(count));
+    comm.broadcast(values.data(), values.size(), root);
+}
+
 void check_same_weights(Communicator& comm, const std::vector<float>& params) {
     if (comm.size() == 1) return;
     const long long crc = crc32_of(std::string_view(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float)));

@@ -24,6 +24,10 @@ public:
 // process was started by Open MPI's mpirun and newsclf was built with MPI; else one rank.
 Communicator& world();
 
+// Every rank's values become root's, whatever their number was before (the sizes agree by one
+// allreduce first).
+void broadcast_values(Communicator& comm, std::vector<float>& values, std::size_t root);
+
 // After a failure on this rank, under mpirun with MPI started: MPI_Abort with the exit code, so
 // that the other ranks, which may wait in a collective for this one, end too (MPI_Finalize would
 // wait for them). Else nothing.

@@ -107,10 +107,12 @@ std::vector<Hyperparameter> make_table() {
     t.push_back({"seed", "seed of the split, the initial weights and the batch order", "INT",
                  [](FitOptions& o, const std::string& v) { o.seed = parse_count("seed", v, 0); },
                  [](const FitOptions& o) { return std::to_string(o.seed); }});
-    t.push_back({"scale_lr", "mlp, cnn, lstm under mpirun: 1 multiplies the learning rate by the number of ranks, as Horovod advises",
+    t.push_back({"scale_lr", "mlp, cnn, lstm, bag under mpirun: 1 multiplies the learning rate by the number of ranks, as Horovod advises",
                  "{0,1}",
                  [](FitOptions& o, const std::string& v) { o.scale_lr = parse_choice("scale_lr", v, {"0", "1"}) == "1"; },
                  [](const FitOptions& o) { return std::string(o.scale_lr ? "1" : "0"); }});
+    count("average_every", "bag under mpirun: rows each rank trains on between two averages of the ranks' weights", 1,
+          &FitOptions::average_every);
     count("filters", "cnn: filters of the Conv1D layer", 1, &FitOptions::filters);
     count("kernel_size", "cnn: tokens per Conv1D window, at most max_len", 1, &FitOptions::kernel_size);
     t.push_back({"train_embedding", "cnn and lstm: 1 trains the embedding, started from the pretrained vectors; 0 keeps it frozen",
@@ -183,8 +185,9 @@ std::string hyperparameters_json(const FitOptions& options) {
     JsonWriter w(out);
     w.begin_object();
     for (const auto& h : hyperparameters()) {
-        // Written only when on, so that the models trained without it keep their bytes.
-        if (h.name == "scale_lr" && !options.scale_lr) continue;
+        // The settings of training under mpirun are written only when they differ from their
+        // defaults, so that the models trained without them keep their bytes.
+        if ((h.name == "scale_lr" || h.name == "average_every") && h.get(options) == h.get(FitOptions())) continue;
         w.member(h.name, h.get(options));
     }
     w.end_object();

@@ -31,6 +31,7 @@ struct FitOptions {
     std::string split_by = "row";
     std::uint64_t seed = 99;
     bool scale_lr = false;            // under mpirun: the learning rate times the number of ranks
+    std::size_t average_every = 32768;  // bag under mpirun: rows of each rank between averages of the ranks' weights
     std::size_t filters = 250;       // cnn: Conv1D filters
     std::size_t kernel_size = 3;     // cnn: Conv1D window, in tokens
     bool train_embedding = false;    // cnn: train the embedding (from the pretrained vectors) or keep it frozen
