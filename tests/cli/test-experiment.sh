@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/experiment.mk: the experiment's outputs, metrics of the held-out stream, nothing redone
 # when nothing changed, a changed hyperparameter redoing only the fit, a changed split redoing the
-# split, the final model on every row, compressed inputs, an unknown hyperparameter refused.
+# split, the final model on every row, compressed inputs, an unknown hyperparameter refused, the
+# fit under mpirun with RANKS=2.
 # test-experiment-archs runs it for every arch.
 . "$(dirname "$0")/lib.sh"
 
@@ -65,5 +66,21 @@ cmp -s "$SCRATCH/compressed/model" "$SCRATCH/plain.model" || fail "compressed in
 mk OUT="$SCRATCH/bad" NO_SUCH_SETTING=1 > "$SCRATCH/bad.log" 2>&1 && fail "an unknown hyperparameter was accepted"
 grep -q -- '--no-such-setting' "$SCRATCH/bad.log" || fail "the error does not name the unknown option: $(tail -3 "$SCRATCH/bad.log")"
 [ -e "$SCRATCH/bad/model" ] && fail "a failed fit left a model"
+
+# RANKS=2: the fit under mpirun, two processes; a change of RANKS redoes the fit alone.
+if command -v mpirun >/dev/null && ! newsclf-fit --version | grep -q '^MPI: none'; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1  # for this test's mpirun only
+  mk OUT="$out" ARCH=bag BUCKETS=65536 RANKS=2 MPIRUN_ARGS=--oversubscribe >"$SCRATCH/ranks.log" 2>&1 ||
+    fail "RANKS=2 failed: $(tail -5 "$SCRATCH/ranks.log")"
+  grep -q '^mpirun -np 2 --oversubscribe .*newsclf-fit --arch bag' "$SCRATCH/ranks.log" ||
+    fail "RANKS=2 did not run the fit under mpirun -np 2: $(cat "$SCRATCH/ranks.log")"
+  jq -e '.accuracy > 0.8' "$out/metrics.json" >/dev/null || fail "the two-rank bag scores $(jq .accuracy "$out/metrics.json")"
+  mk OUT="$out" ARCH=bag BUCKETS=65536 RANKS=1 >"$SCRATCH/rank.log" 2>&1 || fail "RANKS=1 failed: $(tail -5 "$SCRATCH/rank.log")"
+  grep -q mpirun "$SCRATCH/rank.log" && fail "RANKS=1 ran mpirun"
+  grep -q 'newsclf-fit --arch bag' "$SCRATCH/rank.log" || fail "a change of RANKS did not redo the fit"
+  grep -q -- '--split-out\|newsclf-tokenize' "$SCRATCH/rank.log" && fail "a change of RANKS redid the split or the tokens"
+else
+  echo "RANKS=2 skipped: no mpirun, or newsclf built without MPI"
+fi
 
 finish
