@@ -1,4 +1,5 @@
 // newsclf-fit: token stream + embedding matrix -> one model file.
+#include <chrono>
 #include <cstring>
 #include <optional>
 
@@ -69,8 +70,13 @@ void run(Options& o) {
     if (!o.embedding.empty())
         pretrained = pretrained_rows(parse_npy(read_bytes(o.embedding), o.embedding), set.tokens.info.vocabulary.size(),
                                      o.embedding, source);
+    const auto start = std::chrono::steady_clock::now();
     FittedModel fitted = fit_model(set, pretrained ? &*pretrained : nullptr, o.fit,
                                    [](const EpochResult& e) { log_info(epoch_line(e)); });
+    if (comm.size() > 1)
+        log_info("on " + std::to_string(comm.size()) + " ranks: " +
+                 traffic_summary(comm.traffic(),
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
     if (comm.rank() == 0) write_bytes(o.output, model_bytes(fitted.model));
 }
 

@@ -2,6 +2,7 @@
 #include "newsclf/training/distributed.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -53,10 +54,14 @@ public:
     std::size_t rank() const override { return rank_; }
     std::size_t size() const override { return size_; }
     void allreduce_sum(float* data, std::size_t n) override {
+        const auto start = std::chrono::steady_clock::now();
         for (std::size_t at = 0; at < n; at += max_count)
             check(MPI_Allreduce(MPI_IN_PLACE, data + at, static_cast<int>(std::min(max_count, n - at)), MPI_FLOAT, MPI_SUM,
                                 MPI_COMM_WORLD),
                   "MPI_Allreduce");
+        ++traffic_.allreduces;
+        traffic_.bytes += static_cast<double>(n * sizeof(float));
+        traffic_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     void broadcast(float* data, std::size_t n, std::size_t root) override {
         for (std::size_t at = 0; at < n; at += max_count)
@@ -118,6 +123,15 @@ void check_same_weights(Communicator& comm, const std::vector<float>& params) {
         throw InternalError("the " + std::to_string(comm.size()) +
                             " ranks ended training with different weights (" + text + ")");
     }
+}
+
+std::string traffic_summary(const Traffic& traffic, double training_seconds) {
+    char text[160];
+    const double each = traffic.allreduces > 0 ? traffic.bytes / static_cast<double>(traffic.allreduces) : 0.0;
+    std::snprintf(text, sizeof text, "%zu allreduces of %.3f MB each took %.2f s, %.1f%% of the %.2f s of training",
+                  traffic.allreduces, each / 1e6, traffic.seconds,
+                  training_seconds > 0 ? 100.0 * traffic.seconds / training_seconds : 0.0, training_seconds);
+    return text;
 }
 
 std::string mpi_library_version() {

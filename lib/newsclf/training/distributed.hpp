@@ -7,6 +7,13 @@
 
 namespace newsclf {
 
+// What the allreduce_sum calls of a communicator moved, and the time spent in them.
+struct Traffic {
+    std::size_t allreduces = 0;
+    double bytes = 0;  // of the buffers reduced
+    double seconds = 0;
+};
+
 class Communicator {
 public:
     virtual ~Communicator() = default;
@@ -18,7 +25,15 @@ public:
     virtual void broadcast(float* data, std::size_t n, std::size_t root) {}
     // The largest of each value over the ranks, in place (the checksum comparison's one call).
     virtual void allreduce_max(long long* data, std::size_t n) {}
+    const Traffic& traffic() const { return traffic_; }
+
+protected:
+    Traffic traffic_;
 };
+
+// "412 allreduces of 1.23 MB each took 0.85 s, 12.4% of the 6.85 s of training": a line for the
+// log of rank 0 after training over several ranks.
+std::string traffic_summary(const Traffic& traffic, double training_seconds);
 
 // The process's communicator: MPI's world (MPI_Init on first use, MPI_Finalize at exit) when the
 // process was started by Open MPI's mpirun and newsclf was built with MPI; else one rank.
