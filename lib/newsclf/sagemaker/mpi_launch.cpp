@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -25,17 +26,32 @@ std::optional<std::size_t> mpi_rank() {
     return r;
 }
 
-int launch_mpi_job(const TrainingJob& job, const MpiSettings& mpi, const std::vector<std::string>& program) {
+std::vector<std::string> mpi_exported_variables(const Environment& environment) {
+    std::vector<std::string> names = {"PATH"};
+    for (const auto& [name, value] : environment)
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    return names;
+}
+
+std::vector<std::string> mpi_job_command(const TrainingJob& job, const MpiSettings& mpi,
+                                         const std::string& hostfile_path, const MpiProgram& program) {
+    return mpirun_command(job.resources, mpi, hostfile_path, mpi_exported_variables(program.environment),
+                          program.command);
+}
+
+int launch_mpi_job(const TrainingJob& job, const MpiSettings& mpi, const MpiProgram& program) {
     const std::string hostfile = (std::filesystem::temp_directory_path() /
                                   ("newsclf-hostfile-" + std::to_string(::getpid()))).string();
     write_bytes(hostfile, mpi_hostfile(job.resources, mpi));
-    // mpirun refuses root unless both are set; set for mpirun alone, by this launcher.
-    const Environment environment = {{"OMPI_ALLOW_RUN_AS_ROOT", "1"}, {"OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"}};
-    const auto command = mpirun_command(job.resources, mpi, hostfile, {"PATH"}, program);
+    // mpirun refuses root unless both are set; set for mpirun alone, by this launcher. Only the
+    // names of the program's variables reach mpirun's command line, their values its environment.
+    Environment environment = {{"OMPI_ALLOW_RUN_AS_ROOT", "1"}, {"OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"}};
+    environment.insert(environment.end(), program.environment.begin(), program.environment.end());
+    const auto command = mpi_job_command(job, mpi, hostfile, program);
     std::string shown;
     for (const auto& word : command) shown += (shown.empty() ? "" : " ") + word;
     log_info("starting " + shown);
-    const ProgramRun run = run_program(command, job.opt_ml, environment);
+    const ProgramRun run = run_program(command, program.directory.empty() ? job.opt_ml : program.directory, environment);
     std::error_code ec;
     std::filesystem::remove(hostfile, ec);
     if (run.stop_signal) return run.stop_signal;
@@ -49,7 +65,8 @@ int launch_mpi_job(const TrainingJob& job, const MpiSettings& mpi, const std::ve
         }
         std::string tail = run.stderr_tail;
         if (tail.size() > 800) tail = tail.substr(tail.size() - 800);
-        throw DataError(reason + "mpirun " + (run.killed_by ? "was killed by signal " + std::to_string(run.killed_by)
+        throw DataError(reason + (program.name.empty() ? std::string() : program.name + " failed on a rank: ") +
+                        "mpirun " + (run.killed_by ? "was killed by signal " + std::to_string(run.killed_by)
                                                    : "exited with status " + std::to_string(run.exit_status)) +
                         (tail.empty() ? std::string() : "; the end of its standard error:\n" + tail));
     }
