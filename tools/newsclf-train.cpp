@@ -2,6 +2,7 @@
 // /opt/ml -> the model and its metrics, or the reason of the failure.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "newsclf/training/history.hpp"
@@ -75,15 +76,20 @@ void run(const Options& o) {
         case HostRole::launcher: {
             std::fflush(stdout);
             // Script mode: the job's program on every slot; otherwise this tool, which trains in process.
-            const int stop = hps.program
-                ? launch_script_mode(job, hps, mpi, std::thread::hardware_concurrency())
-                : launch_mpi_job(job, mpi, {{executable_directory() + "/newsclf-train", "--opt-ml", job.opt_ml}});
+            MpiProgram in_process;
+            in_process.command = {executable_directory() + "/newsclf-train", "--opt-ml", job.opt_ml};
+            const int stop = hps.program ? launch_script_mode(job, hps, mpi, std::thread::hardware_concurrency())
+                                         : launch_mpi_job(job, mpi, in_process);
             if (stop) remove_temporaries_and_exit(stop);
             return;
         }
         case HostRole::worker: {
-            // The first host's mpirun starts this host's processes; they write nothing here. The
-            // job's program must be here too, where it is on the first host.
+            // The first host's mpirun starts this host's processes, through sshd (started first: the
+            // first host does not wait for it); they write nothing here. The job's program must be
+            // here too, where it is on the first host.
+            SshdStart sshd;
+            if (const char* program = std::getenv("NEWSCLF_SSHD"); program && *program) sshd.program = program;
+            start_sshd(sshd);
             if (hps.program) fetch_program(job, hps);
             wait_for_mpi_processes({});
             return;
