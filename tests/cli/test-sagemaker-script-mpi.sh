@@ -3,7 +3,11 @@
 # train entry point runs mpirun over the example program, both ranks run it with SageMaker's SM_*
 # variables, the program's newsclf-fit joins the MPI job (each rank trains on half the rows) and
 # rank 0 writes a model newsclf-eval scores; a program that fails on one rank fails the job with
-# output/failure. Skipped, with a message, without mpirun or where newsclf was built without MPI.
+# output/failure. Then the example over two hosts, two network namespaces as in
+# test-sagemaker-two-hosts.sh (`ip netns exec` as mpirun's launch agent): the remote rank has
+# SageMaker's variables only through mpirun's -x, and the second host, without sshd, says so,
+# waits for its processes and exits 0. Skipped, with a message, without mpirun or where newsclf
+# was built without MPI; the two-host part where network namespaces are not to be had.
 . "$(dirname "$0")/lib.sh"
 
 TRAIN="$NEWSCLF_SOURCE_DIR/scripts/sagemaker/train"
@@ -78,5 +82,60 @@ fi
 grep -qF '[1,1]<stderr>:fail.sh: rank 1 found no data' fail.err || fail "rank 1's stderr should pass through: $(cat fail.err)"
 [ ! -e fail/model/newsclf.model ] || fail "a failed job left a model"
 pgrep -f -- "$PWD/fail/code/fail.sh" >/dev/null && fail "rank 0's program survived the failure"
+
+# --- two hosts: algo-1's mpirun runs the program on algo-2 too
+two_hosts() {
+  [ "$(id -u)" = 0 ] || { echo "two hosts skipped: network namespaces need root"; return; }
+  h1=nclfs$$-algo-1 h2=nclfs$$-algo-2
+  trap 'ip netns del "$h1" 2>/dev/null; ip netns del "$h2" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+  ip netns add "$h1" 2>/dev/null && ip netns add "$h2" 2>/dev/null ||
+    { echo "two hosts skipped: this machine does not allow network namespaces"; return; }
+  # 10.232.x: addresses of these two namespaces only (test-sagemaker-two-hosts.sh uses 10.231.x).
+  local net=10.232.$(($$ % 200 + 20))
+  ip link add "nclfs$$a" type veth peer name "nclfs$$b" &&
+    ip link set "nclfs$$a" netns "$h1" && ip link set "nclfs$$b" netns "$h2" &&
+    ip -n "$h1" addr add "$net.1/24" dev "nclfs$$a" && ip -n "$h2" addr add "$net.2/24" dev "nclfs$$b" &&
+    ip -n "$h1" link set "nclfs$$a" up && ip -n "$h2" link set "nclfs$$b" up &&
+    ip -n "$h1" link set lo up && ip -n "$h2" link set lo up ||
+    { echo "two hosts skipped: cannot join the namespaces with a veth pair"; return; }
+  # Open MPI's launch agent: "AGENT HOST COMMAND..." runs the command in the namespace named HOST.
+  local agent=$SCRATCH/netns-agent
+  printf '#!/bin/sh\nhost=$1; shift\nexec ip netns exec "$host" sh -c "$*"\n' >"$agent"
+  chmod +x "$agent"
+  mpi="\"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_custom_mpi_options\": \"--mca plm_rsh_agent $agent --mca oob_tcp_if_include $net.0/24 --mca btl_tcp_if_include $net.0/24 --mca btl tcp,self\""
+  local dir host
+  for dir in algo1 algo2; do
+    job "$dir" '"sagemaker_program": "train.sh", "epochs": "1", "hidden_units": "16"'
+    cp "$EXAMPLE" "$dir/code/train.sh"
+  done
+  printf '{"current_host": "%s", "hosts": ["%s", "%s"]}\n' "$h1" "$h1" "$h2" >algo1/input/config/resourceconfig.json
+  printf '{"current_host": "%s", "hosts": ["%s", "%s"]}\n' "$h2" "$h1" "$h2" >algo2/input/config/resourceconfig.json
+  # The second host first (it waits for mpirun's processes), with no sshd to start.
+  ip netns exec "$h2" env NEWSCLF_OPT_ML="$PWD/algo2" NEWSCLF_SSHD="$SCRATCH/no-sshd" timeout 120 "$TRAIN" \
+    >algo2.out 2>algo2.err </dev/null &
+  local worker=$!
+  ip netns exec "$h1" env NEWSCLF_OPT_ML="$PWD/algo1" timeout 120 "$TRAIN" >algo1.out 2>algo1.err </dev/null
+  local first=$?
+  wait "$worker"
+  local second=$?
+  [ "$first" = 0 ] || fail "the first host's train exited $first: $(tail -n 20 algo1.err)"
+  [ "$second" = 0 ] || fail "the second host's train exited $second: $(tail -n 5 algo2.err)"
+  [ -s algo1/model/newsclf.model ] || fail "the first host wrote no model"
+  [ ! -e algo2/model/newsclf.model ] || fail "the second host wrote a model"
+  grep -q "starting mpirun --hostfile [^ ]* -np 2 .* -x SM_CHANNEL_TRAINING .*/algo1/code/train.sh --epochs 1 --hidden_units 16$" algo1.err ||
+    fail "the first host did not start mpirun over the program on both hosts: $(grep mpirun algo1.err | head -n 3)"
+  # Rank 1 runs on the second host (one slot each): its SM_* variables came through -x.
+  for rank in 0 1; do
+    grep -qF "[1,$rank]<stderr>:train.sh: host $h1 of [\"$h1\",\"$h2\"], channels [\"training\"]" algo1.err ||
+      fail "rank $rank did not run the program with the first host's SM_* variables: $(grep -F 'train.sh' algo1.err)"
+  done
+  grep -qE '^\[1,0\]<stderr>:.*Epoch 1/1 - 125/125 steps' algo1.err || fail "newsclf-fit did not train on the 2 hosts' ranks: $(grep -F 'Epoch' algo1.err)"
+  newsclf-eval -q -m algo1/model "$TESTDATA/news.sample.tsv" | jq -e '.accuracy > 0.5' >/dev/null ||
+    fail "the two-host model does not score"
+  grep -qF "no $SCRATCH/no-sshd on this host: the first host's mpirun must reach it by another launch agent" algo2.err ||
+    fail "the second host did not say it has no sshd: $(cat algo2.err)"
+  grep -q 'the job.s processes have ended' algo2.err || fail "the second host did not wait for the job's processes: $(cat algo2.err)"
+}
+two_hosts
 
 finish
