@@ -3,7 +3,7 @@
 # train entry point runs mpirun over the example program, both ranks run it with SageMaker's SM_*
 # variables, the program's newsclf-fit joins the MPI job (each rank trains on half the rows) and
 # rank 0 writes a model newsclf-eval scores; a program that fails on one rank fails the job with
-# output/failure. Then the example over two hosts, two network namespaces as in
+# output/failure; SIGTERM stops every rank. Then the example over two hosts, two network namespaces as in
 # test-sagemaker-two-hosts.sh (`ip netns exec` as mpirun's launch agent): the remote rank has
 # SageMaker's variables only through mpirun's -x, and the second host, without sshd, says so,
 # waits for its processes and exits 0. Skipped, with a message, without mpirun or where newsclf
@@ -82,6 +82,34 @@ fi
 grep -qF '[1,1]<stderr>:fail.sh: rank 1 found no data' fail.err || fail "rank 1's stderr should pass through: $(cat fail.err)"
 [ ! -e fail/model/newsclf.model ] || fail "a failed job left a model"
 pgrep -f -- "$PWD/fail/code/fail.sh" >/dev/null && fail "rank 0's program survived the failure"
+
+# --- SIGTERM (StopTrainingJob) once the ranks train: out within 10 s with status 143, no model,
+# no failure, no rank left
+job stopped '"sagemaker_program": "train.sh", "epochs": "100000", "hidden_units": "32"'
+cp "$EXAMPLE" stopped/code/train.sh
+NEWSCLF_OPT_ML=$PWD/stopped "$TRAIN" >stopped.out 2>stopped.err </dev/null &
+pid=$!
+for ((i = 0; i < 600; i++)); do
+  grep -q 'Epoch 1/' stopped.err 2>/dev/null && break
+  sleep 0.1
+done
+grep -q 'Epoch 1/' stopped.err || fail "stopped: training did not start: $(tail -n 5 stopped.err)"
+kill -TERM "$pid"
+for ((i = 0; i < 100; i++)); do
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$pid" 2>/dev/null; then
+  fail "stopped: still running 10 s after SIGTERM"
+  kill -KILL "$pid"
+fi
+wait "$pid"
+status=$?
+[ "$status" = 143 ] || fail "stopped: exit status $status after SIGTERM, expected 143: $(tail -n 5 stopped.err)"
+[ ! -e stopped/model/newsclf.model ] || fail "stopped: a stopped job left a model"
+[ ! -e stopped/output/failure ] || fail "stopped: a stopped job wrote output/failure: $(cat stopped/output/failure)"
+sleep 0.5
+pgrep -f -- "$PWD/stopped/model/newsclf.model" >/dev/null && fail "stopped: a rank's newsclf-fit survived the stop"
 
 # --- two hosts: algo-1's mpirun runs the program on algo-2 too
 two_hosts() {
