@@ -5,8 +5,13 @@
 #include "newsclf/sagemaker/mpi_launch.hpp"
 
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -70,7 +75,68 @@ std::string fake_mpirun(const TempDir& dir) {
     return dir.file("bin");
 }
 
+// A TCP socket on 127.0.0.1 at a port of the system's choosing, listening or not.
+struct LocalPort {
+    int fd = -1;
+    unsigned short port = 0;
+    LocalPort() {
+        fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        socklen_t size = sizeof address;
+        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+        port = ntohs(address.sin_port);
+    }
+    void listen() { REQUIRE(::listen(fd, 4) == 0); }
+    ~LocalPort() { ::close(fd); }
+};
+
 }  // namespace
+
+TEST_CASE("mpi_uses_ssh: unless the custom options or OMPI_MCA_plm_rsh_agent name another launch agent") {
+    MpiSettings mpi;
+    mpi.enabled = true;
+    CHECK(mpi_uses_ssh(mpi, nullptr));
+    CHECK(mpi_uses_ssh(mpi, ""));
+    CHECK(!mpi_uses_ssh(mpi, "/usr/local/bin/agent"));
+    mpi.custom_options = {"--mca", "btl_tcp_if_include", "eth0"};
+    CHECK(mpi_uses_ssh(mpi, nullptr));
+    mpi.custom_options = {"--mca", "plm_rsh_agent", "/x/agent"};
+    CHECK(!mpi_uses_ssh(mpi, nullptr));
+}
+
+TEST_CASE("wait_for_ssh: the hosts after the first answer, at once or later; else a DataError naming them") {
+    using namespace std::chrono_literals;
+    wait_for_ssh({"algo-1"}, {});  // one host: nothing to wait for
+    {
+        LocalPort sshd;
+        sshd.listen();
+        const auto start = std::chrono::steady_clock::now();
+        // The first host is this one: never tried (no such name resolves here).
+        wait_for_ssh({"newsclf-no-such-host.invalid", "127.0.0.1"}, {sshd.port, 5s, 50ms});
+        CHECK(std::chrono::steady_clock::now() - start < 2s);
+    }
+    {
+        LocalPort sshd;  // listens 300 ms from now
+        std::thread later([&] {
+            std::this_thread::sleep_for(300ms);
+            sshd.listen();
+        });
+        const auto start = std::chrono::steady_clock::now();
+        wait_for_ssh({"algo-1", "127.0.0.1"}, {sshd.port, 10s, 50ms});
+        later.join();
+        CHECK(std::chrono::steady_clock::now() - start >= 300ms);
+    }
+    LocalPort closed;  // bound, never listening: connections are refused
+    const std::string message = message_of<DataError>(
+        [&] { wait_for_ssh({"algo-1", "127.0.0.1", "newsclf-no-such-host.invalid"}, {closed.port, 300ms, 50ms}); });
+    CHECK(contains(message, "no sshd answered on port " + std::to_string(closed.port) +
+                                " of 127.0.0.1, newsclf-no-such-host.invalid within 0 s"));
+    CHECK(contains(message, "plm_rsh_agent"));
+}
 
 TEST_CASE("mpi_exported_variables: PATH, then the program's variables, each once") {
     CHECK(mpi_exported_variables({}) == std::vector<std::string>{"PATH"});
