@@ -65,7 +65,8 @@ newsclf-predict -m two/model --inspect | jq -e '(.training.history | length) == 
   fail "the model should be trained with SM_HP_EPOCHS and SM_HP_HIDDEN_UNITS"
 
 # --- a program that fails on rank 1 ends the job on every rank and fails it
-job fail '"sagemaker_program": "fail.sh"'
+# (A hyperparameter that looks like shell reaches the program as an argument, never a shell.)
+job fail '"sagemaker_program": "fail.sh", "note": "; touch '"$SCRATCH"'/pwned; $(touch '"$SCRATCH"'/pwned2)"'
 printf '%s\n' 'if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then echo "fail.sh: rank 1 found no data" >&2; exit 3; fi' 'sleep 60' >fail/code/fail.sh
 start=$SECONDS
 run_train fail
@@ -81,6 +82,9 @@ else
 fi
 grep -qF '[1,1]<stderr>:fail.sh: rank 1 found no data' fail.err || fail "rank 1's stderr should pass through: $(cat fail.err)"
 [ ! -e fail/model/newsclf.model ] || fail "a failed job left a model"
+[ ! -e pwned ] && [ ! -e pwned2 ] || fail "a hyperparameter reached a shell"
+grep -qF -- "fail.sh --note ; touch $SCRATCH/pwned; \$(touch $SCRATCH/pwned2)" fail.err ||
+  fail "the hyperparameter should reach the program as its argument: $(grep -F 'starting mpirun' fail.err)"
 pgrep -f -- "$PWD/fail/code/fail.sh" >/dev/null && fail "rank 0's program survived the failure"
 
 # --- SIGTERM (StopTrainingJob) once the ranks train: out within 10 s with status 143, no model,
