@@ -2,6 +2,7 @@
 // /opt/ml -> the model and its metrics, or the reason of the failure.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "newsclf/training/history.hpp"
@@ -56,8 +57,8 @@ void run(const Options& o) {
         const JobHyperparameters hps = sort_hyperparameters(job.hyperparameters);
         for (const auto& [name, value] : hps.ignored) log_verbose("hyperparameter " + name + " (SageMaker's) not used");
         if (const auto rank = mpi_rank()) {
-            // One of the processes the first host's mpirun started: it trains; rank 0 writes.
-            if (hps.program) throw UsageError("sagemaker_program under MPI is not supported yet");
+            // One of the processes the first host's mpirun started: it trains; rank 0 writes. (In
+            // script mode mpirun starts the job's program instead, which may run newsclf-train.)
             return train_in_process(job, hps, *rank);
         }
         const MpiSettings mpi = mpi_settings(job.hyperparameters, job.hyperparameters_path());
@@ -70,18 +71,26 @@ void run(const Options& o) {
                      " alone; nothing to do here");
             return;
         case HostRole::launcher: {
-            if (hps.program)
-                throw UsageError(job.hyperparameters_path() + ": sagemaker_mpi_enabled with sagemaker_program: "
-                                 "script mode does not run under MPI yet; leave one of them out");
             std::fflush(stdout);
-            const std::vector<std::string> program = {executable_directory() + "/newsclf-train", "--opt-ml", job.opt_ml};
-            if (const int stop = launch_mpi_job(job, mpi, program)) remove_temporaries_and_exit(stop);
+            // Script mode: the job's program on every slot; otherwise this tool, which trains in process.
+            MpiProgram in_process;
+            in_process.command = {executable_directory() + "/newsclf-train", "--opt-ml", job.opt_ml};
+            const int stop = hps.program ? launch_script_mode(job, hps, mpi, std::thread::hardware_concurrency())
+                                         : launch_mpi_job(job, mpi, in_process);
+            if (stop) remove_temporaries_and_exit(stop);
             return;
         }
-        case HostRole::worker:
-            // The first host's mpirun starts this host's processes; they write nothing here.
+        case HostRole::worker: {
+            // The first host's mpirun starts this host's processes, through sshd (started first: the
+            // first host does not wait for it); they write nothing here. The job's program must be
+            // here too, where it is on the first host.
+            SshdStart sshd;
+            if (const char* program = std::getenv("NEWSCLF_SSHD"); program && *program) sshd.program = program;
+            start_sshd(sshd);
+            if (hps.program) fetch_program(job, hps);
             wait_for_mpi_processes({});
             return;
+        }
         }
         if (hps.program) {
             std::fflush(stdout);  // what this process wrote comes before the program's output

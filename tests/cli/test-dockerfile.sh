@@ -3,15 +3,22 @@
 # and passes .dockerignore, the build stage's copied sources configure, every tool is copied, every
 # shared library a copied tool loads comes from a package the runtime stage installs (and no
 # package is installed for nothing), the entry points `train` and `serve` are on PATH and run
-# copied tools, and the SageMaker settings (label, port, exec-form ENTRYPOINT) are there.
-# Then the same checks must fail on a copy of the Dockerfile that lacks one runtime package.
+# copied tools, the SageMaker settings (label, port, exec-form ENTRYPOINT) are there, and so are
+# MPI between hosts (openmpi-bin, openssh-server) and root's SSH login between them.
+# Then the same checks must fail on copies of the Dockerfile that lack one runtime package, or
+# openmpi-bin, or openssh-server.
 . "$(dirname "$0")/lib.sh"
 
 SRC=$NEWSCLF_SOURCE_DIR
 # In debian:bookworm-slim already (and Essential there or needed by apt): never listed.
 BASE_PACKAGES="libc6 libstdc++6 libgcc-s1"
 # Installed for the programs they hold, not for a library of the tools.
-PROGRAM_PACKAGES="tini make xz-utils gzip openmpi-bin"  # openmpi-bin: mpirun, for newsclf-fit on several ranks
+# openmpi-bin: mpirun, for newsclf-fit on several ranks; openssh-server: sshd, through which the
+# first host's mpirun starts the other hosts' processes.
+PROGRAM_PACKAGES="tini make xz-utils gzip openmpi-bin openssh-server"
+# Packages for the image alone, which a developer's machine need not have installed (an SSH
+# server): their names are checked against apt's lists instead.
+IMAGE_ONLY_PACKAGES="openssh-server"
 # The image builds with MPI (libopenmpi-dev); tools built here without it (-DNEWSCLF_WITH_MPI=OFF)
 # load none of Open MPI's libraries, which the runtime stage then installs for the image's tools.
 if "$NEWSCLF_BIN/newsclf-fit" --version | grep -q '^MPI: none'; then
@@ -319,12 +326,27 @@ check_dockerfile() {
     # A misspelt or vanished name: every package is installed here too, but the image-only ones.
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' &&
        [[ " ${ENTRYPOINT_PACKAGE[*]} " != *" $package "* ]]; then
-      fail "the runtime package $package is not installed on this machine (is the name right?)"
+      if [[ " $IMAGE_ONLY_PACKAGES " == *" $package "* ]]; then
+        apt-cache show --no-all-versions "$package" >/dev/null 2>&1 ||
+          fail "the runtime package $package is not in apt's lists (is the name right? after apt-get update?)"
+      else
+        fail "the runtime package $package is not installed on this machine (is the name right?)"
+      fi
     fi
   done
   for package in $PROGRAM_PACKAGES; do
     [ -n "${runtime[$package]:-}" ] || fail "the runtime stage does not install $package"
   done
+
+  # --- SSH between the job's hosts, for mpirun: root's key pair authorized, no host key question,
+  # sshd's privilege separation directory, root's login by key.
+  local runs="${runtime_runs[*]}"
+  [[ "$runs" == *"ssh-keygen"*"/root/.ssh/"* ]] || fail "the runtime stage makes no key pair for root (ssh-keygen ... /root/.ssh/...)"
+  [[ "$runs" == *"/root/.ssh/authorized_keys"* ]] || fail "the runtime stage does not authorize root's key (/root/.ssh/authorized_keys)"
+  [[ "$runs" == *"StrictHostKeyChecking no"* ]] || fail "the runtime stage does not set StrictHostKeyChecking no for ssh"
+  [[ "$runs" == *"mkdir -p /run/sshd"* ]] || fail "the runtime stage does not make /run/sshd"
+  [[ "$runs" == *"PermitRootLogin prohibit-password"* || "$runs" == *"PermitRootLogin yes"* ]] ||
+    fail "the runtime stage does not let root log in by key (PermitRootLogin)"
 
   # --- PATH, the entry points and what they run.
   local path_dir="" env
@@ -397,6 +419,15 @@ else
   grep -q "of package $first, which the runtime stage does not install" "$SCRATCH/missing.err" ||
     fail "the check does not notice a Dockerfile without $first ($mutant failures: $(head -c 500 "$SCRATCH/missing.err"))"
 fi
+
+# ... and without either program MPI between hosts needs.
+for p in openmpi-bin openssh-server; do
+  sed -E "/apt-get install/,/rm -rf/ s/(^|[[:space:]])$p([[:space:]]|$)/\1\2/" "$SRC/Dockerfile" >"$SCRATCH/Dockerfile.no-$p"
+  cmp -s "$SRC/Dockerfile" "$SCRATCH/Dockerfile.no-$p" && fail "cannot remove $p from a copy of the Dockerfile"
+  mutant=$( (failures=0; check_dockerfile "$SCRATCH/Dockerfile.no-$p"; echo "$failures") 2>"$SCRATCH/no-$p.err")
+  grep -qxF "FAIL: the runtime stage does not install $p" "$SCRATCH/no-$p.err" ||
+    fail "the check does not notice a Dockerfile without $p ($mutant failures: $(head -c 500 "$SCRATCH/no-$p.err"))"
+done
 
 [ ! -e "$SCRATCH/docker-called" ] || fail "docker was called: $(cat "$SCRATCH/docker-called")"
 finish

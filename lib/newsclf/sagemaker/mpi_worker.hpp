@@ -16,6 +16,20 @@ struct MpiWorkerWait {
     std::chrono::milliseconds poll{500};
 };
 
+// The SSH server through which the first host's mpirun starts this host's processes, as
+// SageMaker's MPI images run it.
+struct SshdStart {
+    std::string program = "/usr/sbin/sshd";  // newsclf-train takes $NEWSCLF_SSHD instead when it is set
+    std::string run_directory = "/run/sshd";  // its privilege separation directory, made when missing
+    std::string keys_root = "/";              // host keys in KEYS_ROOT/etc/ssh, made by ssh-keygen -A when none is there
+};
+
+// Starts sshd, which puts itself in the background, and says so; true then. When there is no
+// sshd, says that the first host's launch agent must reach this host otherwise (mpirun's
+// plm_rsh_agent) and returns false. A DataError naming sshd, its status and the end of its
+// standard error when it (or ssh-keygen) fails.
+bool start_sshd(const SshdStart& sshd);
+
 // Returns once a process named wait.process_name has appeared and none is left; a DataError when
 // none appeared within wait.start_timeout (the first host never started the job).
 void wait_for_mpi_processes(const MpiWorkerWait& wait);

@@ -9,10 +9,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/sagemaker/mpi_launch.hpp"
 #include "newsclf/sagemaker/submit_directory.hpp"
 
 namespace {
@@ -139,7 +141,7 @@ std::string program_failure(const std::string& program, const ProgramRun& run) {
     return out + tail;
 }
 
-int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus) {
+ProgramFile fetch_program(const TrainingJob& job, const JobHyperparameters& hps) {
     if (const auto location = submit_directory(job)) {
         // The SDK names the code even when it is already here (a code channel, an image with it).
         bool code_present = true;
@@ -153,21 +155,49 @@ int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsig
         else
             fetch_submit_directory(job, *location);
     }
-    const ProgramFile program = find_program(job, *hps.program);
-    const auto command = program_command(program, hps.user);
+    return find_program(job, *hps.program);
+}
+
+ScriptRun prepare_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus) {
+    ScriptRun run;
+    run.program = fetch_program(job, hps);
+    run.command = program_command(run.program, hps.user);
     const char* path = std::getenv("PATH");
-    const Environment environment =
-        script_environment(job, hps.user, program, command, executable_directory(), path ? path : "", cpus);
+    run.environment =
+        script_environment(job, hps.user, run.program, run.command, executable_directory(), path ? path : "", cpus);
     create_parent_directories(job.model_path());
     create_parent_directories(job.metrics_path());
-    std::string shown;
-    for (const auto& word : command) shown += (shown.empty() ? "" : " ") + word;
-    log_info("sagemaker_program: running " + shown + " in " + program.directory);
-    const ProgramRun run = run_program(command, program.directory, environment);
+    return run;
+}
+
+namespace {
+std::string shown(const std::vector<std::string>& command) {
+    std::string out;
+    for (const auto& word : command) out += (out.empty() ? "" : " ") + word;
+    return out;
+}
+}  // namespace
+
+int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus) {
+    const ScriptRun script = prepare_script_mode(job, hps, cpus);
+    log_info("sagemaker_program: running " + shown(script.command) + " in " + script.program.directory);
+    const ProgramRun run = run_program(script.command, script.program.directory, script.environment);
     // A stopped job is no failure: SageMaker shows it as Stopped.
     if (run.stop_signal) return run.stop_signal;
     if (run.exit_status != 0 || run.killed_by != 0) throw DataError(program_failure(*hps.program, run));
     return 0;
+}
+
+int launch_script_mode(const TrainingJob& job, const JobHyperparameters& hps, const MpiSettings& mpi, unsigned cpus) {
+    ScriptRun script = prepare_script_mode(job, hps, cpus);
+    log_info("sagemaker_program: running " + shown(script.command) + " in " + script.program.directory +
+             " on every MPI slot");
+    MpiProgram program;
+    program.command = std::move(script.command);
+    program.directory = script.program.directory;
+    program.environment = std::move(script.environment);
+    program.name = "sagemaker_program " + *hps.program;
+    return launch_mpi_job(job, mpi, program);
 }
 
 }  // namespace newsclf

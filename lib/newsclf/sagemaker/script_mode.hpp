@@ -8,6 +8,7 @@
 
 #include "newsclf/io/process.hpp"
 #include "newsclf/sagemaker/config.hpp"
+#include "newsclf/sagemaker/distribution.hpp"
 #include "newsclf/sagemaker/job.hpp"
 
 namespace newsclf {
@@ -38,12 +39,32 @@ Environment script_environment(const TrainingJob& job, const Hyperparameters& us
 // lines of its standard error that fit in the 1,024 bytes SageMaker shows of a failure.
 std::string program_failure(const std::string& program, const ProgramRun& run);
 
-// Script mode as newsclf-train runs it: the job's code fetched when sagemaker_submit_directory
-// names it (submit_directory.hpp), the job's sagemaker_program found, its model and output
-// directories made, then run in its code directory with SageMaker's variables, the tools of this
-// executable's directory first on PATH and SM_NUM_CPUS `cpus`; its output passes through. Returns
-// the signal (SIGTERM, SIGINT, SIGHUP) that stopped the job while it ran, 0 when the program
-// succeeded; a DataError with program_failure's message when it failed. hps.program must be set.
+// The job's code on this host: fetched when sagemaker_submit_directory names it and the program is
+// not here already (submit_directory.hpp), then the job's sagemaker_program found. Every host of
+// an MPI job does this, so that the program is at the same place on each. hps.program must be set.
+ProgramFile fetch_program(const TrainingJob& job, const JobHyperparameters& hps);
+
+// What script mode runs, in process or on every rank of mpirun: the program, its command, its
+// variables (script_environment's, with the tools of this executable's directory first on PATH
+// and SM_NUM_CPUS `cpus`); the program fetched and its model and output directories made.
+struct ScriptRun {
+    ProgramFile program;
+    std::vector<std::string> command;
+    Environment environment;
+};
+ScriptRun prepare_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus);
+
+// Script mode as newsclf-train runs it: prepare_script_mode's command run in its code directory
+// with its variables; its output passes through. Returns the signal (SIGTERM, SIGINT, SIGHUP)
+// that stopped the job while it ran, 0 when the program succeeded; a DataError with
+// program_failure's message when it failed. hps.program must be set.
 int run_script_mode(const TrainingJob& job, const JobHyperparameters& hps, unsigned cpus);
+
+// Script mode under MPI, on the first host, as SageMaker's training toolkit runs it: mpirun
+// (mpi_launch.hpp, the job's hostfile and custom options) runs prepare_script_mode's command on
+// every slot, in the code directory, its variables passed on to every rank by name (-x SM_...,
+// -x PATH). A newsclf-fit in the program joins the job itself. Returns as launch_mpi_job does:
+// the stop signal or 0; a DataError naming the program when a rank failed.
+int launch_script_mode(const TrainingJob& job, const JobHyperparameters& hps, const MpiSettings& mpi, unsigned cpus);
 
 }  // namespace newsclf
