@@ -47,7 +47,8 @@ run_job() {
   rm -rf "$1.algo1" "$1.algo2"
   job "$1.algo1" "$h1" "[\"$h1\", \"$h2\"]" "$2, $mpi"
   job "$1.algo2" "$h2" "[\"$h1\", \"$h2\"]" "$2, $mpi"
-  ip netns exec "$h2" env NEWSCLF_OPT_ML="$PWD/$1.algo2" timeout 60 "$TRAIN" >"$1.algo2.out" 2>"$1.algo2.err" </dev/null &
+  # No sshd on the worker (the agent is `ip netns exec`), so that none is left running here.
+  ip netns exec "$h2" env NEWSCLF_OPT_ML="$PWD/$1.algo2" NEWSCLF_SSHD="$SCRATCH/no-sshd" timeout 60 "$TRAIN" >"$1.algo2.out" 2>"$1.algo2.err" </dev/null &
   local worker=$!
   ip netns exec "$h1" env NEWSCLF_OPT_ML="$PWD/$1.algo1" timeout 60 "$TRAIN" >"$1.algo1.out" 2>"$1.algo1.err" </dev/null
   first=$?
