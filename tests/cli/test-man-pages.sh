@@ -8,6 +8,8 @@ MAN_DIR="$NEWSCLF_SOURCE_DIR/man"
 LIB_DIR="$NEWSCLF_SOURCE_DIR/lib/newsclf"
 TOOLS="tokenize embed fit eval predict train serve"
 unset NEWSCLF_OPT_ML  # newsclf-train --help shows it as the default of --opt-ml
+# For the examples' mpirun, when the tests run as root (in this test only).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 # render PAGE WIDTH: the page as plain ASCII without hyphenation; roff warnings in $SCRATCH/warnings.
 # man first (it runs tbl when the page asks for it), then groff, then mandoc.
@@ -182,7 +184,7 @@ check_examples() {
   [ -n "$cmd" ] && commands+=("$cmd")
   for cmd in "${commands[@]}"; do
     skip=""
-    for prog in python3 jq xz gzip cmp od; do
+    for prog in python3 jq xz gzip cmp od mpirun; do
       if [[ " $cmd" =~ [\ \|\;\(]$prog[[:space:]] ]] && ! command -v "$prog" >/dev/null; then skip=$prog; fi
     done
     if [[ "$cmd" == *"import numpy"* ]] && ! python3 -c 'import numpy' 2>/dev/null; then skip=numpy; fi
