@@ -90,6 +90,8 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
         for (std::size_t i = rank; i < split.train.size(); i += ranks) shard.push_back(split.train[i]);
     }
     const std::vector<std::size_t>& train_rows = ranks > 1 ? shard : split.train;
+    if (ranks > 1 && linear_loss(options.loss) != LinearLoss::squared_hinge)
+        throw UsageError("--loss " + options.loss + " does not train on several ranks; squared_hinge does");
 
     SparseMatrix train_x = count_features(network.ngrams(), corpus, train_rows, threads);
     SparseMatrix validation_x = count_features(network.ngrams(), corpus, split.validation, threads);
