@@ -1,5 +1,6 @@
 // The dual coordinate descent against a problem solved by hand, a brute-force minimum where the
-// primal's finite differences vanish, and one-vs-rest the same whatever the threads.
+// primal's finite differences vanish, and one-vs-rest the same whatever the threads; CoCoA+ over
+// two ranks in two threads at one rank's optimum.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -8,8 +9,10 @@
 #include <vector>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/base/random.hpp"
 #include "newsclf/nn/linear_solver.hpp"
+#include "two_ranks.hpp"
 
 using namespace newsclf;
 
@@ -137,10 +140,10 @@ TEST_CASE("the solver matches a brute-force minimum, where the primal's finite d
     CHECK_THROWS_AS(solve_binary(p.x, 2, {1, -1}, tight(LinearLoss::squared_hinge, 1)), Error);
 }
 
-TEST_CASE("one-vs-rest: each class's problem as if alone, the same whatever the threads") {
-    // Rows of 4 classes, class c strongest on feature c, with some overlap.
-    std::vector<std::vector<float>> dense;
-    std::vector<std::int8_t> labels;
+namespace {
+
+// Rows of 4 classes, class c strongest on feature c, with some overlap.
+void overlapping_classes(std::vector<std::vector<float>>& dense, std::vector<std::int8_t>& labels) {
     PythonRandom rng(3);
     for (int i = 0; i < 200; ++i) {
         const int label = i % 4;
@@ -151,6 +154,14 @@ TEST_CASE("one-vs-rest: each class's problem as if alone, the same whatever the 
         dense.push_back(row);
         labels.push_back(static_cast<std::int8_t>(label));
     }
+}
+
+}  // namespace
+
+TEST_CASE("one-vs-rest: each class's problem as if alone, the same whatever the threads") {
+    std::vector<std::vector<float>> dense;
+    std::vector<std::int8_t> labels;
+    overlapping_classes(dense, labels);
     const SparseMatrix x = dense_rows(dense);
     for (LinearLoss loss : {LinearLoss::squared_hinge, LinearLoss::logistic}) {
         SolverSettings s = tight(loss, 1.0);
@@ -173,4 +184,60 @@ TEST_CASE("one-vs-rest: each class's problem as if alone, the same whatever the 
             for (std::size_t j = 0; j < 6; ++j) CHECK(one[c].weights[j] == doctest::Approx(alone.weights[j]).epsilon(1e-3));
         }
     }
+}
+
+TEST_CASE("one-vs-rest by CoCoA+ on two ranks: the same weights on both, one rank's optimum") {
+    std::vector<std::vector<float>> dense;
+    std::vector<std::int8_t> labels;
+    overlapping_classes(dense, labels);
+    const SparseMatrix x = dense_rows(dense);
+    const SolverSettings s = tight(LinearLoss::squared_hinge, 1.0);
+    const auto one = solve_one_vs_rest(x, 6, labels, 4, s, 1);
+    // Rank r's shard: rows i with i mod 2 == r.
+    SparseMatrix shards[2];
+    std::vector<std::int8_t> shard_labels[2];
+    for (std::size_t r = 0; r < 2; ++r) {
+        std::vector<std::vector<float>> rows;
+        for (std::size_t i = r; i < dense.size(); i += 2) {
+            rows.push_back(dense[i]);
+            shard_labels[r].push_back(labels[i]);
+        }
+        shards[r] = dense_rows(rows);
+    }
+    test::TwoRanks shared;
+    std::vector<BinarySolution> two[2];
+    run_workers(2, [&](std::size_t r) {
+        RankReductions ranks;
+        ranks.rank = r;
+        ranks.ranks = 2;
+        ranks.sum = [&, r](float* data, std::size_t n) { shared.reduce(r, data, n, [](float a, float b) { return a + b; }); };
+        ranks.max = [&, r](double* data, std::size_t n) {
+            shared.reduce(r, data, n, [](double a, double b) { return std::max(a, b); });
+        };
+        two[r] = solve_one_vs_rest_cocoa(shards[r], 6, shard_labels[r], 4, s, ranks);
+    });
+    REQUIRE(two[0].size() == 4);
+    for (std::size_t c = 0; c < 4; ++c) {
+        CAPTURE(c);
+        CHECK(two[0][c].weights == two[1][c].weights);
+        CHECK(two[0][c].bias == two[1][c].bias);
+        CHECK(two[0][c].passes == two[1][c].passes);
+        CHECK(two[0][c].converged);
+        std::vector<std::int8_t> y(labels.size());
+        for (std::size_t i = 0; i < y.size(); ++i) y[i] = labels[i] == static_cast<std::int8_t>(c) ? 1 : -1;
+        CHECK(primal_objective(x, y, two[0][c].weights, two[0][c].bias, s.loss, 1.0) ==
+              doctest::Approx(primal_objective(x, y, one[c].weights, one[c].bias, s.loss, 1.0)).epsilon(1e-5));
+        for (std::size_t j = 0; j < 6; ++j) CHECK(two[0][c].weights[j] == doctest::Approx(one[c].weights[j]).epsilon(1e-3));
+    }
+
+    // One rank, reductions that change nothing: coordinate descent without shrinking, the same optimum.
+    RankReductions alone;
+    alone.sum = [](float*, std::size_t) {};
+    alone.max = [](double*, std::size_t) {};
+    const auto single = solve_one_vs_rest_cocoa(x, 6, labels, 4, s, alone);
+    for (std::size_t c = 0; c < 4; ++c)
+        for (std::size_t j = 0; j < 6; ++j) CHECK(single[c].weights[j] == doctest::Approx(one[c].weights[j]).epsilon(1e-3));
+    SolverSettings logistic = s;
+    logistic.loss = LinearLoss::logistic;
+    CHECK_THROWS_AS(solve_one_vs_rest_cocoa(x, 6, labels, 4, logistic, alone), UsageError);
 }

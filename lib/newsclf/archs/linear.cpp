@@ -84,7 +84,7 @@ Architecture linear_architecture() {
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<LinearNetwork>(linear_shape(m)); };
     a.train = [](Model& m, const TrainingData& data) {
         LinearNetwork network(linear_shape(m));
-        auto history = train_linear(network, m.parameters, data.corpus, data.split, m.options);
+        auto history = train_linear(network, m.parameters, data.corpus, data.split, m.options, *data.ranks);
         if (data.on_epoch)
             for (const auto& e : history) data.on_epoch(e);
         return history;

@@ -3,6 +3,7 @@
 #include "newsclf/archs/linear_training.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 
 #include "newsclf/base/error.hpp"
@@ -38,22 +39,66 @@ std::vector<std::int8_t> labels_of(const TokenCorpus& corpus, const std::vector<
     return labels;
 }
 
+// Each value summed over the ranks: exact in floats below 2^24, which the caller checks.
+void sum_counts(Communicator& comm, std::vector<std::uint32_t>& counts) {
+    std::vector<float> buffer(counts.begin(), counts.end());
+    comm.allreduce_sum(buffer.data(), buffer.size());
+    for (std::size_t j = 0; j < counts.size(); ++j) counts[j] = static_cast<std::uint32_t>(buffer[j]);
+}
+
+// The reductions of the CoCoA+ solver through the communicator; the largest of doubles as the
+// largest of integers that order alike (the bits of a double, its sign folded over).
+RankReductions reductions_of(Communicator& comm) {
+    RankReductions r;
+    r.rank = comm.rank();
+    r.ranks = comm.size();
+    r.sum = [&comm](float* data, std::size_t n) { comm.allreduce_sum(data, n); };
+    r.max = [&comm](double* data, std::size_t n) {
+        constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+        std::vector<long long> keys(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            std::uint64_t bits;
+            std::memcpy(&bits, &data[i], sizeof bits);
+            keys[i] = static_cast<long long>((bits & sign ? ~bits : bits | sign) ^ sign);
+        }
+        comm.allreduce_max(keys.data(), n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t key = static_cast<std::uint64_t>(keys[i]) ^ sign;
+            const std::uint64_t bits = key & sign ? key ^ sign : ~key;
+            std::memcpy(&data[i], &bits, sizeof bits);
+        }
+    };
+    return r;
+}
+
 }  // namespace
 
 std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
-                                      const DataSplit& split, const FitOptions& options) {
+                                      const DataSplit& split, const FitOptions& options, Communicator& comm) {
     if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
     if (network.classes() != label_count) throw InternalError("the linear network needs 4 classes");
     const auto start = std::chrono::steady_clock::now();
     const std::size_t features = network.features(), classes = network.classes();
     const std::size_t threads = thread_count(options, classes);
     assign_on_huge_pages(params, network.parameter_count(), 0.0f);
+    // This rank's shard of the training rows: all of them on one rank.
+    const std::size_t ranks = comm.size(), rank = comm.rank();
+    std::vector<std::size_t> shard;
+    if (ranks > 1) {
+        if (split.train.size() >= (std::size_t{1} << 24))
+            throw DataError("--arch linear on several ranks: at most 16777215 training rows");
+        for (std::size_t i = rank; i < split.train.size(); i += ranks) shard.push_back(split.train[i]);
+    }
+    const std::vector<std::size_t>& train_rows = ranks > 1 ? shard : split.train;
+    if (ranks > 1 && linear_loss(options.loss) != LinearLoss::squared_hinge)
+        throw UsageError("--loss " + options.loss + " does not train on several ranks; squared_hinge does");
 
-    SparseMatrix train_x = count_features(network.ngrams(), corpus, split.train, threads);
+    SparseMatrix train_x = count_features(network.ngrams(), corpus, train_rows, threads);
     SparseMatrix validation_x = count_features(network.ngrams(), corpus, split.validation, threads);
-    // idf from the training rows, rounded as the model file keeps it, so that training sees the
-    // values prediction computes.
+    // idf from the training rows (of every rank), rounded as the model file keeps it, so that
+    // training sees the values prediction computes.
     std::vector<std::uint32_t> number = document_frequencies(train_x, features);
+    if (ranks > 1) sum_counts(comm, number);
     float* idf = params.data() + network.idf_offset();
     for (std::size_t j = 0; j < features; ++j) idf[j] = round_to_half(smooth_idf(number[j], split.train.size()));
     // The solver's weights cover only the features the training rows have.
@@ -61,10 +106,11 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
     counts_to_tfidf(train_x, idf, number, threads);
     counts_to_tfidf(validation_x, idf, number, threads);
     log_verbose("linear: " + std::to_string(train_x.entries.size()) + " non-zero features in " +
-                std::to_string(train_x.size()) + " training rows, " + std::to_string(original.size()) + " of " +
+                (ranks > 1 ? "this rank's " + std::to_string(train_x.size()) + " of " : std::string()) +
+                std::to_string(split.train.size()) + " training rows, " + std::to_string(original.size()) + " of " +
                 std::to_string(features) + " features used");
 
-    const std::vector<std::int8_t> train_labels = labels_of(corpus, split.train);
+    const std::vector<std::int8_t> train_labels = labels_of(corpus, train_rows);
     SolverSettings settings;
     settings.loss = linear_loss(options.loss);
     settings.c = options.c;
@@ -72,12 +118,14 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
     settings.max_passes = options.epochs;
     settings.seed = options.seed + 3;  // training.cpp draws from seed + 1 and seed + 2
     const std::vector<BinarySolution> solutions =
-        solve_one_vs_rest(train_x, original.size(), train_labels, classes, settings, threads);
+        ranks > 1 ? solve_one_vs_rest_cocoa(train_x, original.size(), train_labels, classes, settings, reductions_of(comm))
+                  : solve_one_vs_rest(train_x, original.size(), train_labels, classes, settings, threads);
     std::size_t passes = 0;
     for (std::size_t c = 0; c < classes; ++c) {
         const BinarySolution& s = solutions[c];
         passes += s.passes;
-        const std::string what = "linear: class " + std::string(label_codes[c]) + ": " + std::to_string(s.passes) + " passes";
+        const std::string what = "linear: class " + std::string(label_codes[c]) + ": " + std::to_string(s.passes) +
+                                 (ranks > 1 ? " rounds on " + std::to_string(ranks) + " ranks" : " passes");
         if (s.converged)
             log_verbose(what + ", converged");
         else
@@ -98,13 +146,20 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
         }
     for (std::size_t c = 0; c < classes; ++c) bias[c] = static_cast<float>(solutions[c].bias);
 
-    const std::vector<float> train_scores = multiply(train_x, compact_weights.data(), bias, classes);
+    std::vector<float> train_scores = multiply(train_x, compact_weights.data(), bias, classes);
+    if (ranks > 1) {  // every training row's scores on every rank: each rank's shard in place, summed
+        std::vector<float> all(split.train.size() * classes, 0.0f);
+        for (std::size_t s = 0; s < shard.size(); ++s)
+            std::copy_n(train_scores.data() + s * classes, classes, all.data() + (rank + s * ranks) * classes);
+        comm.allreduce_sum(all.data(), all.size());
+        train_scores = std::move(all);
+    }
     const std::vector<float> validation_scores = multiply(validation_x, compact_weights.data(), bias, classes);
     const bool on_validation = !split.validation.empty();
     const std::vector<std::int8_t> validation_labels = labels_of(corpus, split.validation);
     const float temperature = static_cast<float>(
         on_validation ? fit_temperature(validation_scores.data(), validation_labels.data(), split.validation.size(), classes)
-                      : fit_temperature(train_scores.data(), train_labels.data(), split.train.size(), classes));
+                      : fit_temperature(train_scores.data(), labels_of(corpus, split.train).data(), split.train.size(), classes));
     params[network.temperature_offset()] = temperature;
     log_verbose("linear: temperature " + json_number(temperature) + " from the " +
                 (on_validation ? "validation" : "training") + " rows");
@@ -116,6 +171,7 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
     r.train = evaluate_scores(train_scores, temperature, corpus, split.train);
     r.validation = evaluate_scores(validation_scores, temperature, corpus, split.validation);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    check_same_weights(comm, params);
     return {r};
 }
 

@@ -8,6 +8,8 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/huge_pages.hpp"
+#include "newsclf/base/json.hpp"
+#include "newsclf/base/log.hpp"
 #include "newsclf/base/parallel.hpp"
 #include "newsclf/base/random.hpp"
 
@@ -232,6 +234,83 @@ std::vector<BinarySolution> sweep_squared_hinge(const SparseMatrix& x, std::size
     return solutions_of(st, features, passes, converged);
 }
 
+// solve_one_vs_rest_cocoa's rounds for K problems. The sweep state's weights are this rank's
+// view w + sigma' dw of the round, so that a step is the one-rank solver's with Q_ii scaled by
+// sigma' and the view moved by sigma' times the step; dw comes back as (view - w) / sigma'.
+template <std::size_t K>
+std::vector<BinarySolution> cocoa_squared_hinge(const SparseMatrix& x, std::size_t features,
+                                                const std::vector<const std::vector<std::int8_t>*>& labels,
+                                                const SolverSettings& s, const RankReductions& ranks) {
+    const std::size_t l = x.size();
+    SweepState<K> st = sweep_state<K>(x, features, labels);
+    const double sigma = static_cast<double>(ranks.ranks), diag = 0.5 / s.c;
+    // w, then the biases; and the buffer of the round's dw, laid out alike.
+    std::vector<float> w, dw;
+    assign_on_huge_pages(w, features * K + K, 0.0f);
+    assign_on_huge_pages(dw, features * K + K, 0.0f);
+    std::size_t passes[K] = {};
+    bool converged[K] = {};
+    std::uint8_t live = s.max_passes > 0 ? static_cast<std::uint8_t>((1u << K) - 1) : 0;
+    PythonRandom rng(s.seed + ranks.rank);
+    for (std::size_t round = 1; live; ++round) {
+        // The largest projected gradient of each problem, then the negated smallest.
+        double span[2 * K];
+        std::fill(span, span + 2 * K, -infinity);
+        shuffle_prefix(st.order, l, rng);
+        for (std::size_t k = 0; k < l; ++k) {
+            prefetch_ahead(st, k, l);
+            SweepRow<K>& r = st.rows[st.order[k]];
+            float m[K], d[K];
+            margins(st, r, m);
+            bool step = false;
+            for (std::size_t p = 0; p < K; ++p) {
+                d[p] = 0;
+                const std::uint8_t bit = static_cast<std::uint8_t>(1u << p);
+                if (!(live & bit)) continue;
+                const double y = (r.positive & bit) ? 1.0 : -1.0;
+                const double g = y * m[p] - 1.0 + r.alpha[p] * diag;
+                const double pg = r.alpha[p] == 0 ? std::min(g, 0.0) : g;
+                span[p] = std::max(span[p], pg);
+                span[K + p] = std::max(span[K + p], -pg);
+                if (std::fabs(pg) > 1e-12) {
+                    const double old = r.alpha[p];
+                    r.alpha[p] = std::max(old - g / (sigma * r.squared_norm + diag), 0.0);
+                    d[p] = static_cast<float>(sigma * (r.alpha[p] - old) * y);
+                    step = true;
+                }
+            }
+            if (step) add_row(d, r, st);
+        }
+        const std::size_t n = features * K;
+        for (std::size_t j = 0; j < n; ++j) dw[j] = static_cast<float>((st.weights[j] - w[j]) / sigma);
+        for (std::size_t p = 0; p < K; ++p) dw[n + p] = static_cast<float>((st.bias[p] - w[n + p]) / sigma);
+        ranks.sum(dw.data(), dw.size());
+        ranks.max(span, 2 * K);
+        for (std::size_t j = 0; j < n; ++j) st.weights[j] = w[j] += dw[j];
+        for (std::size_t p = 0; p < K; ++p) st.bias[p] = w[n + p] += dw[n + p];
+
+        double widest = 0;
+        for (std::size_t p = 0; p < K; ++p) {
+            const std::uint8_t bit = static_cast<std::uint8_t>(1u << p);
+            if (!(live & bit)) continue;
+            ++passes[p];
+            const double width = span[p] + span[K + p];
+            widest = std::max(widest, width);
+            if (width <= s.tolerance) {
+                converged[p] = true;
+                live &= static_cast<std::uint8_t>(~bit);
+            } else if (passes[p] >= s.max_passes) {
+                live &= static_cast<std::uint8_t>(~bit);
+            }
+        }
+        if (round % 10 == 0 || !live)
+            log_verbose("linear: round " + std::to_string(round) + " on " + std::to_string(ranks.ranks) +
+                        " ranks, widest projected-gradient span " + json_number(widest) + " (tolerance " +
+                        json_number(s.tolerance) + ")");
+    }
+    return solutions_of(st, features, passes, converged);
+}
+
 // LIBLINEAR's solve_l2r_lr_dual, for K problems over the same rows at once: for each, the dual
 //   min_a 0.5 a'Qa + sum a_i ln a_i + (c - a_i) ln(c - a_i),  0 < a < c,
 // one coordinate at a time, each a few Newton steps on a one-variable problem (in a_i or in
@@ -363,6 +442,26 @@ std::vector<BinarySolution> solve_one_vs_rest(const SparseMatrix& x, std::size_t
         auto solved = sweep<classes_per_sweep>(x, features, group, s);
         for (std::size_t p = 0; p < classes_per_sweep; ++p) out[g * classes_per_sweep + p] = std::move(solved[p]);
     });
+    out.resize(classes);
+    return out;
+}
+
+std::vector<BinarySolution> solve_one_vs_rest_cocoa(const SparseMatrix& x, std::size_t features,
+                                                    const std::vector<std::int8_t>& labels, std::size_t classes,
+                                                    const SolverSettings& settings, const RankReductions& ranks) {
+    check_problem(x, features, labels, settings);
+    if (settings.loss != LinearLoss::squared_hinge)
+        throw UsageError("loss: only squared_hinge trains on several ranks");
+    if (classes > cocoa_classes) throw InternalError("CoCoA+: at most " + std::to_string(cocoa_classes) + " classes");
+    // Problems beyond the classes have no positive row, and are dropped at the end.
+    std::vector<std::vector<std::int8_t>> y(cocoa_classes, std::vector<std::int8_t>(labels.size(), -1));
+    std::vector<const std::vector<std::int8_t>*> problems;
+    for (std::size_t c = 0; c < cocoa_classes; ++c) {
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            if (labels[i] == static_cast<std::int8_t>(c)) y[c][i] = 1;
+        problems.push_back(&y[c]);
+    }
+    std::vector<BinarySolution> out = cocoa_squared_hinge<cocoa_classes>(x, features, problems, settings, ranks);
     out.resize(classes);
     return out;
 }
