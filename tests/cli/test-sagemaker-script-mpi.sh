@@ -9,6 +9,7 @@
 # waits for its processes and exits 0. Skipped, with a message, without mpirun or where newsclf
 # was built without MPI; the two-host part where network namespaces are not to be had.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/two_hosts.sh"
 
 TRAIN="$NEWSCLF_SOURCE_DIR/scripts/sagemaker/train"
 EXAMPLE="$NEWSCLF_SOURCE_DIR/scripts/sagemaker/example/train.sh"
@@ -117,24 +118,10 @@ pgrep -f -- "$PWD/stopped/model/newsclf.model" >/dev/null && fail "stopped: a ra
 
 # --- two hosts: algo-1's mpirun runs the program on algo-2 too
 two_hosts() {
-  [ "$(id -u)" = 0 ] || { echo "two hosts skipped: network namespaces need root"; return; }
-  h1=nclfs$$-algo-1 h2=nclfs$$-algo-2
-  trap 'ip netns del "$h1" 2>/dev/null; ip netns del "$h2" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-  ip netns add "$h1" 2>/dev/null && ip netns add "$h2" 2>/dev/null ||
-    { echo "two hosts skipped: this machine does not allow network namespaces"; return; }
+  trap 'two_hosts_down; rm -rf "$SCRATCH"' EXIT
   # 10.232.x: addresses of these two namespaces only (test-sagemaker-two-hosts.sh uses 10.231.x).
-  local net=10.232.$(($$ % 200 + 20))
-  ip link add "nclfs$$a" type veth peer name "nclfs$$b" &&
-    ip link set "nclfs$$a" netns "$h1" && ip link set "nclfs$$b" netns "$h2" &&
-    ip -n "$h1" addr add "$net.1/24" dev "nclfs$$a" && ip -n "$h2" addr add "$net.2/24" dev "nclfs$$b" &&
-    ip -n "$h1" link set "nclfs$$a" up && ip -n "$h2" link set "nclfs$$b" up &&
-    ip -n "$h1" link set lo up && ip -n "$h2" link set lo up ||
-    { echo "two hosts skipped: cannot join the namespaces with a veth pair"; return; }
-  # Open MPI's launch agent: "AGENT HOST COMMAND..." runs the command in the namespace named HOST.
-  local agent=$SCRATCH/netns-agent
-  printf '#!/bin/sh\nhost=$1; shift\nexec ip netns exec "$host" sh -c "$*"\n' >"$agent"
-  chmod +x "$agent"
-  mpi="\"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_custom_mpi_options\": \"--mca plm_rsh_agent $agent --mca oob_tcp_if_include $net.0/24 --mca btl_tcp_if_include $net.0/24 --mca btl tcp,self\""
+  two_hosts_up "nclfs$$" "10.232.$(($$ % 200 + 20))" || { echo "two hosts skipped: $two_hosts_missing"; return; }
+  mpi="\"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_custom_mpi_options\": \"$mpi_options\""
   local dir host
   for dir in algo1 algo2; do
     job "$dir" '"sagemaker_program": "train.sh", "epochs": "1", "hidden_units": "16"'
@@ -143,10 +130,10 @@ two_hosts() {
   printf '{"current_host": "%s", "hosts": ["%s", "%s"]}\n' "$h1" "$h1" "$h2" >algo1/input/config/resourceconfig.json
   printf '{"current_host": "%s", "hosts": ["%s", "%s"]}\n' "$h2" "$h1" "$h2" >algo2/input/config/resourceconfig.json
   # The second host first (it waits for mpirun's processes), with no sshd to start.
-  ip netns exec "$h2" env NEWSCLF_OPT_ML="$PWD/algo2" NEWSCLF_SSHD="$SCRATCH/no-sshd" timeout 120 "$TRAIN" \
+  on_host "$h2" env NEWSCLF_OPT_ML="$PWD/algo2" NEWSCLF_SSHD="$SCRATCH/no-sshd" timeout 120 "$TRAIN" \
     >algo2.out 2>algo2.err </dev/null &
   local worker=$!
-  ip netns exec "$h1" env NEWSCLF_OPT_ML="$PWD/algo1" timeout 120 "$TRAIN" >algo1.out 2>algo1.err </dev/null
+  on_host "$h1" env NEWSCLF_OPT_ML="$PWD/algo1" timeout 120 "$TRAIN" >algo1.out 2>algo1.err </dev/null
   local first=$?
   wait "$worker"
   local second=$?

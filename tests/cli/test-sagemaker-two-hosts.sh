@@ -1,33 +1,20 @@
 #!/usr/bin/env bash
 # A real two-host SageMaker job on this machine: two network namespaces joined by a veth pair
-# stand in for algo-1 and algo-2, each runs the train entry point with its own /opt/ml and
-# resourceconfig.json, and Open MPI runs over TCP between them (`ip netns exec` as its launch
-# agent, in place of ssh). The first host launches mpirun and writes the model; the second waits
+# stand in for algo-1 and algo-2 (two_hosts.sh), each runs the train entry point under its own
+# host name with its own /opt/ml and resourceconfig.json, and Open MPI runs over TCP between them
+# (`ip netns exec` as its launch agent, in place of ssh). The first host launches mpirun and writes the model; the second waits
 # for its processes and exits 0 without one. Then the same job on one host, for the accuracy: the
 # mlp (gradients averaged each step) and the bag (weights averaged), each within half a point.
 # Skipped, with a message, where network namespaces or mpirun are not to be had.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/two_hosts.sh"
 
 TRAIN="$NEWSCLF_SOURCE_DIR/scripts/sagemaker/train"
 skip() { echo "skipped: $*"; finish; exit 0; }
 command -v mpirun >/dev/null || skip "no mpirun (scripts/setup.sh installs openmpi-bin)"
-[ "$(id -u)" = 0 ] || skip "network namespaces need root"
-h1=nclf$$-algo-1 h2=nclf$$-algo-2
-cleanup() { ip netns del "$h1" 2>/dev/null; ip netns del "$h2" 2>/dev/null; rm -rf "$SCRATCH"; }
-trap cleanup EXIT
-ip netns add "$h1" 2>/dev/null && ip netns add "$h2" 2>/dev/null || skip "this machine does not allow network namespaces"
+trap 'two_hosts_down; rm -rf "$SCRATCH"' EXIT
 # 10.231.x: addresses of these two namespaces only, reachable from nowhere else.
-net=10.231.$(($$ % 200 + 20))
-ip link add "nclf$$a" type veth peer name "nclf$$b" &&
-  ip link set "nclf$$a" netns "$h1" && ip link set "nclf$$b" netns "$h2" &&
-  ip -n "$h1" addr add "$net.1/24" dev "nclf$$a" && ip -n "$h2" addr add "$net.2/24" dev "nclf$$b" &&
-  ip -n "$h1" link set "nclf$$a" up && ip -n "$h2" link set "nclf$$b" up &&
-  ip -n "$h1" link set lo up && ip -n "$h2" link set lo up || skip "cannot join the namespaces with a veth pair"
-
-# Open MPI's launch agent: "AGENT HOST COMMAND..." runs the command in the namespace named HOST.
-agent=$SCRATCH/netns-agent
-printf '#!/bin/sh\nhost=$1; shift\nexec ip netns exec "$host" sh -c "$*"\n' >"$agent"
-chmod +x "$agent"
+two_hosts_up "nclf$$" "10.231.$(($$ % 200 + 20))" || skip "$two_hosts_missing"
 
 cd "$SCRATCH" || exit 1
 # job DIR HOST HOSTS HYPERPARAMETERS: an /opt/ml tree for HOST of the job's HOSTS (a JSON array).
@@ -38,7 +25,6 @@ job() {
   printf '{"current_host": "%s", "hosts": %s}\n' "$2" "$3" >"$1/input/config/resourceconfig.json"
   printf '{%s}\n' "$4" >"$1/input/config/hyperparameters.json"
 }
-mpi_options="--mca plm_rsh_agent $agent --mca oob_tcp_if_include $net.0/24 --mca btl_tcp_if_include $net.0/24 --mca btl tcp,self"
 mpi="\"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_custom_mpi_options\": \"$mpi_options\""
 
 # run_job NAME HYPERPARAMETERS: the worker first (it waits for mpirun's processes), then the first
@@ -48,9 +34,9 @@ run_job() {
   job "$1.algo1" "$h1" "[\"$h1\", \"$h2\"]" "$2, $mpi"
   job "$1.algo2" "$h2" "[\"$h1\", \"$h2\"]" "$2, $mpi"
   # No sshd on the worker (the agent is `ip netns exec`), so that none is left running here.
-  ip netns exec "$h2" env NEWSCLF_OPT_ML="$PWD/$1.algo2" NEWSCLF_SSHD="$SCRATCH/no-sshd" timeout 60 "$TRAIN" >"$1.algo2.out" 2>"$1.algo2.err" </dev/null &
+  on_host "$h2" env NEWSCLF_OPT_ML="$PWD/$1.algo2" NEWSCLF_SSHD="$SCRATCH/no-sshd" timeout 60 "$TRAIN" >"$1.algo2.out" 2>"$1.algo2.err" </dev/null &
   local worker=$!
-  ip netns exec "$h1" env NEWSCLF_OPT_ML="$PWD/$1.algo1" timeout 60 "$TRAIN" >"$1.algo1.out" 2>"$1.algo1.err" </dev/null
+  on_host "$h1" env NEWSCLF_OPT_ML="$PWD/$1.algo1" timeout 60 "$TRAIN" >"$1.algo1.out" 2>"$1.algo1.err" </dev/null
   first=$?
   wait "$worker"
   second=$?
@@ -62,8 +48,8 @@ two_hosts() {
   local name=$1 hps=$2
   run_job "$name" "$hps"
   if [ "$first" = 124 ]; then
-    # Once, under a heavily loaded machine, mpirun's daemons did not start the ranks within the
-    # minute; a second attempt tells such a stall from a job that cannot run.
+    # Should mpirun's daemons not start the ranks within the minute, a second attempt tells such
+    # a stall from a job that cannot run.
     echo "$name: the first attempt timed out: $(tail -2 "$name.algo1.err" | tr '\n' ' ') -- trying once more"
     run_job "$name" "$hps"
   fi
