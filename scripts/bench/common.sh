@@ -11,3 +11,24 @@ plain() {
 
 # median: the median of the numbers on stdin, one a line.
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# data_glove_args "$@": the command line of a benchmark called as `SCRIPT DATA GLOVE [--json FILE]`
+# into $data, $glove and $json (empty without --json); --help prints the script's opening
+# comment. A call of another shape, a DATA or GLOVE that cannot be read, or a RUNS that is not a
+# positive integer ends the script: exit status 2 (1 for a file).
+data_glove_args() {
+  local name args=()
+  name=$(basename "$0")
+  json=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --json) [ $# -ge 2 ] || { echo "$name: --json needs a file" >&2; exit 2; }; json=$2; shift 2 ;;
+      -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  [ ${#args[@]} -eq 2 ] || { echo "usage: $0 DATA GLOVE [--json FILE]" >&2; exit 2; }
+  data=${args[0]} glove=${args[1]}
+  case "${RUNS:-3}" in ''|*[!0-9]*|0) echo "$name: RUNS must be a positive integer, not '$RUNS'" >&2; exit 2 ;; esac
+  for f in "$data" "$glove"; do [ -r "$f" ] || { echo "$name: cannot read $f" >&2; exit 1; }; done
+}

@@ -28,20 +28,8 @@ bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
 fasttext_bucket=${FASTTEXT_BUCKET:-2000000}
 python=/usr/bin/python3
-json=""
-args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --json) [ $# -ge 2 ] || { echo "peers.sh: --json needs a file" >&2; exit 2; }; json=$2; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
-[ ${#args[@]} -eq 2 ] || { echo "usage: $0 DATA GLOVE [--json FILE]" >&2; exit 2; }
-data=${args[0]} glove=${args[1]}
-case "$runs" in ''|*[!0-9]*|0) echo "peers.sh: RUNS must be a positive integer, not '$runs'" >&2; exit 2 ;; esac
+data_glove_args "$@"
 case "$fasttext_bucket" in ''|*[!0-9]*) echo "peers.sh: FASTTEXT_BUCKET must be an integer, not '$fasttext_bucket'" >&2; exit 2 ;; esac
-for f in "$data" "$glove"; do [ -r "$f" ] || { echo "peers.sh: cannot read $f" >&2; exit 1; }; done
 for t in tokenize embed fit eval predict; do
   [ -x "$bin/newsclf-$t" ] || { echo "peers.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
 done

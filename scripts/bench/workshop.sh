@@ -16,16 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
-json=""
-args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --json) json=$2; shift 2 ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
-[ ${#args[@]} -eq 2 ] || { echo "usage: $0 DATA GLOVE [--json FILE]" >&2; exit 2; }
-data=${args[0]} glove=${args[1]}
+data_glove_args "$@"
 for t in tokenize embed fit eval; do
   [ -x "$bin/newsclf-$t" ] || { echo "workshop.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
 done
