@@ -15,7 +15,10 @@
 # start included for two ranks). Wall times are medians of RUNS runs (default 3); accuracy and
 # the exchange figures are the last run's. MPIRUN_ARGS (default none) go to mpirun before the
 # program, e.g. --oversubscribe where mpirun counts fewer slots than 2. As root, the script
-# allows its own mpirun to run as root (OMPI_ALLOW_RUN_AS_ROOT).
+# allows its own mpirun to run as root (OMPI_ALLOW_RUN_AS_ROOT). Last, the speed-up to expect on
+# HOSTS hosts (default 8, the workshop's) joined at GBIT_S Gbit/s (default 10) with LATENCY_US
+# microseconds a message (default 50), worked out by mpi_estimate.jq from the two-rank runs'
+# work and allreduce figures; --json writes it as "estimate".
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,19 +27,7 @@ bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
 read -r -a mpirun_args <<<"${MPIRUN_ARGS:-}"
 python=/usr/bin/python3
-json=""
-args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --json) [ $# -ge 2 ] || { echo "mpi.sh: --json needs a file" >&2; exit 2; }; json=$2; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
-[ ${#args[@]} -eq 2 ] || { echo "usage: $0 DATA GLOVE [--json FILE]" >&2; exit 2; }
-data=${args[0]} glove=${args[1]}
-case "$runs" in ''|*[!0-9]*|0) echo "mpi.sh: RUNS must be a positive integer, not '$runs'" >&2; exit 2 ;; esac
-for f in "$data" "$glove"; do [ -r "$f" ] || { echo "mpi.sh: cannot read $f" >&2; exit 1; }; done
+data_glove_args "$@"
 for t in tokenize embed fit eval; do
   [ -x "$bin/newsclf-$t" ] || { echo "mpi.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
 done
@@ -100,8 +91,9 @@ done
 
 printf '%s\n' "${results[@]}" | jq -s --argjson rows "$rows" --argjson runs "$runs" --arg data "$(basename "$data")" \
   --arg cpus "$(nproc)" --arg mpi "$("$bin/newsclf-fit" --version | sed -n 's/^MPI: //p')" \
-  '{data: $data, split: "story", train_rows: $rows, runs: $runs, cpus: ($cpus | tonumber), mpi: $mpi, results: .}' \
-  >"$work/result.json"
+  '{data: $data, split: "story", train_rows: $rows, runs: $runs, cpus: ($cpus | tonumber), mpi: $mpi, results: .}' |
+  jq --argjson hosts "${HOSTS:-8}" --argjson gbit_s "${GBIT_S:-10}" --argjson latency_us "${LATENCY_US:-50}" \
+    -f "$bench/mpi_estimate.jq" >"$work/result.json"
 {
   printf '%-9s %5s %8s %9s %8s %10s %9s %9s\n' arch ranks wall_s rows/s accuracy allreduces MB_each share
   jq -r '.results[] | [.arch, .ranks, (.wall_s | tostring), (.rows_per_s | floor | tostring),
@@ -109,4 +101,7 @@ printf '%s\n' "${results[@]}" | jq -s --argjson rows "$rows" --argjson runs "$ru
           ((.allreduce_share * 1000 | round / 10 | tostring) + "%")] | @tsv' "$work/result.json" |
     awk -F'\t' '{ printf "%-9s %5s %8s %9s %8s %10s %9s %9s\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
 }
+jq -r '.estimate | "\nExpected on \(.hosts) hosts, one rank each, \(.gbit_s) Gbit/s and \(.latency_us) us between them (mpi_estimate.jq):",
+  (.results[] | "  \(.arch): \(.compute_ms * 1000 | round / 1000) ms of work and \(.allreduce_ms * 100 | round / 100) ms of allreduce an exchange, speed-up \(.speedup * 100 | round / 100)")' \
+  "$work/result.json"
 if [ -n "$json" ]; then cp "$work/result.json" "$json"; fi
