@@ -62,10 +62,14 @@ void run(Options& o) {
         if (comm.rank() > 0) set_verbosity(0);
     }
     const std::string source = display_name(o.tokens);
-    TokenStream tokens = parse_token_stream(read_bytes(o.tokens), source);
+    const InputBytes bytes = read_bytes(o.tokens);
     std::optional<TokenStream> validation;
     if (!o.validation.empty()) validation = parse_token_stream(read_bytes(o.validation), o.validation);
-    TrainingSet set = prepare_training_set(std::move(tokens), source, std::move(validation), o.validation, o.fit);
+    TrainingSet set = comm.size() > 1 && arch.trains_on_rank_shards
+                          ? prepare_rank_shard(bytes, source, std::move(validation), o.validation, o.fit, comm.rank(),
+                                               comm.size())
+                          : prepare_training_set(parse_token_stream(bytes, source), source, std::move(validation),
+                                                 o.validation, o.fit);
     std::optional<Matrix> pretrained;
     if (!o.embedding.empty())
         pretrained = pretrained_rows(parse_npy(read_bytes(o.embedding), o.embedding), set.tokens.info.vocabulary.size(),

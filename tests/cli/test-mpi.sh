@@ -64,7 +64,10 @@ compare bag 0.005 --buckets 65536 -- --buckets 65536
 compare linear 0.005 --
 compare linear 0.001 --tolerance 0.01 -- --tolerance 0.01
 
-mpi newsclf-fit -e emb.npy -o two.model train 2>two.err || fail "fit on two ranks failed: $(cat two.err)"
+# Each rank keeps the tokens of its shard of the training rows only (and of the validation rows).
+mpi newsclf-fit -v -e emb.npy -o two.model train 2>two.err || fail "fit on two ranks failed: $(cat two.err)"
+grep -q 'train: rank 0 of 2 keeps the tokens of 3200 of the 6400 training rows and of the 1600 validation rows' two.err ||
+  fail "rank 0 does not say it keeps its shard's tokens: $(head -5 two.err)"
 [ "$(grep -c '^newsclf-fit: Epoch 2/2' two.err)" -eq 1 ] || fail "not one rank's progress only: $(cat two.err)"
 newsclf-predict -m two.model --inspect | jq -e '.hyperparameters | has("scale_lr") | not' >/dev/null ||
   fail "a model trained without --scale-lr records scale_lr"

@@ -105,6 +105,20 @@ TEST_CASE("a token stream round-trips through TokenStreamWriter and parse_token_
     CHECK(rewrite(ts, dir.file("again.tokens")) == bytes);
 }
 
+TEST_CASE("parse_token_stream keeps the tokens of the records asked for, every record's label, id and story") {
+    TempDir dir;
+    const std::string bytes = write_stream(dir.file("s.tokens"), small_info(), small_rows());
+    const TokenStream all = parse_token_stream(bytes, "s.tokens");
+    const TokenStream odd = parse_token_stream(bytes, "s.tokens", [](std::size_t i) { return i % 2 == 1; });
+    REQUIRE(odd.corpus.size() == all.corpus.size());
+    CHECK(odd.checksum == all.checksum);
+    CHECK(odd.corpus.labels == all.corpus.labels);
+    CHECK(odd.corpus.ids == all.corpus.ids);
+    CHECK(odd.corpus.stories == all.corpus.stories);
+    for (std::size_t i = 0; i < all.corpus.size(); ++i)
+        CHECK(odd.corpus.length(i) == (i % 2 == 1 ? all.corpus.length(i) : 0));
+}
+
 TEST_CASE("a token stream with no records and an empty vocabulary") {
     TempDir dir;
     TokenStreamInfo info;

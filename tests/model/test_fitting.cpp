@@ -3,6 +3,7 @@
 // refused for a model whose final training took every row.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -51,6 +52,38 @@ TEST_CASE("prepare_training_set: a validation stream's rows follow the training 
     CHECK(set.split.validation.size() == 600);
     CHECK(set.split.validation.front() == 600);
     CHECK(set.tokens.corpus.size() == 1200);
+}
+
+TEST_CASE("prepare_rank_shard: the split of every rank alike, each rank the tokens of its shard and of the validation rows") {
+    const TokenStream ts = sample_stream(1000);
+    const std::string bytes = token_stream_bytes(ts);
+    FitOptions options = fit_options({{"arch", "mlp"}, {"validation_split", "0.2"}, {"max_words", "0"}});
+    FitOptions whole_options = options;
+    const TrainingSet whole = prepare_training_set(ts, "sample", std::nullopt, "", whole_options);
+    std::vector<int> holders(ts.corpus.size(), 0);
+    for (std::size_t rank = 0; rank < 3; ++rank) {
+        FitOptions rank_options = options;
+        const TrainingSet shard = prepare_rank_shard(bytes, "sample", std::nullopt, "", rank_options, rank, 3);
+        CHECK(shard.split.train == whole.split.train);
+        CHECK(shard.split.validation == whole.split.validation);
+        CHECK(shard.tokens.checksum == parse_token_stream(bytes, "sample").checksum);
+        const TokenCorpus& c = shard.tokens.corpus;
+        REQUIRE(c.size() == ts.corpus.size());
+        CHECK(c.labels == whole.tokens.corpus.labels);
+        for (std::size_t i = 0; i < whole.split.train.size(); ++i) {
+            const std::size_t r = whole.split.train[i];
+            if (i % 3 == rank) {
+                CHECK(std::equal(c.tokens_of(r), c.tokens_of(r) + c.length(r), whole.tokens.corpus.tokens_of(r),
+                                 whole.tokens.corpus.tokens_of(r) + whole.tokens.corpus.length(r)));
+                ++holders[r];
+            } else {
+                CHECK(c.length(r) == 0);
+            }
+        }
+        for (std::size_t r : whole.split.validation) CHECK(c.length(r) == whole.tokens.corpus.length(r));
+    }
+    // Every training row's tokens on exactly one rank.
+    for (std::size_t r : whole.split.train) CHECK(holders[r] == 1);
 }
 
 TEST_CASE("prepare_training_set: an unlabelled record is a DataError naming the stream and record") {

@@ -37,6 +37,9 @@ struct Architecture {
     // Its final training takes the validation rows too (the ensemble's members, once its weights
     // are fit): the model file says so, and newsclf-eval will not score those rows as held out.
     bool final_training_on_every_row = false;
+    // Under several ranks each trains on its shard of the training rows only (rows i mod ranks),
+    // so that a rank need not read the others' tokens (see prepare_rank_shard).
+    bool trains_on_rank_shards = true;
     // The network of a model of this arch; it may keep pointers into the model.
     std::function<std::unique_ptr<Network>(const Model&)> network;
     // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from

@@ -191,6 +191,8 @@ Architecture ensemble_architecture() {
     a.defaults = {{"max_words", "0"}, {"validation_split", "0.15"}, {"split_by", "story"}, {"members", "linear,bag,cnn"}};
     a.needs_pretrained = false;
     a.final_training_on_every_row = true;
+    // Its members train alone on their ranks, and again on the validation rows too.
+    a.trains_on_rank_shards = false;
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<EnsembleNetwork>(m); };
     a.train = [](Model& m, const TrainingData& data) {
         if (data.split.validation.empty())

@@ -99,6 +99,11 @@ std::string token_stream_bytes(const TokenStream& ts) {
 bool is_token_stream(std::string_view bytes) { return container_kind(bytes) == format::tokens_kind; }
 
 TokenStream parse_token_stream(std::string_view bytes, const std::string& source) {
+    return parse_token_stream(bytes, source, [](std::size_t) { return true; });
+}
+
+TokenStream parse_token_stream(std::string_view bytes, const std::string& source,
+                               const std::function<bool(std::size_t)>& keep_tokens) {
     TokenStream ts;
     std::uint64_t count = 0;
     ByteReader probe(bytes, source);  // kind and version first: another kind or a newer file fails its trailer check
@@ -113,6 +118,7 @@ TokenStream parse_token_stream(std::string_view bytes, const std::string& source
     ts.info.vocabulary = vocabulary.empty() ? Vocabulary() : parse_vocabulary(vocabulary, source + " (vocabulary)");
     const std::uint64_t vocab_limit = ts.info.vocabulary.size();
     std::vector<std::uint32_t> tokens;
+    const std::vector<std::uint32_t> none;
     const auto expected = static_cast<std::size_t>(std::min<std::uint64_t>(count, body.size() / 8));
     ts.corpus.labels.reserve(expected);
     ts.corpus.ids.reserve(expected);
@@ -131,7 +137,8 @@ TokenStream parse_token_stream(std::string_view bytes, const std::string& source
             t = r.u32("a token id");
             if (t > vocab_limit) r.fail("record " + std::to_string(ts.corpus.size() + 1) + " has token id " + std::to_string(t) + " beyond the vocabulary; the file is corrupt");
         }
-        ts.corpus.add(label == no_label_byte ? -1 : label, std::move(id), std::move(story), tokens);
+        ts.corpus.add(label == no_label_byte ? -1 : label, std::move(id), std::move(story),
+                      keep_tokens(ts.corpus.size()) ? tokens : none);
     }
     if (ts.corpus.size() != count)
         r.fail("holds " + std::to_string(ts.corpus.size()) + " records but its trailer says " + std::to_string(count) + "; the file is corrupt");

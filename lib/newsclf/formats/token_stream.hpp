@@ -59,5 +59,9 @@ std::string token_stream_bytes(const TokenStream& ts);
 bool is_token_stream(std::string_view bytes);
 // Reads a whole token stream; a truncated, corrupt or newer stream is a FormatError.
 TokenStream parse_token_stream(std::string_view bytes, const std::string& source);
+// The same, keeping the token ids of only the records i (from 0) for which keep_tokens(i): the
+// others are there with their label, id and story and no tokens (their ids checked all the same).
+TokenStream parse_token_stream(std::string_view bytes, const std::string& source,
+                               const std::function<bool(std::size_t)>& keep_tokens);
 
 }  // namespace newsclf

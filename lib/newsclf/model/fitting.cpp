@@ -98,6 +98,25 @@ TrainingSet prepare_training_set(TokenStream tokens, const std::string& source, 
     return set;
 }
 
+TrainingSet prepare_rank_shard(std::string_view bytes, const std::string& source, std::optional<TokenStream> validation,
+                               const std::string& validation_source, FitOptions& options, std::size_t rank,
+                               std::size_t ranks) {
+    FitOptions probe = options;
+    const TrainingSet skeleton = prepare_training_set(parse_token_stream(bytes, source, [](std::size_t) { return false; }),
+                                                      source, validation, validation_source, probe);
+    const std::size_t records = skeleton.tokens.corpus.size() - (validation ? validation->corpus.size() : 0);
+    std::vector<bool> keep(records, false);
+    for (std::size_t r : skeleton.split.validation)
+        if (r < records) keep[r] = true;
+    std::size_t kept = 0;
+    for (std::size_t i = rank; i < skeleton.split.train.size(); i += ranks, ++kept) keep[skeleton.split.train[i]] = true;
+    log_verbose(source + ": rank " + std::to_string(rank) + " of " + std::to_string(ranks) + " keeps the tokens of " +
+                std::to_string(kept) + " of the " + std::to_string(skeleton.split.train.size()) +
+                " training rows and of the " + std::to_string(skeleton.split.validation.size()) + " validation rows");
+    return prepare_training_set(parse_token_stream(bytes, source, [&keep](std::size_t i) { return keep[i]; }), source,
+                                std::move(validation), validation_source, options);
+}
+
 bool trained_on_every_row(const Model& model) {
     if (model.training_json.empty()) return false;
     simdjson::dom::parser parser;

@@ -31,6 +31,13 @@ struct TrainingSet {
 // options.validation_split is 0. DataErrors name the stream and record.
 TrainingSet prepare_training_set(TokenStream tokens, const std::string& source, std::optional<TokenStream> validation,
                                  const std::string& validation_source, FitOptions& options);
+// The same for one of several ranks that each train on their shard of the training rows (rows i
+// of split.train with i mod ranks == rank): the split is made first from the records without
+// their tokens, then only the tokens of this rank's shard and of the validation rows are kept, so
+// that no rank holds every headline's tokens.
+TrainingSet prepare_rank_shard(std::string_view bytes, const std::string& source, std::optional<TokenStream> validation,
+                               const std::string& validation_source, FitOptions& options, std::size_t rank,
+                               std::size_t ranks);
 
 // The first rows of an embedding matrix, one per token id of a vocabulary of `words` words;
 // a DataError naming matrix_source when it has fewer.
