@@ -262,6 +262,16 @@ job mpi '{"epochs": "1", "sagemaker_mpi_enabled": "true", "sagemaker_mpi_custom_
 run_train mpi
 failed mpi 1 "mpirun exited with status"
 [ ! -e "$SCRATCH/pwned" ] || fail "a hyperparameter reached a shell"
+# ... and in each other MPI hyperparameter the job fails naming it, and nothing runs it.
+for hp in '"sagemaker_mpi_enabled": "true; touch '"$SCRATCH"'/pwned"' \
+          '"sagemaker_mpi_enabled": "true", "sagemaker_mpi_num_of_processes_per_host": "2; touch '"$SCRATCH"'/pwned"' \
+          '"sagemaker_distribution": "{\"mpi\": {\"enabled\": true, \"custom_mpi_options\": \"; touch '"$SCRATCH"'/pwned\"}}"'; do
+  job mpihp "{\"epochs\": \"1\", $hp}"
+  run_train mpihp
+  [ "$(cat mpihp.status)" != 0 ] || fail "a shell-like MPI hyperparameter ($hp) did not fail the job"
+  [ ! -e "$SCRATCH/pwned" ] || fail "the MPI hyperparameter $hp reached a shell"
+  echo "shell-like MPI hyperparameter: $(head -c 160 mpihp/output/failure)"
+done
 
 # --- MPI with the bag, two processes on this host: the first writes the model and the metrics
 job mpibag '{"arch": "bag", "epochs": "1", "buckets": "65536", "sagemaker_mpi_enabled": "true", "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"}'
