@@ -15,6 +15,23 @@ expect_exit() {
   [ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
 }
 # finish: the exit status of the test script.
+# stop_process PID SECONDS WHAT: SIGTERM to PID, a child of this shell; its exit status in $stop_status.
+# One still running SECONDS later fails the test (WHAT names it) and is killed.
+stop_process() {
+  local pid=$1 seconds=$2 what=$3 i
+  kill -TERM "$pid"
+  for ((i = 0; i < seconds * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    fail "$what: still running $seconds s after SIGTERM"
+    kill -KILL "$pid"
+  fi
+  wait "$pid"
+  stop_status=$?
+}
+
 finish() {
   if [ "$failures" -gt 0 ]; then echo "$failures failure(s)" >&2; exit 1; fi
   echo "ok"

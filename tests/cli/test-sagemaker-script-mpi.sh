@@ -99,17 +99,8 @@ for ((i = 0; i < 600; i++)); do
   sleep 0.1
 done
 grep -q 'Epoch 1/' stopped.err || fail "stopped: training did not start: $(tail -n 5 stopped.err)"
-kill -TERM "$pid"
-for ((i = 0; i < 100; i++)); do
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
-  fail "stopped: still running 10 s after SIGTERM"
-  kill -KILL "$pid"
-fi
-wait "$pid"
-status=$?
+stop_process "$pid" 10 stopped
+status=$stop_status
 [ "$status" = 143 ] || fail "stopped: exit status $status after SIGTERM, expected 143: $(tail -n 5 stopped.err)"
 [ ! -e stopped/model/newsclf.model ] || fail "stopped: a stopped job left a model"
 [ ! -e stopped/output/failure ] || fail "stopped: a stopped job wrote output/failure: $(cat stopped/output/failure)"

@@ -223,17 +223,8 @@ stop() {
     sleep 0.1
   done
   grep -q 'Epoch 1/' "$dir.out" "$dir.err" || fail "$dir: training did not start: $(cat "$dir.err")"
-  kill -TERM "$pid"
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    fail "$dir: still running 5 s after SIGTERM"
-    kill -KILL "$pid"
-  fi
-  wait "$pid"
-  status=$?
+  stop_process "$pid" 5 "$dir"
+  status=$stop_status
   [ "$status" = 143 ] || fail "$dir: exit status $status after SIGTERM, expected 143"
   [ ! -e "$dir/model/newsclf.model" ] || fail "$dir: a stopped job left a model"
   [ ! -e "$dir/output/failure" ] || fail "$dir: a stopped job wrote output/failure: $(cat "$dir/output/failure")"
