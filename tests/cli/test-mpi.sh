@@ -5,8 +5,8 @@
 # the one-rank model; only rank 0 speaks and writes; stdin is refused; ranks whose weights differ
 # at the end fail the run (NEWSCLF_TEST_PERTURB_RANK, a test-only hook of the trainer); a killed
 # rank, or one that fails alone, ends the job.
-# The trainer's equivalence with one rank (batches of B on 2 ranks = batches of 2B on one) is
-# tests/training/test_trainer.cpp's.
+# Horovod's equivalence (batches of B on 2 ranks = batches of 2B on one) through mpirun here, on
+# the models' probabilities; on the weights themselves in tests/training/test_trainer.cpp.
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
 
@@ -74,6 +74,30 @@ newsclf-predict -m two.model --inspect | jq -e '.hyperparameters | has("scale_lr
 mpi newsclf-fit -q -e emb.npy --scale-lr 1 -o scaled.model train || fail "fit --scale-lr 1 failed"
 newsclf-predict -m scaled.model --inspect | jq -e '.hyperparameters.scale_lr == "1"' >/dev/null ||
   fail "the --scale-lr 1 model does not record it"
+
+# Horovod's equivalence through mpirun: on 400 rows without validation, a batch of 200 on each of
+# two ranks is one step an epoch, as one rank's batch of 400 is, so the batch order cannot matter
+# and the two models must agree; their probabilities on 2,000 headlines within 1e-5 (a rank's
+# batch of 200 alone gives another model).
+head -n 400 "$TESTDATA/news.sample.tsv" >small.tsv
+cut -f2 "$TESTDATA/news.sample.tsv" | head -n 2000 >titles
+newsclf-tokenize -q -o small.tokens small.tsv && newsclf-embed -q --vocab small.tokens -o small.npy "$TESTDATA/glove.sample.100d.txt.xz" ||
+  fail "tokenize or embed of 400 rows failed"
+small_fit() { newsclf-fit -q -e small.npy --validation-split 0 --epochs 3 --hidden-units 8 "$@" small.tokens; }
+small_fit --batch-size 400 -o eq.one.model || fail "one rank, batch 400, failed"
+mpi newsclf-fit -q -e small.npy --validation-split 0 --epochs 3 --hidden-units 8 --batch-size 200 -o eq.two.model small.tokens ||
+  fail "two ranks, batch 200, failed"
+small_fit --batch-size 200 -o eq.half.model || fail "one rank, batch 200, failed"
+# largest_difference A B: the largest difference of two models' probabilities on the titles.
+largest_difference() {
+  paste -d'\n' <(newsclf-predict -q -m "$1" --input-format lines titles) <(newsclf-predict -q -m "$2" --input-format lines titles) |
+    jq -s '[range(0; length; 2) as $i | (.[$i].probabilities | [.b, .t, .e, .m]) as $a
+            | (.[$i + 1].probabilities | [.b, .t, .e, .m]) as $b | range(4) | ($a[.] - $b[.]) | fabs] | max'
+}
+same=$(largest_difference eq.one.model eq.two.model) other=$(largest_difference eq.one.model eq.half.model)
+echo "batch 400 on one rank against 200 on each of two: largest difference $same (against 200 on one: $other)"
+jq -en --argjson d "$same" '$d <= 1e-5' >/dev/null || fail "two ranks of 200 differ from one rank of 400 by $same"
+jq -en --argjson d "$other" '$d > 1e-3' >/dev/null || fail "one rank of 200 should give another model, differs by $other only"
 
 # An ensemble with as many members as ranks trains member k alone on rank k: with one thread per
 # member, the very model one rank makes.
