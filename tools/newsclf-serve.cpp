@@ -11,6 +11,10 @@ using namespace newsclf;
 
 namespace {
 
+// Each worker is a thread with its own event loop: a few per CPU at the most serve any load; the
+// bound keeps a mistyped count from starting thousands of threads.
+constexpr double max_workers = 256;
+
 struct Options {
     std::string model;
     std::string address = "0.0.0.0";
@@ -58,13 +62,17 @@ int main(int argc, char** argv) {
                      [](CLI::App& app) {
                          add_model_option(app, o.model);
                          app.add_option("--address", o.address, "IP address to listen on");
-                         app.add_option("-p,--port", o.port, "TCP port (0: any free port, printed on stderr)")
-                             ->envname("SAGEMAKER_BIND_TO_PORT");
-                         app.add_option("-w,--workers", o.workers, "worker threads; 0: one per CPU")
-                             ->envname("MODEL_SERVER_WORKERS");
-                         app.add_option("--timeout", o.timeout, "seconds to read one request or wait for the next on a connection")
+                         app.add_option("-p,--port", o.port, "TCP port, up to 65535 (0: any free port, printed on stderr)")
+                             ->envname("SAGEMAKER_BIND_TO_PORT")
+                             ->check(number_between(0, 65535, true, "SAGEMAKER_BIND_TO_PORT"));
+                         app.add_option("-w,--workers", o.workers, "worker threads, at most 256; 0: one per CPU")
+                             ->envname("MODEL_SERVER_WORKERS")
+                             ->check(number_between(0, max_workers, true, "MODEL_SERVER_WORKERS"));
+                         app.add_option("--timeout", o.timeout,
+                                        "seconds to read one request or wait for the next on a connection, from 0.001 "
+                                        "to 86400 (a day)")
                              ->envname("MODEL_SERVER_TIMEOUT")
-                             ->check(CLI::PositiveNumber);
+                             ->check(number_between(0.001, 86400, false, "MODEL_SERVER_TIMEOUT"));
                          app.add_option("--max-payload-mb", o.max_payload_mb, "largest request body in MB; longer ones get 413")
                              ->check(CLI::Range(1, 1024));
                          return [] { run(o); };

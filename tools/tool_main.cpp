@@ -1,6 +1,9 @@
 #include "tool_main.hpp"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "newsclf/io/temporaries.hpp"
@@ -65,6 +68,32 @@ int tool_main(int argc, char** argv, const std::string& name, const std::string&
 
 void add_model_option(CLI::App& app, std::string& model) {
     app.add_option("-m,--model", model, "model file, or a directory holding one (such as /opt/ml/model)")->required();
+}
+
+CLI::Validator number_between(double min, double max, bool whole, const std::string& variable) {
+    auto plain = [](double x) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.10g", x);
+        return std::string(text);
+    };
+    const std::string wanted = std::string(whole ? "a whole number" : "a number") + " from " + plain(min) + " to " +
+                               plain(max) + (variable.empty() ? "" : " (" + variable + " sets it too)");
+    return CLI::Validator(
+        [=](std::string& value) -> std::string {
+            const char* begin = value.c_str();
+            char* end = nullptr;
+            errno = 0;
+            const double x = std::strtod(begin, &end);
+            const bool digits_only = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+            const bool number = end != begin && *end == '\0' && errno == 0 && std::isfinite(x);
+            if (!number || x < min || x > max || (whole && !digits_only)) {
+                std::string shown;
+                for (char c : value.substr(0, 40)) shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+                return "\"" + shown + (value.size() > 40 ? "..." : "") + "\" is not " + wanted;
+            }
+            return std::string();
+        },
+        "");  // the option's help says the bounds
 }
 
 void add_input_format_option(CLI::App& app, std::string& format) {

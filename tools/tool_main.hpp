@@ -18,6 +18,10 @@ int tool_main(int argc, char** argv, const std::string& name, const std::string&
               const std::function<std::function<void()>(CLI::App&)>& setup);
 
 void add_model_option(CLI::App& app, std::string& model);
+// The check of a number option that an environment variable may set too: anything but a number
+// from min to max (a whole one when `whole`), such as "abc", "nan", "inf" or "1e18", is a usage
+// error naming the option (CLI11 adds it) and the variable, with the bounds in plain numbers.
+CLI::Validator number_between(double min, double max, bool whole, const std::string& variable);
 void add_input_format_option(CLI::App& app, std::string& format);
 
 }  // namespace newsclf

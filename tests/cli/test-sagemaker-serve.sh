@@ -135,4 +135,13 @@ rm "$ML/model/newsclf.model"
 expect_exit 1 env SAGEMAKER_BIND_TO_PORT=0 serve -q 2> "$SCRATCH/missing.err"
 grep -q "model" "$SCRATCH/missing.err" || fail "a missing model is not named: $(cat "$SCRATCH/missing.err")"
 expect_exit 2 env SAGEMAKER_BIND_TO_PORT=eighty serve -q 2> /dev/null
+# Every value the server would accept and then misbehave with (drop every request, start
+# thousands of threads) is refused at once, naming the variable, in plain numbers.
+for setting in MODEL_SERVER_TIMEOUT=1e18 MODEL_SERVER_TIMEOUT=1e300 MODEL_SERVER_TIMEOUT=nan MODEL_SERVER_TIMEOUT=inf \
+               MODEL_SERVER_TIMEOUT=0 MODEL_SERVER_TIMEOUT=-1 MODEL_SERVER_WORKERS=abc MODEL_SERVER_WORKERS=100000 \
+               MODEL_SERVER_WORKERS=2.5 SAGEMAKER_BIND_TO_PORT=70000; do
+  expect_exit 2 env SAGEMAKER_BIND_TO_PORT=0 "$setting" serve -q 2> "$SCRATCH/setting.err"
+  grep -qF "${setting%%=*} sets it too" "$SCRATCH/setting.err" || fail "$setting: the message does not name the variable: $(cat "$SCRATCH/setting.err")"
+  grep -qE '[0-9]{20}' "$SCRATCH/setting.err" && fail "$setting: the message holds a number of 20 digits: $(cat "$SCRATCH/setting.err")"
+done
 finish
