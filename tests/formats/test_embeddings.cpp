@@ -138,3 +138,7 @@ TEST_CASE("the sample GloVe file gives the committed fixture tiny.npy for the vo
     CHECK(e.weights == expected);
     CHECK(npy_bytes(e.weights) == read_fixture("tiny.npy"));
 }
+
+TEST_CASE("GloVe text with a UTF-8 byte-order mark: the first word is still found") {
+    check_small_matrix(build_embedding_matrix("\xEF\xBB\xBF" + std::string(glove), "g.txt", vocabulary(), 5, 3), 5);
+}

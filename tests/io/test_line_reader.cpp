@@ -125,3 +125,11 @@ TEST_CASE("LineReader of a missing file is an IoError") {
     CHECK_THROWS_AS(LineReader(dir.file("nope")), IoError);
     CHECK(message_of<IoError>([&] { LineReader reader(dir.file("nope")); }).find(dir.file("nope")) == 0);
 }
+
+TEST_CASE("LineReader drops a UTF-8 byte-order mark at the start of the input only") {
+    TempDir dir;
+    write_file(dir.file("a"), "\xEF\xBB\xBF{\"input\": \"x\"}\n\xEF\xBB\xBFtwo");
+    CHECK(all_lines(dir.file("a")) == std::vector<std::string>{"{\"input\": \"x\"}", "\xEF\xBB\xBFtwo"});
+    write_file(dir.file("b"), "\xEF\xBB\xBFonly");
+    CHECK(all_lines(dir.file("b")) == std::vector<std::string>{"only"});
+}

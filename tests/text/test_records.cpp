@@ -330,3 +330,20 @@ TEST_CASE("skip_bad does not hide errors that are not about the data") {
     options.skip_bad = true;
     CHECK_THROWS_AS(read_records("a\nb\n", "s", options, [](NewsRecord&&) { throw IoError("disk full"); }), IoError);
 }
+
+TEST_CASE("a UTF-8 byte-order mark at the start is not part of the first record, and JSON Lines are still detected") {
+    const std::string bom = "\xEF\xBB\xBF";
+    const auto tsv = read_all(bom + "51\tTitle one\thttp://x\tPub\tb\tstory1\tx.com\t1\n");
+    REQUIRE(tsv.size() == 1);
+    CHECK(tsv[0].id == "51");
+    const auto jsonl = read_all(bom + "{\"title\": \"Title one\", \"category\": \"m\"}\n");
+    REQUIRE(jsonl.size() == 1);
+    CHECK(jsonl[0].title == "Title one");
+    CHECK(jsonl[0].label == 3);
+    // Only at the start: further on the bytes are the title's.
+    RecordReadOptions lines;
+    lines.format = RecordFormat::lines;
+    const auto later = read_all("first\n" + bom + "second\n", lines);
+    REQUIRE(later.size() == 2);
+    CHECK(later[1].title == bom + "second");
+}

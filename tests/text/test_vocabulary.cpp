@@ -185,3 +185,7 @@ TEST_CASE("parse_vocabulary refuses bad files with a message naming the line or 
         CHECK(error_of("[\"the\", ").rfind("vocab.txt: not valid JSON: ", 0) == 0);
     }
 }
+
+TEST_CASE("a word list with a UTF-8 byte-order mark: the mark is not part of the first word") {
+    CHECK(parse_vocabulary("\xEF\xBB\xBFthe\ncat\n", "v").words() == std::vector<std::string>{"the", "cat"});
+}

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/base/log.hpp"
 
 namespace newsclf {
@@ -41,6 +42,7 @@ bool is_vec_header(std::string_view line, std::size_t* dimension) {
 
 EmbeddingMatrix build_embedding_matrix(std::string_view text, const std::string& source, const Vocabulary& vocabulary,
                                        std::size_t rows, std::size_t dimension) {
+    text = without_utf8_bom(text);
     if (rows < vocabulary.size() + 1)
         throw UsageError("the matrix needs at least " + std::to_string(vocabulary.size() + 1) + " rows for " +
                          std::to_string(vocabulary.size()) + " words plus padding");

@@ -83,4 +83,9 @@ InputBytes read_bytes(const std::string& path) {
     return bytes;
 }
 
+std::string_view without_utf8_bom(std::string_view text) {
+    constexpr std::string_view bom = "\xEF\xBB\xBF";
+    return text.substr(0, bom.size()) == bom ? text.substr(bom.size()) : text;
+}
+
 }  // namespace newsclf

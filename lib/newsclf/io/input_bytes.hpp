@@ -34,6 +34,10 @@ private:
     std::size_t mapped_size_ = 0;
 };
 
+// The text without the UTF-8 byte-order mark some editors put at its start (EF BB BF), which
+// would otherwise become part of the first field, or hide the '{' of a JSON Lines file.
+std::string_view without_utf8_bom(std::string_view text);
+
 // Whole contents of a file or of stdin ("-" or ""); xz and gzip data are decompressed.
 InputBytes read_bytes(const std::string& path);
 // The rest of an open file descriptor, up to its end; `name` names it in errors.

@@ -69,6 +69,7 @@ bool LineReader::next(std::string& line) {
                                 " bytes; is this a headline file?");
             line.assign(buffer_, start_, nl - start_);
             start_ = nl + 1;
+            if (line_number_ == 1) line.erase(0, line.size() - without_utf8_bom(line).size());
             return true;
         }
         if (buffer_.size() - start_ > max_line_bytes)
@@ -79,6 +80,7 @@ bool LineReader::next(std::string& line) {
             if (buffer_.size() == start_) return false;
             ++line_number_;
             line.assign(buffer_, start_, std::string::npos);
+            if (line_number_ == 1) line.erase(0, line.size() - without_utf8_bom(line).size());
             start_ = buffer_.size();
             return true;
         }

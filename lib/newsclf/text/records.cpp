@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/io/line_reader.hpp"
 #include "newsclf/io/standard_streams.hpp"
 #include "newsclf/base/labels.hpp"
@@ -156,6 +157,7 @@ NewsRecord parse_record_line(std::string_view line, RecordFormat format, const s
 
 RecordReadStats read_records(std::string_view bytes, const std::string& source, const RecordReadOptions& options,
                              const std::function<void(NewsRecord&&)>& on_record) {
+    bytes = without_utf8_bom(bytes);
     RecordReadStats stats;
     RecordFormat format = options.format;
     std::size_t line_number = 0;

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/io/input_bytes.hpp"
 #include "newsclf/text/utf8.hpp"
 
 namespace newsclf {
@@ -126,6 +127,7 @@ Vocabulary parse_json_vocabulary(std::string_view bytes, const std::string& sour
 }  // namespace
 
 Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source) {
+    bytes = without_utf8_bom(bytes);
     std::size_t first = bytes.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && (bytes[first] == '[' || bytes[first] == '{'))
         return parse_json_vocabulary(bytes, source);
