@@ -142,3 +142,13 @@ TEST_CASE("the sample GloVe file gives the committed fixture tiny.npy for the vo
 TEST_CASE("GloVe text with a UTF-8 byte-order mark: the first word is still found") {
     check_small_matrix(build_embedding_matrix("\xEF\xBB\xBF" + std::string(glove), "g.txt", vocabulary(), 5, 3), 5);
 }
+
+TEST_CASE("a nan or inf in a word vector is refused, naming the line and field") {
+    for (const char* bad : {"nan", "inf", "-inf", "NaN"}) {
+        const std::string text = "the 0.1 0.2 0.3\ncat 0.1 " + std::string(bad) + " 0.3\n";
+        const std::string m = message_of<DataError>([&] { build_embedding_matrix(text, "g.txt", vocabulary(), 5, 3); });
+        CHECK(contains(m, "g.txt:2"));
+        CHECK(contains(m, "field 3"));
+        CHECK(contains(m, "not a finite number"));
+    }
+}

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdlib>
 #include <map>
 #include <numeric>
@@ -149,6 +150,19 @@ TEST_CASE("train_network refuses an empty training set") {
     DataSplit split;
     split.validation = row_numbers(10);
     CHECK_THROWS_AS(train_network(network, params, data.corpus, split, Synthetic::options(1), nullptr), DataError);
+}
+
+TEST_CASE("train_network stops with a DataError the moment the loss is not a finite number") {
+    const Synthetic data(100);
+    const MlpNetwork network(&data.embedding, data.shape());
+    std::vector<float> params(network.parameter_count());
+    PythonRandom rng(4);
+    network.initialize(params.data(), rng);
+    const ParameterBlock bias = network.parameter_blocks().back();  // every row's logits go through it
+    std::fill_n(params.begin() + static_cast<std::ptrdiff_t>(bias.offset), bias.size(), std::numeric_limits<float>::quiet_NaN());
+    const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
+    CHECK_THROWS_WITH_AS(train_network(network, params, data.corpus, split, Synthetic::options(1), nullptr),
+                         doctest::Contains("training diverged: the loss became NaN in epoch 1, step 1"), DataError);
 }
 
 TEST_CASE("evaluate_rows and predict_rows agree, across several prediction batches") {

@@ -302,6 +302,7 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
             loss = sums[0];
             hits = sums[1];
         }
+        if (!std::isfinite(loss)) throw_diverged(loss, epoch, split.train.size());
         r.train.loss = loss / static_cast<double>(r.train.rows);
         r.train.accuracy = hits / static_cast<double>(r.train.rows);
         if (epochs.end(r, params)) break;

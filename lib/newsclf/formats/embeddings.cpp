@@ -1,6 +1,7 @@
 #include "newsclf/formats/embeddings.hpp"
 
 #include <charconv>
+#include <cmath>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/io/input_bytes.hpp"
@@ -85,6 +86,9 @@ EmbeddingMatrix build_embedding_matrix(std::string_view text, const std::string&
             if (res.ec != std::errc() || res.ptr != f.data() + f.size())
                 throw DataError(where(source, line_number) + "field " + std::to_string(k + 1) + " (\"" +
                                 std::string(f.substr(0, 30)) + "\") is not a number");
+            if (!std::isfinite(row[k - 1]))  // "nan", "inf": they would poison every model trained on them
+                throw DataError(where(source, line_number) + "field " + std::to_string(k + 1) + " (\"" +
+                                std::string(f.substr(0, 30)) + "\") is not a finite number");
         });
         if (fields != dimension + 1)
             throw DataError(where(source, line_number) + "has " + std::to_string(fields - 1) + " values, expected " +

@@ -1,5 +1,6 @@
 #include "newsclf/formats/npy.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <regex>
 
@@ -58,6 +59,12 @@ Matrix parse_npy(std::string_view bytes, const std::string& source) {
     } else {
         for (std::size_t i = 0; i < rows * cols; ++i) out.data()[i] = static_cast<float>(r.f64("the .npy data"));
     }
+    // A NaN or an infinity would poison every model trained on the matrix, silently.
+    for (std::size_t i = 0; i < rows * cols; ++i)
+        if (!std::isfinite(out.data()[i]))
+            throw DataError(source + ": row " + std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
+                            " holds " + (std::isnan(out.data()[i]) ? "NaN" : "a value beyond float32's range") +
+                            "; every value must be a finite number");
     return out;
 }
 

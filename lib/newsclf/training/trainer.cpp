@@ -121,6 +121,12 @@ std::vector<EpochResult> EpochLoop::finish(std::vector<float>& params) {
     return std::move(history_);
 }
 
+void throw_diverged(double loss, std::size_t epoch, std::size_t step) {
+    throw DataError("training diverged: the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                    " in epoch " + std::to_string(epoch) + ", step " + std::to_string(step) +
+                    "; a lower --learning-rate may keep it finite, or the word vectors hold values too large");
+}
+
 std::string running_figures(double loss, double accuracy) {
     char text[64];
     std::snprintf(text, sizeof text, "- loss: %.4f - acc: %.4f", loss, accuracy);
@@ -181,7 +187,9 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
             touched.clear();
             if (end > begin) {
                 TokenBatch batch = gather(corpus, order, begin, end, labels);
-                loss_sum += network.forward(params.data(), batch, labels.data(), ws, &dropout);
+                const double batch_loss = network.forward(params.data(), batch, labels.data(), ws, &dropout);
+                if (!std::isfinite(batch_loss)) throw_diverged(batch_loss, epoch, step + 1);
+                loss_sum += batch_loss;
                 hits += correct(ws.probabilities, labels, label_count);
                 network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
                 if (sparse.width > 0) touched = ws.touched_rows;

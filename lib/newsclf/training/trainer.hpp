@@ -70,6 +70,9 @@ private:
     std::vector<EpochResult> history_;
 };
 
+// Throws the DataError of a training whose loss stopped being a finite number.
+[[noreturn]] void throw_diverged(double loss, std::size_t epoch, std::size_t step);
+
 // "- loss: 0.6132 - acc: 0.7701", the running figures a progress bar shows.
 std::string running_figures(double loss, double accuracy);
 
