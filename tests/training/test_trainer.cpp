@@ -28,6 +28,14 @@ using newsclf::test::row_numbers;
 
 namespace {
 
+// A network's weights as its initialisation draws them from `seed`.
+std::vector<float> initial_weights(const TrainableNetwork& network, std::uint64_t seed) {
+    std::vector<float> params(network.parameter_count());
+    PythonRandom rng(seed);
+    network.initialize(params.data(), rng);
+    return params;
+}
+
 // Four classes told apart by their key words: class c owns tokens 1 + 10c .. 10 + 10c; tokens
 // 41..59 are filler, and 0 and 50..59 have no vector. Each headline has two or three key words
 // among its last max_len tokens and is sometimes longer than max_len.
@@ -101,9 +109,7 @@ TEST_CASE("train_network learns the synthetic corpus, and its loss falls") {
     std::vector<std::size_t> epochs_seen;
     set_verbosity(0);
     const FitOptions options = Synthetic::options(99);
-    std::vector<float> params(network.parameter_count());
-    PythonRandom rng(99);
-    network.initialize(params.data(), rng);
+    std::vector<float> params = initial_weights(network, 99);
     const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
     const Evaluation before = evaluate_rows(network, params.data(), data.corpus, split.validation);
     const auto history = train_network(network, params, data.corpus, split, options,
@@ -155,9 +161,7 @@ TEST_CASE("train_network refuses an empty training set") {
 TEST_CASE("train_network stops with a DataError the moment the loss is not a finite number") {
     const Synthetic data(100);
     const MlpNetwork network(&data.embedding, data.shape());
-    std::vector<float> params(network.parameter_count());
-    PythonRandom rng(4);
-    network.initialize(params.data(), rng);
+    std::vector<float> params = initial_weights(network, 4);
     const ParameterBlock bias = network.parameter_blocks().back();  // every row's logits go through it
     std::fill_n(params.begin() + static_cast<std::ptrdiff_t>(bias.offset), bias.size(), std::numeric_limits<float>::quiet_NaN());
     const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
@@ -168,9 +172,7 @@ TEST_CASE("train_network stops with a DataError the moment the loss is not a fin
 TEST_CASE("evaluate_rows and predict_rows agree, across several prediction batches") {
     const Synthetic data(700);  // more than one batch of 256
     const MlpNetwork network(&data.embedding, data.shape());
-    std::vector<float> params(network.parameter_count());
-    PythonRandom rng(4);
-    network.initialize(params.data(), rng);
+    std::vector<float> params = initial_weights(network, 4);
     const std::vector<std::size_t> rows = row_numbers(data.corpus.size());
     const std::vector<float> p = predict_rows(network, params.data(), data.corpus, rows);
     REQUIRE(p.size() == rows.size() * 4);
@@ -201,9 +203,7 @@ TEST_CASE("evaluate_rows and predict_rows agree, across several prediction batch
 TEST_CASE("EpochLoop completes each epoch's result, calls on_epoch, stops early and restores the best weights") {
     const Synthetic data(200);
     const MlpNetwork network(&data.embedding, data.shape());
-    std::vector<float> params(network.parameter_count());
-    PythonRandom rng(3);
-    network.initialize(params.data(), rng);
+    std::vector<float> params = initial_weights(network, 3);
     const DataSplit split = split_rows(data.corpus, "row", 0.25, 3);
     FitOptions options = Synthetic::options(3);
     options.epochs = 10;
@@ -276,9 +276,7 @@ TEST_CASE("train_network on two ranks with batches of B is one rank's training w
     options.epochs = 5;
     const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
     REQUIRE(split.train.size() == 80);
-    std::vector<float> initial(network.parameter_count());
-    PythonRandom rng(99);
-    network.initialize(initial.data(), rng);
+    std::vector<float> initial = initial_weights(network, 99);
 
     std::vector<float> one = initial;
     options.batch_size = 80;
@@ -304,9 +302,7 @@ TEST_CASE("train_network on two ranks refuses ranks that end with different weig
     FitOptions options = Synthetic::options(99);
     options.epochs = 1;
     const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
-    std::vector<float> initial(network.parameter_count());
-    PythonRandom rng(99);
-    network.initialize(initial.data(), rng);
+    std::vector<float> initial = initial_weights(network, 99);
     ::setenv("NEWSCLF_TEST_PERTURB_RANK", "1", 1);
     CHECK_THROWS_WITH_AS(train_on_two_ranks(network, initial, data.corpus, split, options),
                          doctest::Contains("ranks ended training with different weights"), InternalError);
@@ -328,9 +324,7 @@ TEST_CASE("train_network on two ranks reduces a trained embedding's rows, the un
     FitOptions options = Synthetic::options(99);
     options.epochs = 3;
     const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
-    std::vector<float> initial(network.parameter_count());
-    PythonRandom rng(99);
-    network.initialize(initial.data(), rng);
+    std::vector<float> initial = initial_weights(network, 99);
 
     std::vector<float> one = initial;
     options.batch_size = 80;

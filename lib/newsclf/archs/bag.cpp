@@ -218,7 +218,7 @@ std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>
         for (float& v : params) v *= mean;
     };
     const LrSchedule schedule = lr_schedule(options.lr_schedule);
-    const double base_lr = options.optimizer.learning_rate * (options.scale_lr ? static_cast<double>(size) : 1.0);
+    const double base_lr = learning_rate_on(options, size);
     struct Tally {
         double loss = 0;
         std::size_t hits = 0, seen = 0;

@@ -174,6 +174,10 @@ void validate(const FitOptions& options) {
     if (options.validation_split >= 1.0) throw UsageError("validation_split must be below 1");
 }
 
+double learning_rate_on(const FitOptions& options, std::size_t ranks) {
+    return options.optimizer.learning_rate * (options.scale_lr ? static_cast<double>(ranks) : 1.0);
+}
+
 void validate(const FitOptions& options, bool has_validation_rows) {
     validate(options);
     if (options.patience > 0 && !has_validation_rows)

@@ -56,6 +56,8 @@ const std::vector<Hyperparameter>& hyperparameters();
 std::vector<std::string> member_names(const std::string& members);
 // Sets one hyperparameter by name; an unknown name or a bad value is a UsageError naming it.
 void set_hyperparameter(FitOptions& options, const std::string& name, const std::string& value);
+// The learning rate of training over `ranks` ranks: the optimizer's, times the ranks with scale_lr.
+double learning_rate_on(const FitOptions& options, std::size_t ranks);
 // Checks the combination (e.g. validation_split in [0, 1)).
 void validate(const FitOptions& options);
 // The same, once it is known whether there are validation rows (early stopping needs them).

@@ -154,7 +154,7 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
     const std::size_t flags = ranks > 1 ? sparse_rows : 0;
     std::vector<float> grads(n_params + flags);
     OptimizerSettings optimizer_settings = options.optimizer;
-    if (options.scale_lr) optimizer_settings.learning_rate *= static_cast<double>(ranks);
+    optimizer_settings.learning_rate = learning_rate_on(options, ranks);
     auto optimizer = make_optimizer(optimizer_settings, n_params);
     const LrSchedule schedule = lr_schedule(options.lr_schedule);
     // Every rank starts from rank 0's weights (the same seed gives the same ones; this makes sure).
