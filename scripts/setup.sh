@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
 # Installs the Debian packages newsclf's build, tests and benchmarks need (only those missing),
-# then configures a Release build in build/ and builds the tools and tests. With --bench it also
-# installs the peers of scripts/bench/peers.sh: fastText, scikit-learn (for /usr/bin/python3), bc,
-# and wrk for scripts/bench/serve.sh.
-# Usage: scripts/setup.sh [--bench] [extra cmake options...]
+# then configures a Release build in build/ (or --build-dir DIR) and builds the tools and tests.
+# With --bench it also installs the peers of scripts/bench/peers.sh: fastText, scikit-learn (for
+# /usr/bin/python3), bc, and wrk for scripts/bench/serve.sh. Compilations are cached by ccache,
+# shared by every clone on the machine.
+# Usage: scripts/setup.sh [--bench] [--build-dir DIR] [extra cmake options...]
+#   e.g. scripts/setup.sh --build-dir build-asan -DNEWSCLF_SANITIZE=address,undefined
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bench=false
+build_dir=build
 cmake_args=()
-for a in "$@"; do
-  case "$a" in
+while [ $# -gt 0 ]; do
+  case "$1" in
     --bench) bench=true ;;
-    *) cmake_args+=("$a") ;;
+    --build-dir) build_dir=${2:?--build-dir needs a directory}; shift ;;
+    *) cmake_args+=("$1") ;;
   esac
+  shift
 done
 
 packages=(
   cmake g++ make pkg-config
   libcli11-dev libsimdjson-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
   zlib1g-dev liblzma-dev libboost-dev openmpi-bin libopenmpi-dev
-  xz-utils gzip time jq man-db curl
+  xz-utils gzip time jq man-db curl ccache
 )
 if $bench; then
   packages+=(fasttext python3-sklearn bc wrk)
@@ -37,6 +42,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}" >/dev/null
-cmake --build build -j"$(nproc)"
-echo "setup: tools in build/bin/" >&2
+# Paths relative to the clone in ccache's keys, so that another clone reuses the cache.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}" >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"
+echo "setup: tools in $build_dir/bin/" >&2
