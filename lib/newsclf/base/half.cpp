@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define NEWSCLF_F16C 1
 #endif
@@ -14,8 +15,12 @@ namespace {
 constexpr bool little_endian_host = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 
 #ifdef NEWSCLF_F16C
+// F16C from CPUID itself: clang's __builtin_cpu_supports does not know "f16c".
 bool has_f16c() {
-    static const bool yes = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+    static const bool yes = [] {
+        unsigned eax, ebx, ecx, edx;
+        return __builtin_cpu_supports("avx") && __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C) != 0;
+    }();
     return yes;
 }
 
