@@ -37,15 +37,19 @@ Matrix parse_npy(std::string_view bytes, const std::string& source) {
     std::size_t header_len = major == 1 ? r.u16("the .npy header length") : r.u32("the .npy header length");
     if (major < 1 || major > 3) r.fail(".npy version " + std::to_string(major) + " is not supported");
     std::string header(r.raw(header_len, "the .npy header"));
+    // Compiled once: compiling them took longer than reading a small matrix.
+    static const std::regex descr_pattern("'descr':\\s*'([<>|=]?[a-z]\\d+)'");
+    static const std::regex fortran_pattern("'fortran_order':\\s*True");
+    static const std::regex shape_pattern("'shape':\\s*\\((\\d+),\\s*(\\d+),?\\s*\\)");
     std::smatch m;
-    if (!std::regex_search(header, m, std::regex("'descr':\\s*'([<>|=]?[a-z]\\d+)'")))
+    if (!std::regex_search(header, m, descr_pattern))
         r.fail("the .npy header has no 'descr'");
     std::string descr = m[1];
     if (descr != "<f4" && descr != "<f8")
         r.fail("the array's dtype is " + descr + "; newsclf reads little-endian float32 or float64 (astype('<f4'))");
-    if (std::regex_search(header, std::regex("'fortran_order':\\s*True")))
+    if (std::regex_search(header, fortran_pattern))
         r.fail("the array is in Fortran order; save it with numpy.ascontiguousarray");
-    if (!std::regex_search(header, m, std::regex("'shape':\\s*\\((\\d+),\\s*(\\d+),?\\s*\\)")))
+    if (!std::regex_search(header, m, shape_pattern))
         r.fail("the array is not 2-D (rows, dimensions)");
     if (m[1].length() > 19 || m[2].length() > 19) r.fail("the array's shape is too large; the file is corrupt");
     std::size_t rows = std::stoull(m[1]), cols = std::stoull(m[2]);
