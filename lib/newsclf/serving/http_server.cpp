@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,43 @@ namespace {
 class Session;
 
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// The handler's answer to a whole request; an exception from it is a 500.
+HttpResponse handle_request(const Request& request, const RequestHandler& handler) {
+    HttpRequest r{view(request.method_string()), view(request.target()), view(request[http::field::content_type]),
+                  view(request[http::field::accept]), request.body()};
+    try {
+        return handler(r);
+    } catch (const std::exception& e) {
+        return error_response(500, std::string("internal error: ") + e.what());
+    }
+}
+
+// The answer to a request that could not be read: a body over the limit is a 413, bytes that are
+// not HTTP a 400; none when the client left, idled past the timeout or stopped mid-request.
+std::optional<HttpResponse> read_error_answer(beast::error_code ec, std::size_t max_body_bytes) {
+    const bool too_long = ec == http::error::body_limit;
+    const bool malformed = ec.category() == beast::error_code(http::error::bad_target).category() && !too_long &&
+                           ec != http::error::end_of_stream && ec != http::error::partial_message;
+    if (too_long) return payload_too_large(max_body_bytes);
+    if (malformed) return error_response(400, "malformed HTTP request: " + ec.message());
+    return std::nullopt;
+}
+
+Response make_response(HttpResponse answer, bool keep_alive, bool head) {
+    Response response(static_cast<http::status>(answer.status), 11);
+    response.set(http::field::server, "newsclf");
+    if (!answer.content_type.empty()) response.set(http::field::content_type, answer.content_type);
+    if (!answer.allow.empty()) response.set(http::field::allow, answer.allow);
+    response.body() = std::move(answer.body);
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    if (head) response.body().clear();
+    return response;
+}
 
 }  // namespace
 
@@ -132,40 +170,22 @@ private:
     void on_body(beast::error_code ec) {
         if (ec) return on_read_error(ec);
         auto& request = parser_->get();
-        HttpRequest r{view(request.method_string()), view(request.target()), view(request[http::field::content_type]),
-                      view(request[http::field::accept]), request.body()};
-        HttpResponse answer;
-        try {
-            answer = server_.handler(r);
-        } catch (const std::exception& e) {
-            answer = error_response(500, std::string("internal error: ") + e.what());
-        }
-        respond(std::move(answer), request.keep_alive(), request.method() == http::verb::head);
+        respond(handle_request(request, server_.handler), request.keep_alive(), request.method() == http::verb::head);
     }
 
     // The client left, idled past the timeout, or the server is stopping: close. A body over the
     // limit or a request that is not HTTP: answer, then close.
     void on_read_error(beast::error_code ec) {
-        const bool too_long = ec == http::error::body_limit;
-        const bool malformed = ec.category() == beast::error_code(http::error::bad_target).category() && !too_long &&
-                               ec != http::error::end_of_stream && ec != http::error::partial_message;
-        if (!too_long && !malformed) return close();
+        std::optional<HttpResponse> answer = read_error_answer(ec, server_.settings.max_body_bytes);
+        if (!answer) return close();
         busy_ = true;
         started_ = Clock::now();
         unread_input_ = true;
-        if (too_long) return respond(payload_too_large(server_.settings.max_body_bytes), false, false);
-        respond(error_response(400, "malformed HTTP request: " + ec.message()), false, false);
+        respond(std::move(*answer), false, false);
     }
 
     void respond(HttpResponse answer, bool keep_alive, bool head) {
-        response_.emplace(static_cast<http::status>(answer.status), 11);
-        response_->set(http::field::server, "newsclf");
-        if (!answer.content_type.empty()) response_->set(http::field::content_type, answer.content_type);
-        if (!answer.allow.empty()) response_->set(http::field::allow, answer.allow);
-        response_->body() = std::move(answer.body);
-        response_->keep_alive(keep_alive && !server_.stopping);
-        response_->prepare_payload();
-        if (head) response_->body().clear();
+        response_.emplace(make_response(std::move(answer), keep_alive && !server_.stopping, head));
         stream_.expires_after(server_.settings.timeout);
         http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
             self->on_write(ec);
@@ -214,7 +234,7 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::empty_body>> continue_;
-    std::optional<http::response<http::string_body>> response_;
+    std::optional<Response> response_;
     bool busy_ = false;
     bool unread_input_ = false;  // a refused request's body may still be arriving
     static constexpr std::size_t discard_bytes = 65536;
@@ -317,6 +337,43 @@ void HttpServer::start() {
 
 void HttpServer::stop() {
     asio::post(*impl_->contexts[0], [this] { impl_->begin_stop(); });
+}
+
+std::string serve_request_bytes(std::string_view bytes, std::size_t max_body_bytes, const RequestHandler& handler) {
+    std::string out;
+    asio::const_buffer input(bytes.data(), bytes.size());
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.eager(true);
+        parser.body_limit(max_body_bytes);
+        beast::error_code ec;
+        while (!parser.is_done()) {
+            std::size_t used = parser.put(input, ec);
+            input += used;
+            if (ec == http::error::need_more || (!ec && used == 0)) {
+                ec = {};
+                // The connection ends here: what the stream's reader does at its end of input.
+                if (parser.got_some())
+                    parser.put_eof(ec);
+                else
+                    ec = http::error::end_of_stream;
+                break;
+            }
+            if (ec) break;
+        }
+        std::ostringstream response;
+        if (ec) {
+            std::optional<HttpResponse> answer = read_error_answer(ec, max_body_bytes);
+            if (answer) response << make_response(std::move(*answer), false, false);
+            return out + response.str();
+        }
+        const Request& request = parser.get();
+        Response r = make_response(handle_request(request, handler), request.keep_alive(),
+                                   request.method() == http::verb::head);
+        response << r;
+        out += response.str();
+        if (!r.keep_alive()) return out;
+    }
 }
 
 void HttpServer::wait() {

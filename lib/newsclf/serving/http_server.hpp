@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "newsclf/serving/http_message.hpp"
 
@@ -25,6 +26,13 @@ struct HttpServerSettings {
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// The bytes a connection of the server answers to `bytes` arriving whole and the client then
+// closing its side: each request read with the server's parser and body limit, handled, and
+// answered as a connection does it, until one is not kept alive; a request that is not HTTP or
+// over the limit is answered and ends it, an incomplete one ends it without an answer. A
+// connection's requests without a socket, for replaying recorded traffic.
+std::string serve_request_bytes(std::string_view bytes, std::size_t max_body_bytes, const RequestHandler& handler);
 
 class HttpServer {
 public:
