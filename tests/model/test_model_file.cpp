@@ -330,3 +330,13 @@ TEST_CASE("the checksum is verified before the metadata are read") {
         CHECK(contains(message_of<FormatError>([&] { parse_model(flipped, "flipped.model"); }), "checksum mismatch"));
     }
 }
+
+TEST_CASE("a NaN or an infinity in a tensor is refused, naming the tensor and the index") {
+    Model m = small_model();
+    m.parameters[5] = std::nanf("");
+    CHECK(contains(message_of<FormatError>([&] { parse_model(model_bytes(m), "nan.model"); }), "holds a NaN at index 5"));
+    m = small_model();
+    m.embedding(2, 1) = -INFINITY;
+    CHECK(contains(message_of<FormatError>([&] { parse_model(model_bytes(m), "inf.model"); }),
+                   "tensor \"embedding\" holds an infinity at index " + std::to_string(2 * m.embedding.shape(1) + 1)));
+}

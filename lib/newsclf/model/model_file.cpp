@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <algorithm>
+#include <cmath>
 #include <sys/stat.h>
 #include <simdjson.h>
 
@@ -89,12 +90,18 @@ struct TensorView {
     std::vector<std::size_t> shape;
     std::size_t size = 1;
     std::string_view data;
+    // Decodes into out; a NaN or infinity is refused, naming the tensor and the value's index,
+    // since it would silently turn every answer into the same class.
     void decode(float* out, const std::string& source) const {
         ByteReader r(data, source);
         if (storage == Storage::f16)
             r.f16_array(out, size, "tensor data");
         else
             r.f32_array(out, size, "tensor data");
+        const float* bad = std::find_if(out, out + size, [](float v) { return !std::isfinite(v); });
+        if (bad != out + size)
+            r.fail("tensor \"" + name + "\" holds " + (std::isnan(*bad) ? "a NaN" : "an infinity") + " at index " +
+                   std::to_string(bad - out) + "; the model is corrupt or was trained to divergence, so re-train it");
     }
 };
 
