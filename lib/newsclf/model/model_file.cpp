@@ -238,7 +238,7 @@ Model parse_model(std::string_view bytes, const std::string& source) {
         // A hyperparameter this newsclf does not know came with a later minor version and does not
         // shape the network (the tensors and self-tests check that); a known one must parse.
         const auto& table = hyperparameters();
-        if (std::none_of(table.begin(), table.end(), [&](const Hyperparameter& h) { return h.name == key; })) continue;
+        if (std::none_of(table.begin(), table.end(), [&name = key](const Hyperparameter& h) { return h.name == name; })) continue;
         try {
             set_hyperparameter(m.options, std::string(key), std::string(v));
         } catch (const UsageError& e) {
