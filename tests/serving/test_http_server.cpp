@@ -11,6 +11,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -170,4 +171,37 @@ TEST_CASE("a graceful stop answers the request in flight, then refuses new conne
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
     Client late(port);
     CHECK_FALSE(late.connected());
+}
+
+TEST_CASE("serve_request_bytes answers a connection's bytes as the server does, without a socket") {
+    SUBCASE("requests kept alive are answered in turn, until one asks to close") {
+        const std::string out = serve_request_bytes(
+            "POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"
+            "GET /b HTTP/1.1\r\nConnection: close\r\n\r\n"
+            "GET /never HTTP/1.1\r\n\r\n",
+            1024, echo);
+        CHECK(starts_with(out, "HTTP/1.1 200"));
+        CHECK(out.find("POST /a [hi]") != std::string::npos);
+        CHECK(ends_with(out, "GET /b []"));
+        CHECK(out.find("/never") == std::string::npos);
+    }
+    SUBCASE("a body over the limit is a 413, bytes that are not HTTP a 400, each ending the connection") {
+        const std::string too_long = serve_request_bytes(
+            "POST /a HTTP/1.1\r\nContent-Length: 4096\r\n\r\n" + std::string(4096, 'x') + "GET /b HTTP/1.1\r\n\r\n", 1024, echo);
+        CHECK(starts_with(too_long, "HTTP/1.1 413"));
+        CHECK(too_long.find("/b") == std::string::npos);
+        CHECK(starts_with(serve_request_bytes("NOT HTTP\r\n\r\n", 1024, echo), "HTTP/1.1 400"));
+    }
+    SUBCASE("an incomplete request gets no answer, as the client closed first") {
+        CHECK(serve_request_bytes("", 1024, echo).empty());
+        CHECK(serve_request_bytes("POST /a HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc", 1024, echo).empty());
+        CHECK(serve_request_bytes("GET /a HTTP/1.1\r\nHost: x\r\n", 1024, echo).empty());
+    }
+    SUBCASE("a handler that throws is a 500") {
+        const std::string out = serve_request_bytes("GET / HTTP/1.1\r\n\r\n", 1024, [](const HttpRequest&) -> HttpResponse {
+            throw std::runtime_error("boom");
+        });
+        CHECK(starts_with(out, "HTTP/1.1 500"));
+        CHECK(out.find("internal error: boom") != std::string::npos);
+    }
 }
