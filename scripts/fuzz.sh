@@ -74,7 +74,7 @@ for t in "${targets[@]}"; do
   line=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   field() { sed -nE "s/.* $1: ([0-9]+).*/\1/p" <<<"$line"; }
   eps=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log" | tail -1)
-  corpus=$(find $build/corpus/$t -type f | wc -l)
+  corpus=$(sed -nE 's/.* corp: ([0-9]+)\/.*/\1/p' <<<"$line")  # inputs kept, of the files in corpus/<target>
   status=ok
   artifact=$(find $build/artifacts/$t -type f | head -1)
   if [ -n "$artifact" ] || [ "$(cat $build/logs/$t.status)" != 0 ]; then
@@ -85,6 +85,6 @@ for t in "${targets[@]}"; do
     esac
     status="$status: ${artifact:-no input kept}, log $log"
   fi
-  printf '%-13s %9s %7s %7s %7s  %s\n' "$t" "${eps:-?}" "$(field cov)" "$(field ft)" "$corpus" "$status"
+  printf '%-13s %9s %7s %7s %7s  %s\n' "$t" "${eps:-?}" "$(field cov)" "$(field ft)" "${corpus:-?}" "$status"
 done
 exit $failed
