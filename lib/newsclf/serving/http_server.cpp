@@ -248,8 +248,9 @@ void HttpServer::Impl::accept() {
             beast::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
             std::make_shared<Session>(std::move(socket), *this)->start();
-        } else if (ec == asio::error::no_descriptors || ec.value() == ENFILE || ec == asio::error::no_buffer_space ||
-                   ec == asio::error::no_memory) {
+        } else if (ec == asio::error::no_descriptors ||
+                   ec == beast::error_code(ENFILE, asio::error::get_system_category()) ||
+                   ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
             return pause_accepting(ec);
         }
         accept();
@@ -263,7 +264,7 @@ void HttpServer::Impl::pause_accepting(const beast::error_code& ec) {
     if (!accept_pause.count()) {
         accept_pause = first_accept_pause;
         log_info("cannot accept connections: " + ec.message() + " (" + std::to_string(sessions_open()) +
-                  " open); pausing until connections close (raise the limit with ulimit -n)");
+                 " open); pausing until connections close (raise the limit with ulimit -n)");
     } else {
         accept_pause = std::min(accept_pause * 2, max_accept_pause);
     }
