@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "newsclf/base/printable.hpp"
+
 namespace newsclf {
 namespace {
 std::string g_program = "newsclf";
@@ -15,11 +17,14 @@ const std::string& program_name() { return g_program; }
 void set_verbosity(int level) { g_verbosity = level; }
 int verbosity() { return g_verbosity; }
 
+void log_error(const std::string& message) {
+    std::fprintf(stderr, "%s: %s\n", g_program.c_str(), printable(message).c_str());
+}
 void log_info(const std::string& message) {
-    if (g_verbosity >= 1) std::fprintf(stderr, "%s: %s\n", g_program.c_str(), message.c_str());
+    if (g_verbosity >= 1) log_error(message);
 }
 void log_verbose(const std::string& message) {
-    if (g_verbosity >= 2) std::fprintf(stderr, "%s: %s\n", g_program.c_str(), message.c_str());
+    if (g_verbosity >= 2) log_error(message);
 }
 
 ProgressBar::ProgressBar(std::size_t total, std::string label)

@@ -11,7 +11,9 @@ const std::string& program_name();
 void set_verbosity(int level);  // 0 quiet, 1 normal, 2 verbose
 int verbosity();
 
-// One line on stderr, "<program>: message".
+// One line on stderr, "<program>: message", with control bytes and bytes that are not UTF-8
+// escaped (see printable), whatever file or request the message quotes. log_error ignores -q.
+void log_error(const std::string& message);
 void log_info(const std::string& message);
 void log_verbose(const std::string& message);
 
