@@ -16,8 +16,8 @@
 #   - hostile requests got only 4xx answers (no 5xx, nor a 2xx for what must be refused);
 #   - the trickling clients got 200s, and the slowloris ones were cut within the timeout;
 #   - the server is still running at the end, and exits 0 on SIGTERM;
-#   - the RSS at the end is within 10% plus 2 MiB of the RSS after the first minute (after half
-#     the run when it is shorter than two minutes);
+#   - the RSS at the end is within RSS_GROWTH_PERCENT (default 10) plus 2 MiB of the RSS after the
+#     first minute (after half the run when it is shorter than two minutes);
 #   - the open descriptors are back to their number before the load once it ends.
 # It prints a summary and exits 1 otherwise (2 for bad usage or a missing tool). --json FILE
 # writes the figures. Needs wrk, jq, curl and python3 (scripts/setup.sh --bench).
@@ -25,6 +25,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${NEWSCLF_BIN:-$here/build/bin}
 sample_seconds=${SAMPLE_SECONDS:-5}
+rss_growth_percent=${RSS_GROWTH_PERCENT:-10}
 connections=64
 timeout_s=5
 max_payload_mb=1
@@ -176,7 +177,8 @@ failures=()
 [ "$slowloris_overdue" -eq 0 ] && [ "$slowloris_cut" -gt 0 ] || failures+=("slowloris clients: $slowloris_cut cut, $slowloris_overdue held past the timeout")
 $alive || failures+=("the server died during the load")
 [ "$stop_status" -eq 0 ] || failures+=("the server exited $stop_status on SIGTERM")
-[ "$rss_end" -le $(( rss_warm * 11 / 10 + 2048 )) ] || failures+=("RSS grew from $rss_warm kB to $rss_end kB")
+[ "$rss_end" -le $(( rss_warm * (100 + rss_growth_percent) / 100 + 2048 )) ] ||
+  failures+=("RSS grew from $rss_warm kB to $rss_end kB (more than ${rss_growth_percent}% + 2 MiB)")
 [ "$fds_after" -le "$fds_before" ] || failures+=("$fds_after descriptors open after the load, $fds_before before")
 
 printf '%-42s %s\n' "model" "$model_name"
