@@ -19,6 +19,9 @@ struct Options {
 };
 
 void run(const Options& o) {
+    std::vector<std::string> read = o.inputs;
+    read.push_back(o.model);
+    refuse_output_over_inputs(o.output, read);
     auto classifier = load_classifier(o.model);
     TokenCorpus corpus;
     for (const auto& input : o.inputs) add_labelled_input(corpus, input, *classifier, {o.input_format, o.skip_bad});

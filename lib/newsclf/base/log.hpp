@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace newsclf {
 
@@ -11,7 +12,12 @@ const std::string& program_name();
 void set_verbosity(int level);  // 0 quiet, 1 normal, 2 verbose
 int verbosity();
 
-// One line on stderr, "<program>: message".
+// text with its control bytes (below 0x20 but tab, and 0x7f) shown as \xNN: a path or a field that
+// a message quotes then cannot move the cursor, recolour or clear a terminal, or start a line that
+// looks like another message. Every message on stderr goes through it.
+std::string printable(std::string_view text);
+
+// One line on stderr, "<program>: message", its control bytes shown by printable().
 void log_info(const std::string& message);
 void log_verbose(const std::string& message);
 
