@@ -24,8 +24,9 @@ void run(const Options& o) {
     refuse_output_over_inputs(o.output, read);
     auto classifier = load_classifier(o.model);
     TokenCorpus corpus;
-    for (const auto& input : o.inputs) add_labelled_input(corpus, input, *classifier, {o.input_format, o.skip_bad});
-    std::vector<std::size_t> rows = subset_rows(corpus, o.subset, classifier->model());
+    std::vector<DataOrigin> origins;
+    for (const auto& input : o.inputs) origins.push_back(add_labelled_input(corpus, input, *classifier, {o.input_format, o.skip_bad}));
+    std::vector<std::size_t> rows = evaluation_rows(corpus, o.subset, classifier->model(), origins);
     log_verbose(std::to_string(rows.size()) + " of " + std::to_string(corpus.size()) + " rows in the " + o.subset + " subset");
     if (rows.empty()) throw DataError("the " + o.subset + " subset holds no rows");
     write_bytes(o.output, evaluate_rows(*classifier, corpus, rows).json() + "\n");

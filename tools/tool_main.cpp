@@ -40,18 +40,18 @@ int run_tool(int argc, char** argv, const std::string& name, const std::string& 
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "%s: %s\n", name.c_str(), printable(e.what()).c_str());
-        std::fprintf(stderr, "%s: see %s --help\n", name.c_str(), name.c_str());
+        log_error(e.what());
+        log_error("see " + name + " --help");
         return static_cast<int>(ExitCode::usage);
     } catch (const Error& e) {
         std::fflush(stdout);
-        std::fprintf(stderr, "%s: %s\n", name.c_str(), printable(e.what()).c_str());
+        log_error(e.what());
         return static_cast<int>(e.exit_code());
     } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "%s: out of memory\n", name.c_str());
+        log_error("out of memory");
         return static_cast<int>(ExitCode::data);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s: %s\n", name.c_str(), printable(e.what()).c_str());
+        log_error(e.what());
         return static_cast<int>(ExitCode::data);
     }
 }

@@ -86,3 +86,24 @@ TEST_CASE("round_to_storage rounds the blocks kept as f16 and leaves the others"
     CHECK(some_f32);
     CHECK(m.parameters != before);
 }
+
+TEST_CASE("check_training_memory refuses a fit far beyond memory, naming the hyperparameter, and passes the defaults") {
+    const auto model_of = [](const Settings& settings) {
+        Model m;
+        m.options = fit_options(settings);
+        m.vocabulary = Vocabulary({"stocks", "rally", "fed"});
+        m.embedding = Matrix::from_shape({4, 100});
+        return m;
+    };
+    for (const auto& arch : {"mlp", "linear", "bag", "cnn", "lstm", "ensemble"}) {
+        CAPTURE(arch);
+        CHECK_NOTHROW(check_training_memory(model_of({{"arch", arch}})));
+    }
+    const auto message = [&](const Settings& settings) {
+        return message_of<UsageError>([&] { check_training_memory(model_of(settings)); });
+    };
+    CHECK(contains(message({{"arch", "mlp"}, {"hidden_units", "1000000"}}), "hidden_units (--hidden-units) 1000000: this mlp fit would need about"));
+    CHECK(contains(message({{"arch", "mlp"}, {"max_len", "1000000000"}}), "max_len (--max-len) 1000000000:"));
+    CHECK(contains(message({{"arch", "cnn"}, {"filters", "1000000000"}, {"max_len", "120"}}), "filters (--filters) 1000000000:"));
+    CHECK(contains(message({{"arch", "lstm"}, {"hidden_units", "1000000"}}), "TB of memory, more than the"));
+}

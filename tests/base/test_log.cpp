@@ -1,4 +1,5 @@
-// Unit tests of log.hpp: messages on stderr with the program's name, and never a raw control byte.
+// Unit tests of log.hpp: messages on stderr with the program's name, and never a raw control byte
+// (printable.hpp's own cases are test_printable's).
 #include "newsclf/base/log.hpp"
 
 #include <doctest/doctest.h>
@@ -32,14 +33,6 @@ std::string stderr_of(F f) {
 }
 
 }  // namespace
-
-TEST_CASE("printable shows control bytes as \\xNN and keeps the rest") {
-    CHECK(printable("plain text, UTF-8 caf\xc3\xa9\tand a tab") == "plain text, UTF-8 caf\xc3\xa9\tand a tab");
-    CHECK(printable("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
-    CHECK(printable("a\nb\rc\x7f") == "a\\x0ab\\x0dc\\x7f");
-    CHECK(printable(std::string("nul\0byte", 8)) == "nul\\x00byte");
-    CHECK(printable("") == "");
-}
 
 TEST_CASE("log_info and log_verbose print one line, prefixed and printable") {
     const std::string name = program_name();

@@ -88,6 +88,15 @@ expect_exit 0 newsclf-eval -m model.newsclf --subset validation "$NEWS" >eval.va
 eval_acc=$(jq -r '.accuracy' eval.validation.json | xargs printf '%.4f')
 [ -n "$val_acc" ] && [ "$eval_acc" = "$val_acc" ] ||
   fail "eval --subset validation gives accuracy $eval_acc, fit's last val_acc was '$val_acc'"
+# ... and only on the data the model was trained on: another token stream or fewer headlines are refused
+newsclf-tokenize -q --vocab vocab.txt -o other.bin <(head -n 9000 "$NEWS") || fail "tokenize of the first 9000 rows failed"
+newsclf-eval -m model.newsclf --subset validation other.bin >/dev/null 2>eval.other.err
+[ $? -eq 2 ] && grep -q "^newsclf-eval: .*other.bin: another token stream than the model was trained on (its CRC-32 is [0-9a-f]\{8\}, the model's training data's [0-9a-f]\{8\}); --subset validation recomputes the split" eval.other.err ||
+  fail "eval --subset validation of another token stream should be refused (exit 2): $(cat eval.other.err)"
+newsclf-eval -m model.newsclf --subset train <(head -n 9000 "$NEWS") >/dev/null 2>eval.other.err
+[ $? -eq 2 ] && grep -q ": 9000 rows, but the model was trained on 10001; --subset train recomputes" eval.other.err ||
+  fail "eval --subset train of fewer headlines should be refused (exit 2): $(cat eval.other.err)"
+expect_exit 0 newsclf-eval -q -m model.newsclf --subset all other.bin >/dev/null
 
 # --- predict: plain lines (with an empty one), JSON Lines with ids, TSV rows, --top-k
 cat >headlines.txt <<'EOF'

@@ -160,7 +160,7 @@ TEST_CASE("parse_model refuses a token stream and a tensor that does not fit the
     std::string body = model_bytes(small_model());
     body.resize(body.size() - format::trailer_size);
     body.replace(body.find("dense_1.bias"), 12, "dense_1.bxas");
-    CHECK(contains(message_of<FormatError>([&] { parse_model(with_trailer(body, small_tensors), "r"); }), "does not match the network"));
+    CHECK(contains(message_of<FormatError>([&] { parse_model(with_trailer(body, small_tensors), "r"); }), "does not match the mlp network's"));
 }
 
 TEST_CASE("resolve_model_path: a file, or a directory holding model.newsclf or exactly one model file") {
@@ -299,4 +299,44 @@ TEST_CASE("a hyperparameter this newsclf does not know is skipped; a known one w
                        parse_model(with_trailer(bad.substr(0, bad.size() - format::trailer_size), 5), "b");
                    }),
                    "patience"));
+}
+
+TEST_CASE("sizes the hyperparameters claim are checked against the tensors before anything is allocated") {
+    const std::string bytes = model_bytes(small_model());
+    const std::string hyperparameters = hyperparameters_json(small_model().options);
+    for (const auto& [setting, claimed] : {std::pair{"\"max_len\":\"4\"", "\"max_len\":\"200000000\""},
+                                           std::pair{"\"hidden_units\":\"3\"", "\"hidden_units\":\"1000000000\""}}) {
+        CAPTURE(claimed);
+        std::string json = hyperparameters;
+        REQUIRE(json.find(setting) != std::string::npos);
+        json.replace(json.find(setting), std::string(setting).size(), claimed);
+        // Building a buffer of these sizes would need gigabytes; the refusal comes first.
+        const std::string claiming = with_metadata(bytes, format::model_kind, format::model_major, "hyperparameters", JsonText{json});
+        const std::string message = message_of<FormatError>([&] { parse_model(claiming, "huge.model"); });
+        CHECK(contains(message, "huge.model: tensor \""));
+        CHECK(contains(message, "does not match the mlp network's"));
+    }
+}
+
+TEST_CASE("the checksum is verified before the metadata are read") {
+    const std::string bytes = model_bytes(small_model());
+    // The metadata count (a flip there read as "truncated") and the first entry's type byte (read
+    // as "unknown type"): after magic 16, minor 4, sanity block 16, count 4 and the key's length 2.
+    const std::size_t key_length = static_cast<unsigned char>(bytes[40]);
+    for (std::size_t at : {std::size_t{38}, 42 + key_length, bytes.size() / 2}) {
+        CAPTURE(at);
+        std::string flipped = bytes;
+        flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+        CHECK(contains(message_of<FormatError>([&] { parse_model(flipped, "flipped.model"); }), "checksum mismatch"));
+    }
+}
+
+TEST_CASE("a NaN or an infinity in a tensor is refused, naming the tensor and the index") {
+    Model m = small_model();
+    m.parameters[5] = std::nanf("");
+    CHECK(contains(message_of<FormatError>([&] { parse_model(model_bytes(m), "nan.model"); }), "holds a NaN at index 5"));
+    m = small_model();
+    m.embedding(2, 1) = -INFINITY;
+    CHECK(contains(message_of<FormatError>([&] { parse_model(model_bytes(m), "inf.model"); }),
+                   "tensor \"embedding\" holds an infinity at index " + std::to_string(2 * m.embedding.shape(1) + 1)));
 }

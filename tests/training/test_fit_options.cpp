@@ -75,6 +75,19 @@ TEST_CASE("an unknown name or a bad value is a UsageError that names it") {
     CHECK(o.epochs == 2);  // a refused value changes nothing
 }
 
+TEST_CASE("every number-valued hyperparameter refuses what is not a finite number of its kind") {
+    for (const auto& h : hyperparameters()) {
+        if (h.type != "FLOAT" && h.type != "INT") continue;
+        CAPTURE(h.name);
+        for (const char* value : {"nan", "NaN", "inf", "-inf", "1e400", "-1e400", "", " 1", "1 ", "0x10",
+                                  "18446744073709551616"}) {
+            CAPTURE(value);
+            FitOptions o;
+            CHECK(message_of<UsageError>([&] { set_hyperparameter(o, h.name, value); }).find(h.name) != std::string::npos);
+        }
+    }
+}
+
 TEST_CASE("hyperparameters_json holds every name with a string value") {
     FitOptions o;
     set_hyperparameter(o, "epochs", "7");

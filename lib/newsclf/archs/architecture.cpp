@@ -1,7 +1,11 @@
 #include "newsclf/archs/architecture.hpp"
 
+#include <algorithm>
+
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/half.hpp"
+#include "newsclf/base/memory.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/training/trainer.hpp"
 #include "newsclf/archs/ensemble.hpp"
 #include "newsclf/archs/cnn.hpp"
@@ -17,6 +21,58 @@ std::vector<EpochResult> train_from_initialisation(const TrainableNetwork& netwo
     PythonRandom init_rng(model.options.seed);
     network.initialize(model.parameters.data(), init_rng);
     return train_network(network, model.parameters, data.corpus, data.split, model.options, data.on_epoch, *data.ranks);
+}
+
+namespace {
+
+// Bytes, roughly: the parameters with their gradients, optimizer slots and the copy a model file
+// is made from; the embedding (the same again when it is trained); each thread's batch activations.
+double training_bytes(const Model& model, const Architecture& arch) {
+    const FitOptions& o = model.options;
+    double parameters = 0;
+    for (const auto& block : arch.network(model)->parameter_blocks()) {
+        double size = 1;
+        for (auto d : block.shape) size *= static_cast<double>(d);
+        parameters += size;
+    }
+    const double slots = o.optimizer.name == "adam" ? 2 : o.optimizer.name == "rmsprop" ? 1 : 0;
+    const double dim = model.embedding.size() > 0 ? static_cast<double>(model.embedding.shape(1)) : static_cast<double>(o.dim);
+    const double activations = static_cast<double>(o.batch_size) * static_cast<double>(resolve_threads(o.threads)) *
+                               arch.activations_per_row(o, dim);
+    return 4 * (parameters * (3 + slots) + static_cast<double>(model.embedding.size()) + activations);
+}
+
+std::string option_text(const std::string& name) {
+    std::string option = "--" + name;
+    std::replace(option.begin(), option.end(), '_', '-');
+    return name + " (" + option + ")";
+}
+
+}  // namespace
+
+void check_training_memory(const Model& model) {
+    const Architecture& arch = architecture(model.options.arch);
+    if (!arch.activations_per_row) return;
+    const double needed = training_bytes(model, arch);
+    const MemoryBudget budget = memory_budget();
+    if (needed <= budget.bytes) return;
+    // The whole-number hyperparameter whose default saves the most names the refusal.
+    const FitOptions defaults = fit_options({{"arch", arch.name}});
+    std::string culprit;
+    double least = needed;
+    for (const auto& h : hyperparameters()) {
+        if (h.type != "INT" || h.get(model.options) == h.get(defaults)) continue;
+        Model variant = model;
+        h.set(variant.options, h.get(defaults));
+        const double bytes = training_bytes(variant, arch);
+        if (bytes < least)
+            least = bytes, culprit = option_text(h.name) + " " + h.get(model.options) + ": ";
+    }
+    std::string message = culprit + "this " + arch.name + " fit would need about " + memory_text(needed) +
+                          " of memory, more than the " + memory_text(budget.bytes) + " this process may take (" +
+                          budget.limited_by + ")";
+    if (!culprit.empty()) message += "; at its default, about " + memory_text(least);
+    throw UsageError(message);
 }
 
 void round_to_storage(Model& model) {

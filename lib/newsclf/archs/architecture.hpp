@@ -42,6 +42,10 @@ struct Architecture {
     bool trains_on_rank_shards = true;
     // The network of a model of this arch; it may keep pointers into the model.
     std::function<std::unique_ptr<Network>(const Model&)> network;
+    // The floats one headline's activations take in a training step, forward and backward, given
+    // the options and the width of the word vectors: for the memory a fit needs (see
+    // check_training_memory). Null: the arch is not estimated (an ensemble's members are).
+    std::function<double(const FitOptions&, double dim)> activations_per_row;
     // Fills model.parameters (and model.embedding when the arch keeps a frozen one) from
     // model.options, model.vocabulary and the data; returns the epochs' history.
     std::function<std::vector<EpochResult>(Model&, const TrainingData&)> train;
@@ -57,6 +61,10 @@ const Architecture& architecture(const std::string& name);
 // Options from settings in order, over the defaults of the arch they name (the last "arch"
 // setting; mlp without one). Unknown names and bad values are UsageErrors naming them.
 FitOptions fit_options(const Settings& settings);
+// Refuses (a UsageError, exit 2) a fit whose estimated memory exceeds what this process may take
+// (base/memory.hpp), naming the hyperparameter that, back at its default, would save the most.
+// model: its options, vocabulary and, for an arch with word vectors, the embedding it trains from.
+void check_training_memory(const Model& model);
 // Rounds the parameters a model's network keeps as f16 in the model file as the file will: a
 // model's self-tests are computed after this, so that they hold for the loaded model.
 void round_to_storage(Model& model);

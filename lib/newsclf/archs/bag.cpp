@@ -339,6 +339,9 @@ Architecture bag_architecture() {
                   {"buckets", "1048576"},   {"ngram_dim", "16"},   {"threads", "0"},
                   {"validation_split", "0"}, {"scale_lr", "1"}};
     a.needs_pretrained = false;
+    a.activations_per_row = [](const FitOptions& o, double dim) {  // one headline's sum and hidden layer a thread
+        return 2 * (dim + static_cast<double>(o.ngram_dim) + static_cast<double>(o.bag_hidden));
+    };
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<BagNetwork>(bag_shape(m)); };
     a.train = [](Model& m, const TrainingData& data) {
         if (optimizer_kind(m.options.optimizer.name) != OptimizerKind::sgd || m.options.optimizer.momentum != 0.0)

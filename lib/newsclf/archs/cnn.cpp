@@ -186,6 +186,9 @@ Architecture cnn_architecture() {
                   {"filters", "128"},        {"kernel_size", "3"},      {"train_embedding", "1"},
                   {"validation_split", "0"}};
     a.needs_pretrained = true;
+    a.activations_per_row = [](const FitOptions& o, double dim) {
+        return 2 * (static_cast<double>(o.max_len) * (dim + static_cast<double>(o.filters)) + static_cast<double>(o.hidden_units));
+    };
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<CnnNetwork>(&m.embedding, cnn_shape(m.options), false, m.options.threads);
     };

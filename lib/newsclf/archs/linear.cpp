@@ -81,6 +81,7 @@ Architecture linear_architecture() {
     a.defaults = {{"max_words", "0"},        {"ngrams", "2"}, {"buckets", "2097152"}, {"c", "0.7"},
                   {"tolerance", "0.5"},      {"epochs", "1000"}, {"validation_split", "0"}};
     a.needs_pretrained = false;
+    a.activations_per_row = [](const FitOptions&, double) { return 0.0; };  // the features are data, not activations
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<LinearNetwork>(linear_shape(m)); };
     a.train = [](Model& m, const TrainingData& data) {
         LinearNetwork network(linear_shape(m));

@@ -219,6 +219,9 @@ Architecture lstm_architecture() {
                   {"learning_rate", "0.006"}, {"lr_schedule", "cosine"}, {"batch_size", "512"},
                   {"epochs", "3"},           {"train_embedding", "1"},  {"validation_split", "0"}};
     a.needs_pretrained = true;
+    a.activations_per_row = [](const FitOptions& o, double dim) {  // gates and states of every step and layer
+        return 2 * static_cast<double>(o.max_len) * (dim + 6 * static_cast<double>(o.hidden_units) * static_cast<double>(o.hidden_layers));
+    };
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<LstmNetwork>(&m.embedding, lstm_shape(m.options));
     };

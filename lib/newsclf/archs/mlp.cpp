@@ -100,6 +100,9 @@ Architecture mlp_architecture() {
     a.help = "the workshop's network: frozen GloVe embedding, Flatten, Dense(relu) x hidden_layers, Dense(4, softmax)";
     a.defaults = {};  // the table's defaults are the workshop's settings
     a.needs_pretrained = true;
+    a.activations_per_row = [](const FitOptions& o, double dim) {
+        return 2 * (static_cast<double>(o.max_len) * dim + static_cast<double>(o.hidden_units) * static_cast<double>(o.hidden_layers));
+    };
     a.network = [](const Model& m) -> std::unique_ptr<Network> {
         return std::make_unique<MlpNetwork>(&m.embedding, mlp_shape(m.options));
     };

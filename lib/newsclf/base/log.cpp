@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "newsclf/base/printable.hpp"
+
 namespace newsclf {
 namespace {
 std::string g_program = "newsclf";
@@ -15,28 +17,14 @@ const std::string& program_name() { return g_program; }
 void set_verbosity(int level) { g_verbosity = level; }
 int verbosity() { return g_verbosity; }
 
-std::string printable(std::string_view text) {
-    std::string shown;
-    shown.reserve(text.size());
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
-            static constexpr char hex[] = "0123456789abcdef";
-            shown += "\\x";
-            shown += hex[byte >> 4];
-            shown += hex[byte & 0xf];
-        } else {
-            shown += c;
-        }
-    }
-    return shown;
+void log_error(const std::string& message) {
+    std::fprintf(stderr, "%s: %s\n", g_program.c_str(), printable(message).c_str());
 }
-
 void log_info(const std::string& message) {
-    if (g_verbosity >= 1) std::fprintf(stderr, "%s: %s\n", g_program.c_str(), printable(message).c_str());
+    if (g_verbosity >= 1) log_error(message);
 }
 void log_verbose(const std::string& message) {
-    if (g_verbosity >= 2) std::fprintf(stderr, "%s: %s\n", g_program.c_str(), printable(message).c_str());
+    if (g_verbosity >= 2) log_error(message);
 }
 
 ProgressBar::ProgressBar(std::size_t total, std::string label)

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
-#include <string_view>
 
 namespace newsclf {
 
@@ -12,12 +11,9 @@ const std::string& program_name();
 void set_verbosity(int level);  // 0 quiet, 1 normal, 2 verbose
 int verbosity();
 
-// text with its control bytes (below 0x20 but tab, and 0x7f) shown as \xNN: a path or a field that
-// a message quotes then cannot move the cursor, recolour or clear a terminal, or start a line that
-// looks like another message. Every message on stderr goes through it.
-std::string printable(std::string_view text);
-
-// One line on stderr, "<program>: message", its control bytes shown by printable().
+// One line on stderr, "<program>: message", with control bytes and bytes that are not UTF-8
+// escaped (see printable), whatever file or request the message quotes. log_error ignores -q.
+void log_error(const std::string& message);
 void log_info(const std::string& message);
 void log_verbose(const std::string& message);
 

@@ -196,23 +196,28 @@ std::string container_kind(std::string_view bytes) {
     return slash == std::string_view::npos ? "" : std::string(magic.substr(0, slash));
 }
 
-Header read_header(ByteReader& r, std::string_view kind, std::uint32_t supported_major) {
+std::uint32_t read_magic(ByteReader& r, std::string_view kind, std::uint32_t supported_major) {
     std::string_view magic = r.raw(format::magic_size, "the magic");
     std::string found = container_kind(magic);
     if (found.empty())
         r.fail("not a newsclf " + std::string(kind) + " file (it does not start with \"newsclf-" + std::string(kind) + "/\")");
     if (found != kind) r.fail("this is a newsclf " + found + " file, but a " + std::string(kind) + " file is needed here");
-    Header h;
     std::string_view version = magic.substr(format::magic_prefix.size() + found.size() + 1);
     version = version.substr(0, version.find('\n'));
-    h.major = 0;
+    std::uint32_t major = 0;
     for (char c : version) {
-        if (c < '0' || c > '9') r.fail("the magic's version \"" + std::string(version) + "\" is not a number; the file is corrupt");
-        h.major = h.major * 10 + static_cast<std::uint32_t>(c - '0');
+        if (c < '0' || c > '9' || major > 1000) r.fail("the magic's version \"" + std::string(version) + "\" is not a number; the file is corrupt");
+        major = major * 10 + static_cast<std::uint32_t>(c - '0');
     }
-    if (h.major > supported_major)
-        r.fail("written in " + std::string(kind) + " format version " + std::to_string(h.major) +
+    if (major > supported_major)
+        r.fail("written in " + std::string(kind) + " format version " + std::to_string(major) +
                ", newer than this newsclf reads (" + std::to_string(supported_major) + "); upgrade newsclf");
+    return major;
+}
+
+Header read_header(ByteReader& r, std::string_view kind, std::uint32_t supported_major) {
+    Header h;
+    h.major = read_magic(r, kind, supported_major);
     h.minor = r.u32("the minor version");
     float one = r.f32("the sanity block"), minus_half = r.f32("the sanity block");
     std::uint64_t unit = r.u64("the sanity block");

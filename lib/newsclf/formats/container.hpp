@@ -91,7 +91,11 @@ struct Header {
     std::uint32_t major = 0, minor = 0;
     Metadata metadata;
 };
+// Reads and checks the magic alone: refuses another kind or a newer major version; returns the
+// major version. A reader checks this before the trailer, so that a newer file is named as such.
+std::uint32_t read_magic(ByteReader& r, std::string_view kind, std::uint32_t supported_major);
 // Reads and checks a header; refuses another kind, a newer major version or a foreign byte order.
+// Its metadata are read only from a body whose trailer verify_trailer has checked.
 Header read_header(ByteReader& r, std::string_view kind, std::uint32_t supported_major);
 // The kind named by a magic ("tokens", "model"), or "" when the bytes are not a newsclf container.
 std::string container_kind(std::string_view bytes);

@@ -107,7 +107,7 @@ TokenStream parse_token_stream(std::string_view bytes, const std::string& source
     TokenStream ts;
     std::uint64_t count = 0;
     ByteReader probe(bytes, source);  // kind and version first: another kind or a newer file fails its trailer check
-    read_header(probe, format::tokens_kind, format::tokens_major);
+    read_magic(probe, format::tokens_kind, format::tokens_major);
     std::string_view body = verify_trailer(bytes, source, &count);
     ts.checksum = crc32_of(body);
     ByteReader r(body, source);

@@ -2,6 +2,9 @@
 #include "newsclf/model/evaluation.hpp"
 
 #include <algorithm>
+#include <cstdio>
+
+#include <simdjson.h>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/log.hpp"
@@ -10,6 +13,7 @@
 #include "newsclf/io/standard_streams.hpp"
 #include "newsclf/text/records.hpp"
 #include "newsclf/training/trainer.hpp"
+#include "newsclf/model/fitting.hpp"
 
 namespace newsclf {
 
@@ -40,15 +44,26 @@ void add_token_stream(TokenCorpus& corpus, TokenStream ts, const std::string& so
                         " record(s) have no category and were skipped");
 }
 
+// The rows of a --validation file the training metadata counts in "rows" (its validation_rows
+// when it names one), since they are not in the training data's stream.
+std::uint64_t validation_file_rows(simdjson::dom::element training) {
+    std::uint64_t rows = 0;
+    std::string_view crc;
+    if (training["validation_crc32"].get(crc) || training["validation_rows"].get(rows)) return 0;
+    return rows;
+}
+
 }  // namespace
 
-void add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
-                        const LabelledInputOptions& options) {
+DataOrigin add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
+                              const LabelledInputOptions& options) {
     const std::string source = display_name(input);
     InputBytes bytes = read_bytes(input);
     if (is_token_stream(bytes)) {
-        add_token_stream(corpus, parse_token_stream(bytes, source), source, classifier, options.skip_bad);
-        return;
+        TokenStream ts = parse_token_stream(bytes, source);
+        const std::uint32_t checksum = ts.checksum;
+        add_token_stream(corpus, std::move(ts), source, classifier, options.skip_bad);
+        return {source, checksum};
     }
     RecordReadOptions read_options;
     read_options.format = parse_record_format(options.input_format);
@@ -57,6 +72,34 @@ void add_labelled_input(TokenCorpus& corpus, const std::string& input, const Cla
     read_records(bytes, source, read_options, [&](NewsRecord&& r) {
         corpus.add(r.label, std::move(r.id), std::move(r.story), classifier.encode(r.title));
     });
+    return {source, std::nullopt};
+}
+
+std::vector<std::size_t> evaluation_rows(const TokenCorpus& corpus, const std::string& subset, const Model& model,
+                                         const std::vector<DataOrigin>& origins) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element training;
+    std::string_view data_crc32;
+    std::uint64_t rows = 0;
+    // Models without training metadata (hand-made, or older files) cannot be checked.
+    if (subset == "all" || model.training_json.empty() || parser.parse(model.training_json).get(training) ||
+        training["data_crc32"].get(data_crc32) || training["rows"].get(rows))
+        return subset_rows(corpus, subset, model);
+    std::string sources;
+    for (const auto& o : origins) sources += (sources.empty() ? "" : ", ") + o.source;
+    const std::string what_to_do = "; --subset " + subset + " recomputes the split of the data the model was trained "
+                                   "on, so give that token stream, or evaluate other data with --subset all";
+    if (origins.size() == 1 && origins[0].token_stream_crc) {
+        char crc[16];
+        std::snprintf(crc, sizeof crc, "%08x", *origins[0].token_stream_crc);
+        if (crc != data_crc32)
+            throw UsageError(sources + ": another token stream than the model was trained on (its CRC-32 is " + crc +
+                             ", the model's training data's " + std::string(data_crc32) + ")" + what_to_do);
+    } else if (corpus.size() != rows - validation_file_rows(training)) {
+        throw UsageError(sources + ": " + std::to_string(corpus.size()) + " rows, but the model was trained on " +
+                         std::to_string(rows - validation_file_rows(training)) + what_to_do);
+    }
+    return subset_rows(corpus, subset, model);
 }
 
 MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus& corpus,

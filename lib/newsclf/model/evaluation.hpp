@@ -2,6 +2,8 @@
 // inputs in one corpus of the model's token ids, and the metrics of a subset of them.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,13 +18,28 @@ struct LabelledInputOptions {
     bool skip_bad = false;              // skip (and count) bad or unlabelled rows instead of failing
 };
 
+// Where rows came from: the input's name and, for a token stream, the CRC-32 of its body (what a
+// model's training metadata records as data_crc32).
+struct DataOrigin {
+    std::string source;
+    std::optional<std::uint32_t> token_stream_crc;
+};
+
 // Appends the labelled rows of `input` ("-": stdin) to corpus, as the classifier's token ids:
 // headlines are encoded with its normaliser and vocabulary; a token stream must have been made
 // with a vocabulary its own starts with (a DataError saying what to do otherwise), and its ids
 // beyond the model's vocabulary are dropped. A row without a category is a DataError naming the
 // input and record, unless skip_bad.
-void add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
-                        const LabelledInputOptions& options);
+DataOrigin add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
+                              const LabelledInputOptions& options);
+
+// The rows of corpus in a subset ("all", "train" or "validation") as subset_rows (fitting.hpp)
+// gives them. The train and validation subsets recompute the split of the model's training data,
+// so they are refused (a UsageError saying what to do) on other data: a token stream whose
+// checksum is not the one the model records, or headlines (several inputs, or text) that do not
+// add up to the rows it was trained on.
+std::vector<std::size_t> evaluation_rows(const TokenCorpus& corpus, const std::string& subset, const Model& model,
+                                         const std::vector<DataOrigin>& origins);
 
 // The metrics of the classifier on corpus's rows `rows` (in batches, as training evaluates).
 MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus& corpus,

@@ -167,6 +167,11 @@ FittedModel fit_model(const TrainingSet& set, const Matrix* pretrained, const Fi
     model.normalizer = ts.info.normalizer;
     model.vocabulary = ts.info.vocabulary;
     model.max_words = ts.info.max_words;
+    {
+        Model sizes = model;  // what the fit will hold, before it allocates any of it
+        if (pretrained) sizes.embedding = *pretrained;
+        check_training_memory(sizes);
+    }
     TrainingData data{ts.corpus, set.split, pretrained, on_epoch};
     FittedModel fitted;
     fitted.history = arch.train(model, data);

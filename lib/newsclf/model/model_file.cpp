@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <algorithm>
+#include <cmath>
 #include <sys/stat.h>
 #include <simdjson.h>
 
@@ -89,12 +90,18 @@ struct TensorView {
     std::vector<std::size_t> shape;
     std::size_t size = 1;
     std::string_view data;
+    // Decodes into out; a NaN or infinity is refused, naming the tensor and the value's index,
+    // since it would silently turn every answer into the same class.
     void decode(float* out, const std::string& source) const {
         ByteReader r(data, source);
         if (storage == Storage::f16)
             r.f16_array(out, size, "tensor data");
         else
             r.f32_array(out, size, "tensor data");
+        const float* bad = std::find_if(out, out + size, [](float v) { return !std::isfinite(v); });
+        if (bad != out + size)
+            r.fail("tensor \"" + name + "\" holds " + (std::isnan(*bad) ? "a NaN" : "an infinity") + " at index " +
+                   std::to_string(bad - out) + "; the model is corrupt or was trained to divergence, so re-train it");
     }
 };
 
@@ -115,6 +122,12 @@ TensorView read_tensor(ByteReader& r) {
     }
     t.data = r.raw(width * t.size, "tensor data");
     return t;
+}
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+    std::string text = "[";
+    for (std::size_t k = 0; k < shape.size(); ++k) text += (k ? "," : "") + std::to_string(shape[k]);
+    return text + "]";
 }
 
 // The network of a model's arch; shapes that make no network are a corrupt file.
@@ -209,7 +222,7 @@ bool is_model_file(std::string_view bytes) { return container_kind(bytes) == for
 Model parse_model(std::string_view bytes, const std::string& source) {
     std::uint64_t tensor_count = 0;
     ByteReader probe(bytes, source);  // kind and version first: another kind or a newer file fails its trailer check
-    read_header(probe, format::model_kind, format::model_major);
+    read_magic(probe, format::model_kind, format::model_major);
     std::string_view body = verify_trailer(bytes, source, &tensor_count);
     ByteReader r(body, source);
     Header h = read_header(r, format::model_kind, format::model_major);
@@ -257,19 +270,23 @@ Model parse_model(std::string_view bytes, const std::string& source) {
         for (std::uint32_t k = 0; k < members; ++k)
             m.members.push_back(parse_model(r.string64("a member model"), source + " (member " + std::to_string(k + 1) + ")"));
     }
+    // Every shape the hyperparameters imply is checked against the tensors the file holds before
+    // anything is allocated: a file claiming a huge network is refused at once.
     auto network = network_of(m, source);
-    // Loading a 45 MB model (90 MB of floats) took twice as long on 4 kB pages.
-    assign_on_huge_pages(m.parameters, network->parameter_count(), 0.0f);
     auto blocks = network->parameter_blocks();
     if (count - next != blocks.size())
         r.fail("holds " + std::to_string(count) + " tensors, the " + m.options.arch + " network needs " +
                std::to_string(blocks.size() + next) + "; the file is corrupt");
-    for (const auto& b : blocks) {
-        const TensorView& t = tensors[next++];
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+        const TensorView& t = tensors[next + k];
+        const ParameterBlock& b = blocks[k];
         if (t.name != b.name || t.shape != b.shape || t.storage != b.storage)
-            r.fail("tensor \"" + t.name + "\" does not match the network's \"" + b.name + "\"; the file is corrupt");
-        t.decode(m.parameters.data() + b.offset, source);
+            r.fail("tensor \"" + t.name + "\" " + shape_text(t.shape) + " does not match the " + m.options.arch +
+                   " network's \"" + b.name + "\" " + shape_text(b.shape) + " of these hyperparameters; the file is corrupt");
     }
+    // Loading a 45 MB model (90 MB of floats) took twice as long on 4 kB pages.
+    assign_on_huge_pages(m.parameters, network->parameter_count(), 0.0f);
+    for (const auto& b : blocks) tensors[next++].decode(m.parameters.data() + b.offset, source);
     if (r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the last tensor; the file is corrupt");
     return m;
 }
