@@ -50,7 +50,7 @@ bad_table newsclf-tokenize <<'TABLE'
 3 | $D/tokens-count-more.bin: holds 400 records but its trailer says 1099511628176 | --output-format jsonl "$D/tokens-count-more.bin"
 3 | $D/tokens-count-huge.bin: holds 400 records but its trailer says 9223372036854775807 | --output-format jsonl "$D/tokens-count-huge.bin"
 3 | $D/tokens-length-huge.bin: the trailer records 9223372036854775807 bytes | --output-format jsonl "$D/tokens-length-huge.bin"
-3 | $D/tokens-metadata-count.bin: | --output-format jsonl "$D/tokens-metadata-count.bin"
+3 | $D/tokens-metadata-count.bin: metadata "\x02" has unknown type 0 | --output-format jsonl "$D/tokens-metadata-count.bin"
 3 | $D/tokens-string-length.bin: truncated | --output-format jsonl "$D/tokens-string-length.bin"
 3 | $D/tokens-token-count.bin: record 1 | --output-format jsonl "$D/tokens-token-count.bin"
 3 | $D/tokens-record-tag.bin: record 1 has an unknown tag | --output-format jsonl "$D/tokens-record-tag.bin"

@@ -69,10 +69,8 @@ bad_table newsclf-train <<'TABLE'
 1 | no word vector file | --opt-ml "$D/job-no-glove"
 1 | $D/job-missing | --opt-ml "$D/job-missing"
 2 | --no-such-option | --opt-ml "$D/job-epochs-nan" --no-such-option
-# A network no memory holds, today: exit 1 "out of memory" once the data are read. The estimate
-# of fit's memory under way refuses it first, exit 2 naming the hyperparameter: the #? row.
-1 | out of memory | --opt-ml "$D/job-hidden-units-huge"
-#? 2 | hidden_units | --opt-ml "$D/job-hidden-units-huge"
+# A network no memory holds: the estimate of the fit's memory refuses it, naming the hyperparameter.
+2 | hidden_units (--hidden-units) 1000000: this mlp fit would need about | --opt-ml "$D/job-hidden-units-huge"
 TABLE
 
 bad_input_finish
