@@ -15,6 +15,10 @@ printf 'the 1 2\n' >"$D/vec-short.txt"
 printf '2 3\nthe 1 2 3\nof \e[31m 2 3\n' >"$D/vec-escape.vec"
 printf 'not a gzip file' | cat <(printf '\x1f\x8b') - >"$D/broken.txt.gz"
 head -c 100 "$GLOVE" >"$D/cut.txt.xz"
+# a gzip member whose trailer claims 4 GB of text, and a .vec header that claims 10^11 words
+printf 'the 1 2 3\nof 4 5 6\n' | gzip -c >"$D/isize.txt.gz"
+printf '\xff\xff\xff\xff' | dd of="$D/isize.txt.gz" bs=1 seek=$(($(stat -c %s "$D/isize.txt.gz") - 4)) conv=notrunc status=none
+printf '99999999999 3\nthe 1 2 3\n' >"$D/count-huge.vec"
 ln -s emb.npy "$D/emb-link.npy"
 fixtures_ready
 
@@ -34,6 +38,7 @@ bad_table newsclf-embed <<'TABLE'
 1 | $D/emb.npy:1: the vectors have | --vocab "$D/tokens.bin" "$D/emb.npy"
 1 | $D/broken.txt.gz | --vocab "$D/tokens.bin" "$D/broken.txt.gz"
 1 | $D/cut.txt.xz | --vocab "$D/tokens.bin" "$D/cut.txt.xz"
+1 | $D/isize.txt.gz: gzip data is corrupt or truncated | --vocab "$D/tokens.bin" --dim 3 "$D/isize.txt.gz"
 1 | $D/missing.txt: cannot open | --vocab "$D/tokens.bin" "$D/missing.txt"
 1 | $D/missing\x1b[2J.txt: cannot open | --vocab "$D/tokens.bin" "$D/missing"$'\e[2J'".txt"
 # --- vocabularies: missing, or token streams cut short or claiming what they do not hold
@@ -71,5 +76,10 @@ bad_table newsclf-embed <<'TABLE'
 2 | the output $D/tokens.bin is the input $D/tokens.bin | -o "$D/tokens.bin" --vocab "$D/tokens.bin" "$GLOVE"
 2 | the output $D/emb-link.npy is the input $D/emb.npy | -o "$D/emb-link.npy" --vocab "$D/tokens.bin" "$D/emb.npy"
 TABLE
+
+# The word count of a .vec header is not trusted for a size: the file is read as it is.
+( ulimit -v "${BAD_INPUT_MEMORY_KB:-unlimited}"
+  exec newsclf-embed -q --vocab "$D/tokens.bin" --dim 3 -o "$SCRATCH/count-huge.npy" "$D/count-huge.vec" ) ||
+  fail "embed of a .vec whose header claims 10^11 words failed"
 
 bad_input_finish

@@ -25,6 +25,8 @@ bad_table newsclf-predict <<'TABLE'
 1 | $D/missing\x1b[31m\x07.tsv: cannot open | -m "$M" "$D/missing"$'\e[31m\a'".tsv"
 1 | $D/escape-label.tsv:4: field 5 (CATEGORY) is "\x1b[31mred\x1b[0m" | -m "$M" "$D/escape-label.tsv"
 1 | $D/escape-label.jsonl:1: field "category" is "\x1b[2J" | -m "$M" "$D/escape-label.jsonl"
+# --- an output that cannot be made, its name quoted escaped
+1 | $D/no-such-dir/x\x1b[2J.jsonl: cannot create $D/no-such-dir/.x\x1b[2J.jsonl.newsclf-tmp. | -m "$M" -o "$D/no-such-dir/x"$'\e[2J'".jsonl" "$D/small.tsv"
 # --- it fails after it has written whole batches: still no file and no temporary
 1 | $D/late-bad.txt:1501: invalid UTF-8 | -m "$M" "$D/late-bad.txt"
 1 | $D/late-bad.txt:1501: invalid UTF-8 | -u -m "$M" "$D/late-bad.txt"
