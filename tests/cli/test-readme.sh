@@ -5,7 +5,8 @@
 # and the block's `scripts/fetch-data.sh --from ../shared/data data` line, which would verify the
 # published files' SHA-256, is not run (test-fetch-data runs it where ../shared/data exists).
 # scripts/quickstart.sh runs with a scripts/setup.sh that does nothing: the tools are built.
-# Excluded: the test command (`ctest`, this suite itself; .ci/run is it) and the Makefile.sagemaker
+# Excluded: the test commands (`ctest`, this suite itself, and the sanitizer and fuzzing runs;
+# .ci/run runs them) and the Makefile.sagemaker
 # flow (Docker, a push to ECR, and serve-local's server in the foreground;
 # test-sagemaker-make runs the flow without Docker).
 . "$(dirname "$0")/lib.sh"
@@ -31,7 +32,7 @@ while IFS= read -r line; do
   fi
   blocks=$((blocks + 1))
   case "$block" in
-    *ctest*) echo "README block $blocks: excluded (the test command)" >&2 ;;
+    *ctest* | *scripts/sanitize.sh* | *scripts/fuzz.sh*) echo "README block $blocks: excluded (the test commands, which .ci/run runs)" >&2 ;;
     *Makefile.sagemaker*) echo "README block $blocks: excluded (Docker, ECR, a foreground server)" >&2 ;;
     *)
       ran=$((ran + 1))
