@@ -10,6 +10,7 @@ make_model_fixtures
 { yes 'Stocks rally on jobs report' | head -n 1500; printf 'Caf\xe9 prices soar\n'; } >"$D/late-bad.txt"
 ln -s small.tsv "$D/small-link.tsv"
 ln "$M" "$D/model-hard.newsclf"
+mkdir "$D/model-dir" && cp "$M" "$D/model-dir/model.newsclf"
 fixtures_ready
 
 bad_table newsclf-predict <<'TABLE'
@@ -75,6 +76,7 @@ bad_table newsclf-predict <<'TABLE'
 2 | the output $D/small.tsv is the input $D/small.tsv | -m "$M" -o "$D/small.tsv" "$D/small.tsv"
 2 | the output $D/small-link.tsv is the input $D/small.tsv | -m "$M" -o "$D/small-link.tsv" "$D/small.tsv"
 2 | the output $D/model-hard.newsclf is the input $M | -m "$M" -o "$D/model-hard.newsclf" "$D/small.tsv"
+2 | the output $D/model-dir/model.newsclf is the input $D/model-dir/model.newsclf | -m "$D/model-dir" -o "$D/model-dir/model.newsclf" "$D/small.tsv"
 2 | the output $D/small.tsv is standard input | -m "$M" -o "$D/small.tsv" "<$D/small.tsv"
 TABLE
 
