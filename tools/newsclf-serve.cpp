@@ -17,7 +17,7 @@ constexpr double max_workers = 256;
 
 struct Options {
     std::string model;
-    std::string address = "0.0.0.0";
+    std::string address = "127.0.0.1";
     std::uint16_t port = 8080;
     std::size_t workers = 0;
     double timeout = 60;
@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
                      "(JSON, JSON Lines, CSV or plain lines), GET /execution-parameters.",
                      [](CLI::App& app) {
                          add_model_option(app, o.model);
-                         app.add_option("--address", o.address, "IP address to listen on");
+                         app.add_option("--address", o.address,
+                                        "IP address to listen on (0.0.0.0: every IPv4 interface, as the container's serve does)");
                          app.add_option("-p,--port", o.port, "TCP port, up to 65535 (0: any free port, printed on stderr)")
                              ->envname("SAGEMAKER_BIND_TO_PORT")
                              ->check(number_between(0, 65535, true, "SAGEMAKER_BIND_TO_PORT"));

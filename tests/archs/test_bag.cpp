@@ -70,7 +70,13 @@ std::vector<double> reference_probabilities(const BagNetwork& network, const std
         FAIL("no block " << name);
         return params.data();
     };
-    const std::size_t width = s.dim + s.ngram_dim;
+    auto has_block = [&](const std::string& name) {
+        for (const auto& b : network.parameter_blocks())
+            if (b.name == name) return true;
+        return false;
+    };
+    // Without n-gram buckets the bag is the word vectors alone.
+    const std::size_t width = s.dim + (has_block("ngram_vectors") ? s.ngram_dim : 0);
     std::vector<double> x(width, 0.0);
     std::size_t count = 0;
     for (std::uint32_t t : tokens) {

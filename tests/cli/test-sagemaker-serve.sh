@@ -55,6 +55,8 @@ expect_answer() {
 }
 
 start_server MODEL_SERVER_WORKERS=3
+# The container's serve listens on every interface, as SageMaker's contract needs.
+grep -q "listening on 0.0.0.0:" "$SCRATCH/serve.err" || fail "serve does not listen on 0.0.0.0: $(head -n 3 "$SCRATCH/serve.err")"
 echo "hyperparameters $(newsclf-predict -m "$ML/model" --inspect | jq -c .hyperparameters.arch)" >&2
 
 # The workshop's request, byte for byte its answer.
@@ -93,6 +95,12 @@ expect_answer "over 6 MB" "413 application/json" '^\{"error":"the body is over t
 # still reach it whole (the server drops the rest of the body rather than resetting).
 got=$(curl -s -H 'Expect:' -H 'Content-Type: text/plain' --data-binary @"$SCRATCH/big.txt" -w ' %{http_code}' "$url/invocations")
 [ "$got" = '{"error":"the body is over the limit of 6291456 bytes (6 MB)"} 413' ] || fail "a 413 without Expect arrived as: $got"
+printf 'Fed holds rates\nApple \377 unveils\n' > "$SCRATCH/latin1.txt"
+expect_answer "text/plain not in UTF-8" "400 application/json" '^\{"error":"request body:2: invalid UTF-8 at byte 7 of the line' \
+  POST /invocations text/plain "$SCRATCH/latin1.txt"
+printf '%s\n' '{"id": 123456789012345678901234567890, "input": "Fed holds rates"}' '{"id": 1e400, "input": "Apple unveils"}' > "$SCRATCH/big-ids.jsonl"
+got=$(request POST /invocations application/jsonlines "$SCRATCH/big-ids.jsonl" | tail -n +2 | jq -r .id | tr '\n' ' ')
+[ "$got" = "123456789012345678901234567890 1e400 " ] || fail "large numeric ids came back as: $got"
 expect_answer "unsupported type" "415 application/json" '^\{"error":"unsupported Content-Type \\"image/png\\"' POST /invocations image/png "$SCRATCH/input.json"
 expect_answer "unknown path" "404 application/json" '^\{"error":"no such path: /predict' POST /predict application/json "$SCRATCH/input.json"
 expect_answer "wrong method" "405 application/json" '^\{"error":"GET is not allowed on /invocations; use POST"\}$' GET /invocations

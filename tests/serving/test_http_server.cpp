@@ -1,8 +1,10 @@
 // The HTTP server over a real socket on 127.0.0.1: a handler's answer, keep-alive, the 413 of a
-// body over the limit before the body is sent, and a graceful stop. Every wait is bounded.
+// body over the limit before the body is sent, a graceful stop, and random request lines and
+// headers. Every wait is bounded.
 #include "newsclf/serving/http_server.hpp"
 
 #include <doctest/doctest.h>
+#include <simdjson.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,8 +13,14 @@
 
 #include <cctype>
 #include <chrono>
+#include <random>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "newsclf/base/json.hpp"
+#include "newsclf/serving/invocations.hpp"
 
 using namespace newsclf;
 
@@ -170,4 +178,54 @@ TEST_CASE("a graceful stop answers the request in flight, then refuses new conne
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
     Client late(port);
     CHECK_FALSE(late.connected());
+}
+
+// Random bytes in the request line and the headers, over a socket: whatever the server answers,
+// itself (400, 413) or through the handler, is a documented status with a body that parses as
+// JSON. A request the parser is still waiting on may get no answer (the timeout closes it).
+TEST_CASE("random request lines and headers: every answer is a documented status with a JSON body") {
+    HttpServerSettings settings = test_settings();
+    settings.timeout = std::chrono::milliseconds(300);
+    InvocationHandler handler{InvocationSettings{1024, 1}};  // no model: /ping and /invocations answer 503
+    HttpServer server(settings, [&handler](const HttpRequest& r) { return handler.handle(r); });
+    server.start();
+    std::mt19937 rng(20261206);  // fixed: the same requests on every run
+    auto bytes = [&](std::size_t max_length) {
+        std::string s(std::uniform_int_distribution<std::size_t>(0, max_length)(rng), '\0');
+        for (auto& c : s) c = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+        return s;
+    };
+    auto one_of = [&](std::vector<std::string> usual, std::size_t max_length) {
+        const std::size_t i = std::uniform_int_distribution<std::size_t>(0, usual.size())(rng);
+        return i < usual.size() ? usual[i] : bytes(max_length);
+    };
+    const std::set<int> documented = {200, 400, 404, 405, 406, 413, 415, 503};
+    simdjson::dom::parser parser;
+    std::size_t answered = 0;
+    for (int i = 0; i < 300; ++i) {
+        const std::string body = one_of({"", "{\"input\": \"x\"}", std::string(2000, 'a')}, 100);
+        std::string request = one_of({"GET", "POST", "DELETE", "BREW"}, 8) + " " +
+                              one_of({"/ping", "/invocations", "/nothing", "/%22%5C%FF"}, 50) + " " +
+                              one_of({"HTTP/1.1", "HTTP/1.0"}, 10) + "\r\nHost: x\r\n";
+        for (int h = std::uniform_int_distribution<int>(0, 3)(rng); h > 0; --h)
+            request += one_of({"Content-Type: application/json", "Accept: text/csv", "Expect: 100-continue"}, 30) + "\r\n";
+        request += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        Client client(server.port());
+        REQUIRE(client.connected());
+        client.send(request);
+        const std::string answer = client.response();
+        if (answer.empty()) continue;
+        ++answered;
+        INFO("request ", i, ": ", json_string(request.substr(0, 300)), " -> ", json_string(answer.substr(0, 300)));
+        REQUIRE(starts_with(answer, "HTTP/1."));
+        const std::size_t head_end = answer.find("\r\n\r\n");
+        const int status = std::atoi(answer.c_str() + 9);
+        if (status == 100) continue;  // "100 Continue", then the answer: the client does not wait here
+        REQUIRE(documented.count(status) == 1);
+        const std::string payload = answer.substr(head_end + 4);
+        if (!payload.empty()) REQUIRE(parser.parse(payload).error() == simdjson::SUCCESS);
+    }
+    CHECK(answered > 200);
+    server.stop();
+    server.wait();
 }

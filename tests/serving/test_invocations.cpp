@@ -5,6 +5,11 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include <random>
+#include <map>
+#include <set>
+
+#include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/model/prediction.hpp"
 #include "test_support.hpp"
@@ -181,4 +186,127 @@ TEST_CASE("/execution-parameters gives batch transform its settings") {
     CHECK(r.body == "{\"MaxConcurrentTransforms\":3,\"BatchStrategy\":\"MULTI_RECORD\",\"MaxPayloadInMB\":0}");
     InvocationHandler defaults{InvocationSettings{}};
     CHECK(contains(defaults.handle({"GET", "/execution-parameters", "", "", ""}).body, "\"MaxPayloadInMB\":6"));
+}
+
+TEST_CASE("text/plain and text/csv bodies that are not UTF-8 are refused, naming the line and the byte") {
+    Ready s;
+    for (const char* type : {"text/plain", "text/csv"}) {
+        HttpResponse r = s.post(type, "Fed holds rates\nApple \xff unveils\n");
+        INFO(type);
+        CHECK(r.status == 400);
+        CHECK(contains(error_of(r), "request body:2: invalid UTF-8 at byte 7"));
+    }
+    CHECK(s.post("text/plain", "Caf\xc3\xa9 prices rise\n").status == 200);
+}
+
+TEST_CASE("a JSON Lines id keeps the digits it was sent with, whatever their size") {
+    Ready s;
+    HttpResponse r = s.post("application/jsonlines",
+                            "{\"id\": 123456789012345678901234567890, \"input\": \"Fed holds rates\"}\n"
+                            "{\"id\": 1e400, \"input\": \"Fed holds rates\"}\n"
+                            "{\"id\": -1.50, \"input\": \"Fed holds rates\"}\n");
+    REQUIRE(r.status == 200);
+    auto lines = lines_of(r.body);
+    REQUIRE(lines.size() == 3);
+    CHECK(contains(lines[0], "{\"id\":\"123456789012345678901234567890\","));
+    CHECK(contains(lines[1], "{\"id\":\"1e400\","));
+    CHECK(contains(lines[2], "{\"id\":\"-1.50\","));
+}
+
+namespace {
+
+// Bytes of every kind: control bytes, quotes, backslashes, invalid UTF-8, NUL.
+std::string random_bytes(std::mt19937& rng, std::size_t max_length) {
+    std::string s(std::uniform_int_distribution<std::size_t>(0, max_length)(rng), '\0');
+    for (auto& c : s) c = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+    return s;
+}
+
+template <typename T>
+const T& pick(std::mt19937& rng, const std::vector<T>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
+}
+
+// A valid body, or one with a random byte changed, inserted or cut off.
+std::string random_body(std::mt19937& rng) {
+    const std::vector<std::string> bodies = {
+        "{\"input\": \"" + workshop + "\"}",
+        "{\"instances\": [\"Fed holds rates\", \"Apple unveils a watch\"], \"configuration\": {\"k\": 2}}",
+        "{\"id\": 123456789012345678901234567890, \"input\": \"x\"}\n{\"id\": 1e400, \"title\": \"y\"}\n",
+        "{\"id\": \"\\u0000\\\"\\\\\", \"input\": \"\\ud800\"}\n",
+        "\"Fed, ECB \"\"hold\"\" rates\"\r\nApple unveils a watch\r\n",
+        "Fed holds rates\n\nApple unveils a watch\n",
+        "{\"instances\": [1e400, -0, 18446744073709551616]}",
+        "{\"configuration\": {\"k\": \"\\u0001\"}, \"input\": \"x\"}",
+        std::string(1100, 'a'),  // over the limit of 1024 bytes
+        "",
+    };
+    std::string body = pick(rng, bodies);
+    switch (std::uniform_int_distribution<int>(0, 4)(rng)) {
+    case 0: return body;
+    case 1: return random_bytes(rng, 200);
+    case 2:
+        if (!body.empty())
+            body[std::uniform_int_distribution<std::size_t>(0, body.size() - 1)(rng)] =
+                static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+        return body;
+    case 3:
+        body.insert(std::uniform_int_distribution<std::size_t>(0, body.size())(rng), random_bytes(rng, 8));
+        return body;
+    default: return body.substr(0, std::uniform_int_distribution<std::size_t>(0, body.size())(rng));
+    }
+}
+
+}  // namespace
+
+// Every answer, whatever the request held, is one of the documented statuses, and a JSON answer
+// (every error is one) parses as JSON: a request's bytes echoed in a message are escaped.
+TEST_CASE("random requests: every answer has a documented status, and every JSON answer parses") {
+    Ready ready;
+    InvocationHandler loading{InvocationSettings{1024, 1}};
+    std::mt19937 rng(20261206);  // fixed: the same requests on every run
+    const std::vector<std::string> methods = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "BREW"};
+    const std::vector<std::string> paths = {"/ping", "/invocations", "/execution-parameters", "/", "*", "/invocations?x=\"1\""};
+    const std::vector<std::string> types = {"",          "application/json", "application/jsonlines; charset=utf-8",
+                                            "text/csv",  "text/plain",       "Application/JSON",
+                                            "image/png", "application/x-jsonlines"};
+    const std::vector<std::string> accepts = {"", "*/*", "application/json", "text/csv;q=0.5, application/jsonlines",
+                                              "image/png", "text/*"};
+    const std::set<int> documented = {200, 400, 404, 405, 406, 413, 415, 503};
+    simdjson::dom::parser parser;
+    std::map<int, std::size_t> statuses;
+    for (int i = 0; i < 5000; ++i) {
+        // Each part is one of the usual values or random bytes.
+        auto either = [&](const std::vector<std::string>& usual, std::size_t max_length) {
+            return std::uniform_int_distribution<int>(0, 3)(rng) ? pick(rng, usual) : random_bytes(rng, max_length);
+        };
+        // Half the requests are POSTs to /invocations, so that many bodies reach the parsers.
+        const bool post = std::uniform_int_distribution<int>(0, 1)(rng) == 0;
+        const std::string method = post ? "POST" : either(methods, 12);
+        std::string path = post ? "/invocations" : either(paths, 300);
+        if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) path += random_bytes(rng, 40);
+        const std::string type = either(types, 40), accept = either(accepts, 40);
+        const std::string body = random_body(rng);
+        const bool is_loading = std::uniform_int_distribution<int>(0, 19)(rng) == 0;
+        const HttpResponse r = (is_loading ? loading : ready.handler).handle({method, path, type, accept, body});
+        const std::string what = "request " + std::to_string(i) + ": " + json_string(method) + " " + json_string(path) +
+                                 " type " + json_string(type) + " accept " + json_string(accept) + " body " +
+                                 json_string(body) + " -> " + std::to_string(r.status) + " " + json_string(r.body);
+        INFO(what);
+        REQUIRE(documented.count(r.status) == 1);
+        ++statuses[r.status];
+        if (r.status != 200) REQUIRE(r.content_type == "application/json");
+        if (r.content_type == "application/json") {
+            simdjson::dom::element doc;
+            REQUIRE(parser.parse(r.body).get(doc) == simdjson::SUCCESS);
+            if (r.status != 200) REQUIRE(doc["error"].is_string());
+        } else if (r.content_type == "application/jsonlines") {
+            for (const auto& line : lines_of(r.body)) REQUIRE(parser.parse(line).error() == simdjson::SUCCESS);
+        }
+    }
+    // The mix reaches every status.
+    for (int status : documented) {
+        INFO(status);
+        CHECK(statuses[status] > 20);
+    }
 }

@@ -350,3 +350,19 @@ TEST_CASE("a UTF-8 byte-order mark at the start is not part of the first record,
     REQUIRE(later.size() == 2);
     CHECK(later[1].title == bom + "second");
 }
+
+TEST_CASE("JSON Lines: a number passed through keeps its text, even beyond a double") {
+    RecordReadOptions options;
+    auto parse = [&](const std::string& line) { return parse_record_line(line, RecordFormat::jsonl, "in.jsonl", 1, options); };
+    CHECK(parse(R"({"id": 123456789012345678901234567890, "title": "a"})").id == "123456789012345678901234567890");
+    CHECK(parse(R"({"id": 1e400, "title": "a"})").id == "1e400");
+    CHECK(parse(R"({"id": -1.50E+3 , "title": "a", "story": 99999999999999999999999})").id == "-1.50E+3");
+    CHECK(parse(R"({"id": 1, "title": "a", "story": 99999999999999999999999})").story == "99999999999999999999999");
+    CHECK(parse(R"({"id": 7, "id": 1e999, "title": "a"})").id == "1e999");  // the last, as for any field
+    CHECK(parse(R"({"\u0069d": 1e400, "title": "a"})").id == "1e400");
+    // A number beyond a double elsewhere than at the top level, or bad JSON after one, is still refused.
+    auto message = [&](const std::string& line) { return message_of<DataError>([&] { parse(line); }); };
+    CHECK(contains(message(R"({"id": 1, "title": "a", "extra": [1e400]})"), "not a JSON object"));
+    CHECK(contains(message(R"({"id": 1e400, "title": "a",})"), "not a JSON object"));
+    CHECK(contains(message(R"({"id": 1e400, "title": 5})"), "field \"title\" must be a string"));
+}

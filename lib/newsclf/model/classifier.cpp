@@ -73,7 +73,8 @@ std::vector<Probabilities> Classifier::predict(const std::vector<std::uint32_t>&
     for (std::size_t i = 0, start = 0; i < ends.size(); start = ends[i++]) batch[i] = {ids.data() + start, ends[i] - start};
     std::vector<Probabilities> out(ends.size());
     static_assert(sizeof(Probabilities) == label_count * sizeof(float));
-    network_->predict(model_.parameters.data(), batch, out.data()->data());
+    if (out.empty()) return out;  // no rows: no probabilities to point to
+    network_->predict(model_.parameters.data(), batch, out.front().data());
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "newsclf/serving/http_server.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -12,6 +13,7 @@
 
 #include "newsclf/serving/access_log.hpp"
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/log.hpp"
 
 namespace newsclf {
 
@@ -40,7 +42,11 @@ struct HttpServer::Impl {
     std::size_t next_context = 0;
     tcp::acceptor acceptor;
     asio::signal_set signals;
-    asio::steady_timer drain_timer, log_timer;
+    asio::steady_timer drain_timer, log_timer, accept_timer;
+    // While descriptors are out (EMFILE, ENFILE), accepting pauses for this long, doubling up to
+    // max_accept_pause; zero when accepting works.
+    std::chrono::milliseconds accept_pause{0};
+    static constexpr std::chrono::milliseconds first_accept_pause{5}, max_accept_pause{500};
     AccessLog access_log;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
@@ -55,7 +61,8 @@ struct HttpServer::Impl {
           acceptor(*contexts[0]),
           signals(*contexts[0]),
           drain_timer(*contexts[0]),
-          log_timer(*contexts[0]) {
+          log_timer(*contexts[0]),
+          accept_timer(*contexts[0]) {
         for (auto& c : contexts) work.emplace_back(c->get_executor());
     }
 
@@ -66,8 +73,13 @@ struct HttpServer::Impl {
     }
 
     void accept();
+    void pause_accepting(const beast::error_code& ec);
     void begin_stop();
     void watch_drain();
+    std::size_t sessions_open() {
+        std::lock_guard<std::mutex> lock(sessions_mutex);
+        return sessions.size();
+    }
     void flush_log_periodically();
 };
 
@@ -229,11 +241,36 @@ void HttpServer::Impl::accept() {
     acceptor.async_accept(context, [this](beast::error_code ec, tcp::socket socket) {
         if (stopping || !acceptor.is_open()) return;
         if (!ec) {
+            if (accept_pause.count()) {
+                accept_pause = std::chrono::milliseconds(0);
+                log_info("accepting connections again");
+            }
             beast::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
             std::make_shared<Session>(std::move(socket), *this)->start();
+        } else if (ec == asio::error::no_descriptors ||
+                   ec == beast::error_code(ENFILE, asio::error::get_system_category()) ||
+                   ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+            return pause_accepting(ec);
         }
         accept();
+    });
+}
+
+// Out of descriptors, accept fails at once for as long as the pending connection waits in the
+// backlog: retrying at once would spin a core and starve the connections being served. Pause
+// instead, longer each time while it lasts, and say so once per episode.
+void HttpServer::Impl::pause_accepting(const beast::error_code& ec) {
+    if (!accept_pause.count()) {
+        accept_pause = first_accept_pause;
+        log_info("cannot accept connections: " + ec.message() + " (" + std::to_string(sessions_open()) +
+                 " open); pausing until connections close (raise the limit with ulimit -n)");
+    } else {
+        accept_pause = std::min(accept_pause * 2, max_accept_pause);
+    }
+    accept_timer.expires_after(accept_pause);
+    accept_timer.async_wait([this](beast::error_code ec) {
+        if (!ec && !stopping) accept();
     });
 }
 
@@ -246,6 +283,7 @@ void HttpServer::Impl::begin_stop() {
     });
     signals.cancel();
     log_timer.cancel();
+    accept_timer.cancel();
     std::vector<std::shared_ptr<Session>> open;
     {
         std::lock_guard<std::mutex> lock(sessions_mutex);

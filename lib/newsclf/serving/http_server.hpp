@@ -15,7 +15,7 @@
 namespace newsclf {
 
 struct HttpServerSettings {
-    std::string address = "0.0.0.0";
+    std::string address = "127.0.0.1";  // loopback only; "0.0.0.0" for every interface
     std::uint16_t port = 8080;           // 0: any free port (see HttpServer::port)
     std::size_t workers = 1;             // threads running the event loop
     std::chrono::milliseconds timeout{60000};  // to read one request (or wait for the next one)

@@ -11,6 +11,7 @@
 #include "newsclf/base/labels.hpp"
 #include "newsclf/model/prediction.hpp"
 #include "newsclf/text/records.hpp"
+#include "newsclf/text/utf8.hpp"
 
 namespace newsclf {
 
@@ -179,9 +180,13 @@ Batch parse_jsonlines(std::string_view body) {
 }
 
 // One headline a line; a CSV line whose first field is quoted gives that field ("" is a quote).
+// A line that is not UTF-8 is refused, as JSON bodies and the tools' inputs are.
 Batch parse_lines(std::string_view body, bool csv) {
     Batch batch;
     for_each_line(body, [&](std::string_view line, std::size_t number) {
+        if (std::size_t bad = find_invalid_utf8(line); bad != std::string_view::npos)
+            throw RequestError{400, "request body:" + std::to_string(number) + ": invalid UTF-8 at byte " +
+                                        std::to_string(bad + 1) + " of the line; send the headlines in UTF-8"};
         if (csv && !line.empty() && line.front() == '"') {
             std::string field;
             std::size_t i = 1;

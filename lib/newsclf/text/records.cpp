@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <vector>
+
 #include "newsclf/base/error.hpp"
 #include "newsclf/io/input_bytes.hpp"
 #include "newsclf/io/line_reader.hpp"
@@ -66,13 +68,77 @@ std::string json_scalar_text(simdjson::dom::element e) {
     }
 }
 
+bool is_number(simdjson::dom::element e) {
+    auto t = e.type();
+    return t == simdjson::dom::element_type::INT64 || t == simdjson::dom::element_type::UINT64 ||
+           t == simdjson::dom::element_type::DOUBLE;
+}
+
+// A member of the top-level object whose value is a number, as written: where it is in the line.
+struct NumberText {
+    std::string key;
+    std::size_t offset, length;
+};
+
+// The numbers of the top-level object's members, read without converting them, so that a number
+// beyond a double (123456789012345678901234567890, 1e400), which is valid JSON, keeps its text;
+// empty when the line is not such an object (the DOM parse then says why).
+std::vector<NumberText> top_level_numbers(std::string_view line) {
+    std::vector<NumberText> numbers;
+    thread_local simdjson::ondemand::parser parser;
+    simdjson::padded_string padded(line);
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object object;
+    if (parser.iterate(padded).get(doc) || doc.get_object().get(object)) return {};
+    for (auto member : object) {
+        simdjson::ondemand::field field;
+        std::string_view key;
+        simdjson::ondemand::json_type type;
+        if (std::move(member).get(field) || field.unescaped_key().get(key)) return {};
+        simdjson::ondemand::value value = field.value();
+        if (value.type().get(type)) return {};
+        if (type != simdjson::ondemand::json_type::number) continue;
+        std::string_view text = value.raw_json_token();
+        while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
+            text.remove_suffix(1);
+        numbers.push_back({std::string(key), static_cast<std::size_t>(text.data() - padded.data()), text.size()});
+    }
+    return numbers;
+}
+
+// The text of the last top-level member named key whose value is a number.
+std::string number_text(std::string_view line, const std::vector<NumberText>& numbers, std::string_view key) {
+    for (auto n = numbers.rbegin(); n != numbers.rend(); ++n)
+        if (n->key == key) return std::string(line.substr(n->offset, n->length));
+    return {};
+}
+
 NewsRecord parse_jsonl(std::string_view line, const std::string& at, const RecordReadOptions& options) {
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element doc;
     auto error = parser.parse(line.data(), line.size(), true).get(doc);
+    std::vector<NumberText> numbers;
+    std::string substitute;
+    if (error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE) {
+        // The DOM converts every number and refuses what a double cannot hold: parse the line
+        // again with those of the top level as 0, and keep their text for the fields below.
+        numbers = top_level_numbers(line);
+        if (!numbers.empty()) {
+            substitute = std::string(line);
+            for (auto n = numbers.rbegin(); n != numbers.rend(); ++n) substitute.replace(n->offset, n->length, "0");
+            if (!parser.parse(substitute.data(), substitute.size(), true).get(doc)) error = simdjson::SUCCESS;
+        }
+    }
     if (error) throw DataError(at + "not a JSON object: " + simdjson::error_message(error));
     simdjson::dom::object object;
     if (doc.get_object().get(object)) throw DataError(at + "expected a JSON object such as {\"title\": \"...\"}");
+    // A number's text as sent, digits and exponent kept ("1e400", "1.50"), for the fields passed through.
+    auto scalar_text = [&](std::string_view key, simdjson::dom::element value) {
+        if (!is_number(value)) return json_scalar_text(value);
+        if (numbers.empty()) numbers = top_level_numbers(line);
+        std::string text = number_text(line, numbers, key);
+        return text.empty() ? json_scalar_text(value) : text;
+    };
     NewsRecord r;
     bool has_title = false;
     std::string title_field = "\"title\"";
@@ -90,11 +156,11 @@ NewsRecord parse_jsonl(std::string_view line, const std::string& at, const Recor
                 throw DataError(at + "field \"" + std::string(key) + "\" must be a string");
             r.label = parse_label(s, at, "field \"" + std::string(key) + "\"");
         } else if (key == "id") {
-            r.id = json_scalar_text(value);
+            r.id = scalar_text(key, value);
         } else if (key == "story") {
-            r.story = json_scalar_text(value);
+            r.story = scalar_text(key, value);
         } else if (key == "publisher") {
-            r.publisher = json_scalar_text(value);
+            r.publisher = scalar_text(key, value);
         }
     }
     if (!has_title) throw DataError(at + "no \"title\" (or \"input\") field");
