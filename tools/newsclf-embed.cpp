@@ -22,6 +22,7 @@ struct Options {
 };
 
 void run(const Options& o) {
+    refuse_output_over_inputs(o.output, {o.vectors, o.vocab});
     InputBytes vocab_bytes = read_bytes(o.vocab);
     Vocabulary vocabulary;
     std::size_t rows = o.rows;
@@ -53,9 +54,14 @@ int main(int argc, char** argv) {
                          app.add_option("vectors", o.vectors, "word vector file (\"-\" is stdin; .xz and .gz are read too)");
                          app.add_option("--vocab", o.vocab, "vocabulary file (one word a line, or JSON), or a token stream")->required();
                          app.add_option("-o,--output", o.output, "output .npy file (\"-\" is stdout)");
-                         app.add_option("--dim", o.dim, "dimension of the vectors")->check(CLI::PositiveNumber);
+                         // The bounds keep a mistyped number from a size no memory holds (or, negative,
+                         // from wrapping to one): a usage error rather than "out of memory".
+                         app.add_option("--dim", o.dim, "dimension of the vectors, 1 to 65536")
+                             ->check(number_between(1, 65536, true, ""));
                          app.add_option("--rows", o.rows,
-                                        "rows of the matrix (0: the token stream's max_words, or vocabulary size + 1)");
+                                        "rows of the matrix, at most 2^31 (0: the token stream's max_words, or "
+                                        "vocabulary size + 1)")
+                             ->check(number_between(0, 2147483648.0, true, ""));
                          return [] { run(o); };
                      });
 }

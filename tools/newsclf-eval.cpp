@@ -19,6 +19,9 @@ struct Options {
 };
 
 void run(const Options& o) {
+    std::vector<std::string> read = model_inputs(o.model);
+    read.insert(read.end(), o.inputs.begin(), o.inputs.end());
+    refuse_output_over_inputs(o.output, read);
     auto classifier = load_classifier(o.model);
     TokenCorpus corpus;
     std::vector<DataOrigin> origins;

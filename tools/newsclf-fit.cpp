@@ -48,6 +48,9 @@ void write_split(const Options& o) {
 void run(Options& o) {
     o.fit = fit_options(o.settings);
     validate(o.fit);
+    const std::vector<std::string> read = {o.tokens, o.validation, o.embedding};
+    refuse_output_over_inputs(o.output, read);
+    for (const auto& split : o.split_out) refuse_output_over_inputs(split, read);
     if (!o.split_out.empty()) return write_split(o);
     const Architecture& arch = architecture(o.fit.arch);
     if (arch.needs_pretrained && o.embedding.empty())

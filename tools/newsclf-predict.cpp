@@ -23,6 +23,9 @@ struct Options {
 constexpr std::size_t batch_lines = 512;
 
 void run(const Options& o) {
+    std::vector<std::string> read = model_inputs(o.model);
+    read.push_back(o.input);
+    refuse_output_over_inputs(o.output, read);
     auto classifier = load_classifier(o.model);
     log_verbose(o.model + ": " + classifier->model().options.arch + " model, vocabulary of " +
                 std::to_string(classifier->model().vocabulary.size()) + " words, self-tests passed");

@@ -52,6 +52,10 @@ void write_stream(const TokenStream& ts, const Options& o) {
 }
 
 void run(const Options& o) {
+    std::vector<std::string> read = o.inputs;
+    read.push_back(o.vocab);
+    refuse_output_over_inputs(o.output, read);
+    refuse_output_over_inputs(o.vocab_out, read);
     std::optional<Vocabulary> given;
     if (!o.vocab.empty()) given = parse_vocabulary(read_bytes(o.vocab), o.vocab);
     NormalizerSettings normalizer;

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "newsclf/io/temporaries.hpp"
+#include "newsclf/model/model_file.hpp"
 #include "newsclf/training/distributed.hpp"
 
 // OpenBLAS's own build description ("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY ..."); the tools
@@ -68,6 +69,14 @@ int tool_main(int argc, char** argv, const std::string& name, const std::string&
 
 void add_model_option(CLI::App& app, std::string& model) {
     app.add_option("-m,--model", model, "model file, or a directory holding one (such as /opt/ml/model)")->required();
+}
+
+std::vector<std::string> model_inputs(const std::string& model) {
+    try {
+        return {model, resolve_model_path(model)};
+    } catch (const Error&) {
+        return {model};
+    }
 }
 
 CLI::Validator number_between(double min, double max, bool whole, const std::string& variable) {

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/log.hpp"
@@ -18,6 +19,9 @@ int tool_main(int argc, char** argv, const std::string& name, const std::string&
               const std::function<std::function<void()>(CLI::App&)>& setup);
 
 void add_model_option(CLI::App& app, std::string& model);
+// The files that --model names, for refuse_output_over_inputs: the path, and the model file in it
+// when it is a directory (none when it cannot be told; loading the model then says why).
+std::vector<std::string> model_inputs(const std::string& model);
 // The check of a number option that an environment variable may set too: anything but a number
 // from min to max (a whole one when `whole`), such as "abc", "nan", "inf" or "1e18", is a usage
 // error naming the option (CLI11 adds it) and the variable, with the bounds in plain numbers.

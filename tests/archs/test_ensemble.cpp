@@ -99,7 +99,7 @@ TEST_CASE("an ensemble's model file holds its members and reads back the same") 
     CHECK_THROWS_AS(parse_model(bytes.substr(0, bytes.size() - 100), "cut"), FormatError);
 }
 
-TEST_CASE("an ensemble needs validation rows and known member archs") {
+TEST_CASE("an ensemble needs training rows, validation rows and known member archs") {
     CHECK_THROWS_AS(fit_options({{"arch", "ensemble"}, {"members", "mlp,ensemble"}}), UsageError);
     CHECK_THROWS_AS(fit_options({{"arch", "ensemble"}, {"members", "mlp,nope"}}), UsageError);
     CHECK_THROWS_AS(fit_options({{"arch", "ensemble"}, {"members", ""}}), UsageError);
@@ -111,4 +111,15 @@ TEST_CASE("an ensemble needs validation rows and known member archs") {
     corpus.add(0, "1", "s", {1});
     TrainingData data{corpus, split, nullptr, nullptr};
     CHECK_THROWS_WITH_AS(architecture("ensemble").train(e, data), doctest::Contains("validation rows"), UsageError);
+
+    // No rows at all: the words of every arch on an empty input, not a word on validation.
+    const TokenCorpus empty;
+    const DataSplit none;
+    for (const std::string arch : {"ensemble", "linear", "bag"}) {
+        Model m;
+        m.options = fit_options({{"arch", arch}});
+        TrainingData nothing{empty, none, nullptr, nullptr};
+        CHECK_THROWS_WITH_AS(architecture(arch).train(m, nothing), "no training rows: the input is empty or everything went to validation",
+                             DataError);
+    }
 }

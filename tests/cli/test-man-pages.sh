@@ -34,15 +34,19 @@ section() {
   awk -v name="$2" '/^[^ ]/ { on = ($0 == name); next } on' "$1"
 }
 
-# check_render PAGE: renders at 80 columns without a warning; leaves a wide rendering in PAGE.txt.
+# check_render PAGE: renders at 80 columns without a warning and without tbl markup shown raw
+# (a T{ or T} of a table whose .TS was lost, a .TS or .TE that no tbl read); leaves a wide
+# rendering in PAGE.txt.
 check_render() {
-  local page=$1
-  if ! render "$page" 80 >/dev/null; then
+  local page=$1 raw
+  if ! render "$page" 80 >"$SCRATCH/narrow.txt"; then
     fail "$(basename "$page"): cannot be rendered: $(cat "$SCRATCH/warnings")"
   elif [ -s "$SCRATCH/warnings" ]; then
     fail "$(basename "$page"): warnings when rendered: $(cat "$SCRATCH/warnings")"
   fi
   render "$page" 1000 >"$SCRATCH/$(basename "$page").txt" 2>/dev/null
+  raw=$(grep -n -e 'T[{}]' -e '^ *\.T[SE]\b' "$SCRATCH/narrow.txt" "$SCRATCH/$(basename "$page").txt")
+  [ -z "$raw" ] || fail "$(basename "$page"): raw table markup in the rendered page: $raw"
 }
 
 # check_sections TEXT PAGE SECTION...: every named section is present.

@@ -70,7 +70,7 @@ grep -qE '^Epoch 1/2 - 250/250 steps - [0-9.]+s - loss: [0-9.]+ - acc: [0-9.]+ -
 grep -q '^Epoch 2/2 ' good.out || fail "no line for epoch 2 on stdout"
 [ "$(sed -n 's/.* val_acc: //p' good.out | tail -n 1)" = "$(jq -r .final.val_accuracy good/output/data/metrics.json | xargs printf '%.4f')" ] ||
   fail "the last epoch line's val_acc differs from metrics.json's final val_accuracy"
-find good -name '*.tmp.*' | grep -q . && fail "temporary files left: $(find good -name '*.tmp.*')"
+find good -name '*.newsclf-tmp.*' | grep -q . && fail "temporary files left: $(find good -name '*.newsclf-tmp.*')"
 
 # The model is the pipeline's: tokenize --max-words 0 | embed | fit, byte for byte.
 newsclf-tokenize -q --max-words 0 -o all.tokens "$NEWS" &&
@@ -228,7 +228,7 @@ stop() {
   [ "$status" = 143 ] || fail "$dir: exit status $status after SIGTERM, expected 143"
   [ ! -e "$dir/model/newsclf.model" ] || fail "$dir: a stopped job left a model"
   [ ! -e "$dir/output/failure" ] || fail "$dir: a stopped job wrote output/failure: $(cat "$dir/output/failure")"
-  find "$dir" -name '*.tmp.*' | grep -q . && fail "$dir: temporaries left: $(find "$dir" -name '*.tmp.*')"
+  find "$dir" -name '*.newsclf-tmp.*' | grep -q . && fail "$dir: temporaries left: $(find "$dir" -name '*.newsclf-tmp.*')"
 }
 job stopped '{"epochs": "100000", "hidden_units": "32"}'
 stop stopped

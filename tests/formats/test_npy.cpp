@@ -178,7 +178,12 @@ TEST_CASE("other arrays are refused with a FormatError that says why") {
                        "shape (2, 0)"));
         CHECK(contains(format_error(npy_with_header(
                            "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", data)),
-                       "truncated or corrupt"));
+                       "needs more than 2^64"));  // not the product wrapped to 0
+        CHECK_THROWS_AS(parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                                                  "(4611686018427387904, 4), }",
+                                                  ""),
+                                  "wrapped.npy"),
+                        FormatError);  // a product that wraps to the 0 bytes it holds
         CHECK_THROWS_AS(parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': "
                                                   "(99999999999999999999999, 4), }",
                                                   data),

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -21,10 +22,17 @@ namespace fs = std::filesystem;
 using namespace newsclf;
 using namespace newsclf::test;
 
+namespace {
+std::vector<std::string> sorted(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    return names;
+}
+}  // namespace
+
 TEST_CASE("OutputFile shows nothing at the path until commit()") {
     TempDir dir;
     const std::string path = dir.file("out.txt");
-    const std::string temp = path + ".tmp." + std::to_string(::getpid());
+    const std::string temp = temporary_path(path, ::getpid());
     {
         OutputFile out(path);
         CHECK(out.name() == path);
@@ -90,7 +98,7 @@ TEST_CASE("OutputFile writes a FIFO in place instead of replacing it") {
     std::thread reader([&] { received = slurp(fifo); });
     {
         OutputFile out(fifo);
-        CHECK_FALSE(is_registered_temporary(fifo + ".tmp." + std::to_string(::getpid())));
+        CHECK_FALSE(is_registered_temporary(temporary_path(fifo, ::getpid())));
         out.write("through the pipe\n");
         out.commit();
     }
@@ -116,4 +124,57 @@ TEST_CASE("write_bytes writes a whole file") {
     CHECK(slurp(dir.file("w")) == bytes);
     CHECK(read_bytes(dir.file("w")) == bytes);
     CHECK(dir.entries() == std::vector<std::string>{"w"});
+}
+
+TEST_CASE("OutputFile writes through a symbolic link: the target is replaced, the link kept") {
+    TempDir dir;
+    fs::create_directory(dir.file("real"));
+    const std::string target = dir.file("real/model.newsclf");
+    write_file(target, "old");
+    fs::create_symlink("real/model.newsclf", dir.file("link"));          // relative to the link's directory
+    fs::create_symlink(dir.file("link"), dir.file("link-to-link"));      // absolute, and a chain
+    {
+        OutputFile out(dir.file("link-to-link"));
+        CHECK(out.name() == dir.file("link-to-link"));
+        out.write("new");
+        CHECK(fs::exists(temporary_path(target, ::getpid())));  // beside the target, not the link
+        CHECK(slurp(target) == "old");
+        out.commit();
+    }
+    CHECK(fs::is_symlink(dir.file("link")));
+    CHECK(fs::is_symlink(dir.file("link-to-link")));
+    CHECK(slurp(target) == "new");
+    CHECK(slurp(dir.file("link-to-link")) == "new");
+    CHECK(sorted(dir.entries()) == std::vector<std::string>{"link", "link-to-link", "real"});
+
+    SUBCASE("a link to a file that does not exist yet creates it") {
+        fs::create_symlink("real/fresh.txt", dir.file("dangling"));
+        write_bytes(dir.file("dangling"), "fresh");
+        CHECK(fs::is_symlink(dir.file("dangling")));
+        CHECK(slurp(dir.file("real/fresh.txt")) == "fresh");
+    }
+    SUBCASE("a loop of links is an IoError") {
+        fs::create_symlink("b", dir.file("a"));
+        fs::create_symlink("a", dir.file("b"));
+        CHECK_THROWS_AS(OutputFile{dir.file("a")}, IoError);
+    }
+}
+
+TEST_CASE("refuse_output_over_inputs: an output that is an input, under any name, is a UsageError naming both") {
+    TempDir dir;
+    const std::string input = dir.file("in.tsv");
+    write_file(input, "headlines");
+    fs::create_symlink("in.tsv", dir.file("link.tsv"));
+    REQUIRE(::link(input.c_str(), dir.file("hard.tsv").c_str()) == 0);
+    for (const std::string output : {input, dir.file("link.tsv"), dir.file("hard.tsv"), dir.file("./in.tsv")}) {
+        const std::string m = message_of<UsageError>([&] { refuse_output_over_inputs(output, {dir.file("x"), input}); });
+        CHECK(contains(m, output));
+        CHECK(contains(m, input));
+    }
+    refuse_output_over_inputs(dir.file("new.json"), {input});  // not there yet
+    refuse_output_over_inputs("-", {input, "-"});
+    refuse_output_over_inputs("/dev/null", {"/dev/null"});  // not a regular file: nothing to lose
+    write_file(dir.file("other"), "headlines");
+    refuse_output_over_inputs(dir.file("other"), {input, ""});
+    CHECK(slurp(input) == "headlines");
 }

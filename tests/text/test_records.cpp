@@ -150,6 +150,9 @@ TEST_CASE("an empty input, and one without valid records, are errors naming the 
     m = message_of<DataError>([&] { read_all("   \n\n", options); });
     CHECK(m.rfind("news.tsv: ", 0) == 0);
     CHECK(contains(m, "no valid records"));
+    // Every row skipped: the failure still counts them (the count line on stderr is not seen
+    // under -q).
+    CHECK(contains(m, "all 2 row(s) were bad and skipped"));
 }
 
 TEST_CASE("JSON Lines: title or input, category or label, id as string or number, story") {

@@ -191,7 +191,7 @@ double BagNetwork::sgd_step_rows(float* params, float* dense, int label, float l
 std::vector<EpochResult> train_bag(const BagNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                    const DataSplit& split, const FitOptions& options,
                                    const std::function<void(const EpochResult&)>& on_epoch, Communicator& ranks) {
-    if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
+    require_training_rows(split);
     const std::size_t rank = ranks.rank(), size = ranks.size();
     std::vector<std::size_t> shard;
     for (std::size_t i = rank; i < split.train.size(); i += size) shard.push_back(split.train[i]);

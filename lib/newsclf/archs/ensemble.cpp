@@ -195,6 +195,7 @@ Architecture ensemble_architecture() {
     a.trains_on_rank_shards = false;
     a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<EnsembleNetwork>(m); };
     a.train = [](Model& m, const TrainingData& data) {
+        require_training_rows(data.split);  // an empty input is that, whatever the split
         if (data.split.validation.empty())
             throw UsageError("an ensemble fits its weights on validation rows: give a validation_split above 0 or --validation");
         auto start = std::chrono::steady_clock::now();

@@ -75,7 +75,7 @@ RankReductions reductions_of(Communicator& comm) {
 
 std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                       const DataSplit& split, const FitOptions& options, Communicator& comm) {
-    if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
+    require_training_rows(split);
     if (network.classes() != label_count) throw InternalError("the linear network needs 4 classes");
     const auto start = std::chrono::steady_clock::now();
     const std::size_t features = network.features(), classes = network.classes();

@@ -6,6 +6,7 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/half.hpp"
+#include "newsclf/base/printable.hpp"
 
 namespace newsclf {
 
@@ -233,7 +234,7 @@ Header read_header(ByteReader& r, std::string_view kind, std::uint32_t supported
         case format::ValueType::f64: h.metadata[key] = r.f64("a metadata value"); break;
         case format::ValueType::string: h.metadata[key] = r.string64("a metadata value"); break;
         case format::ValueType::json: h.metadata[key] = JsonText{r.string64("a metadata value")}; break;
-        default: r.fail("metadata \"" + key + "\" has unknown type " + std::to_string(static_cast<int>(type)) + "; the file is corrupt or newer than this newsclf");
+        default: r.fail("metadata \"" + printable(key) + "\" has unknown type " + std::to_string(static_cast<int>(type)) + "; the file is corrupt or newer than this newsclf");
         }
     }
     return h;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <regex>
 
 #include "newsclf/base/error.hpp"
@@ -54,9 +55,13 @@ Matrix parse_npy(std::string_view bytes, const std::string& source) {
     if (m[1].length() > 19 || m[2].length() > 19) r.fail("the array's shape is too large; the file is corrupt");
     std::size_t rows = std::stoull(m[1]), cols = std::stoull(m[2]);
     std::size_t width = descr == "<f4" ? 4 : 8;
-    if (cols == 0 || rows > r.remaining() / width / cols || rows * cols * width != r.remaining())
+    if (cols == 0 || rows > r.remaining() / width / cols || rows * cols * width != r.remaining()) {
+        // A shape may claim more bytes than 64 bits count: say so rather than print the wrapped product.
+        const bool countable = cols == 0 || rows <= std::numeric_limits<std::size_t>::max() / width / cols;
         r.fail("holds " + std::to_string(r.remaining()) + " data bytes, but shape (" + std::to_string(rows) + ", " +
-               std::to_string(cols) + ") needs " + std::to_string(rows * cols * width) + "; the file is truncated or corrupt");
+               std::to_string(cols) + ") needs " +
+               (countable ? std::to_string(rows * cols * width) : "more than 2^64") + "; the file is truncated or corrupt");
+    }
     Matrix out = Matrix::from_shape({rows, cols});
     if (width == 4) {
         r.f32_array(out.data(), rows * cols, "the .npy data");

@@ -13,6 +13,27 @@
 
 namespace newsclf {
 
+namespace {
+
+// The file that writing `path` should replace: path itself, or the end of the chain of symbolic
+// links it names (a relative link is relative to its own directory), which need not exist yet.
+std::string followed_links(const std::string& path) {
+    std::string at = path;
+    for (int hops = 0;; ++hops) {
+        struct stat st;
+        if (::lstat(at.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return at;
+        if (hops == 40) throw IoError(path + ": cannot write: too many levels of symbolic links");
+        std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4095) + 1, '\0');
+        const ssize_t n = ::readlink(at.c_str(), target.data(), target.size());
+        if (n < 0) throw IoError(path + ": cannot read the link " + at + ": " + std::strerror(errno));
+        target.resize(static_cast<std::size_t>(n));
+        const std::size_t slash = at.rfind('/');
+        at = target.front() == '/' || slash == std::string::npos ? target : at.substr(0, slash + 1) + target;
+    }
+}
+
+}  // namespace
+
 OutputFile::OutputFile(const std::string& path) : path_(path) {
     if (is_stdio(path)) {
         name_ = "<stdout>";
@@ -29,7 +50,11 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
         in_place_ = true;
         return;
     }
-    temp_ = path + ".tmp." + std::to_string(::getpid());
+    // Through a symbolic link, the link's target is replaced and the link kept: the temporary is
+    // made beside the target, so that the rename stays in its file system.
+    path_ = followed_links(path);
+    remove_stale_temporaries(path_);
+    temp_ = temporary_path(path_, static_cast<long>(::getpid()));
     registration_ = register_temporary(temp_);  // before the file exists, so that no signal can miss it
     file_ = std::fopen(temp_.c_str(), "wb");
     if (!file_) {
@@ -92,6 +117,23 @@ void OutputFile::commit() {
     unregister_temporary(registration_);
     registration_ = -1;
     committed_ = true;
+}
+
+void refuse_output_over_inputs(const std::string& output, const std::vector<std::string>& inputs) {
+    if (output.empty() || is_stdio(output)) return;
+    struct stat out;
+    if (::stat(output.c_str(), &out) != 0 || !S_ISREG(out.st_mode)) return;  // nothing there to lose
+    for (const auto& input : inputs) {
+        if (input.empty()) continue;
+        struct stat in;
+        // "-" is standard input, which may be the output file too (tool -o f < f).
+        const int found = is_stdio(input) ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
+        if (found != 0 || in.st_dev != out.st_dev || in.st_ino != out.st_ino) continue;
+        const std::string shown = is_stdio(input) ? "standard input" : "the input " + input;
+        throw UsageError("the output " + output + " is " + shown +
+                         (input == output || is_stdio(input) ? "" : " (the same file under another name)") +
+                         ": writing it would destroy what is read; give another output file");
+    }
 }
 
 void write_bytes(const std::string& path, std::string_view bytes) {

@@ -1,11 +1,16 @@
 // The registry of temporaries in fixed storage, and the signal handler that removes them.
 #include "newsclf/io/temporaries.hpp"
 
+#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <utility>
 
 namespace newsclf {
 namespace {
@@ -68,6 +73,48 @@ void remove_temporaries_on_signals() {
         for (int other : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, other);
         ::sigaction(signal, &action, nullptr);
     }
+}
+
+namespace {
+
+constexpr char temporary_marker[] = ".newsclf-tmp.";
+constexpr std::size_t temporary_name_bytes = 200;  // of the target's name; with the rest, under NAME_MAX
+
+// The directory ("." for none) and the prefix of the temporaries of target: ".NAME.newsclf-tmp.".
+std::pair<std::string, std::string> temporary_prefix(const std::string& target) {
+    const std::size_t slash = target.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : target.substr(0, slash);
+    std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+    return {dir, "." + name.substr(0, temporary_name_bytes) + temporary_marker};
+}
+
+bool process_is_running(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+}  // namespace
+
+std::string temporary_path(const std::string& target, long pid) {
+    const std::size_t slash = target.rfind('/');
+    return target.substr(0, slash == std::string::npos ? 0 : slash + 1) + temporary_prefix(target).second +
+           std::to_string(pid);
+}
+
+std::size_t remove_stale_temporaries(const std::string& target) {
+    const auto [dir, prefix] = temporary_prefix(target);
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return 0;  // the writer's own error says what is wrong with the directory
+    std::size_t removed = 0;
+    const long self = static_cast<long>(::getpid());
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+        const std::string digits = name.substr(prefix.size());
+        if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        const long pid = std::strtol(digits.c_str(), nullptr, 10);
+        if (pid <= 0 || pid == self || process_is_running(pid)) continue;
+        if (::unlink((dir + "/" + name).c_str()) == 0) ++removed;
+    }
+    ::closedir(d);
+    return removed;
 }
 
 bool is_registered_temporary(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/log.hpp"
 #include "newsclf/formats/token_stream.hpp"
 #include "newsclf/io/input_bytes.hpp"
 #include "newsclf/io/standard_streams.hpp"
@@ -24,14 +25,23 @@ void add_token_stream(TokenCorpus& corpus, TokenStream ts, const std::string& so
         throw DataError(source + ": the token stream was made with another vocabulary than the model's; "
                         "give the headlines as TSV or JSON Lines, or tokenize them with the model's vocabulary");
     drop_ids_beyond(ts.corpus, classifier.model().vocabulary.size());
+    std::size_t skipped = 0;
     for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
         if (ts.corpus.labels[i] < 0) {
-            if (skip_bad) continue;
-            throw DataError(source + ": record " + std::to_string(i + 1) + " has no category");
+            if (!skip_bad) throw DataError(source + ": record " + std::to_string(i + 1) + " has no category");
+            ++skipped;
+            continue;
         }
         std::vector<std::uint32_t> tokens(ts.corpus.tokens_of(i), ts.corpus.tokens_of(i) + ts.corpus.length(i));
         corpus.add(ts.corpus.labels[i], ts.corpus.ids[i], ts.corpus.stories[i], tokens);
     }
+    // As read_records does for headlines: the count, then a failure when nothing is left.
+    if (skipped > 0)
+        log_info(source + ": skipped " + std::to_string(skipped) + " unlabelled record(s) of " +
+                 std::to_string(ts.corpus.size()));
+    if (skipped > 0 && skipped == ts.corpus.size())
+        throw DataError(source + ": no labelled records: all " + std::to_string(skipped) +
+                        " record(s) have no category and were skipped");
 }
 
 // The rows of a --validation file the training metadata counts in "rows" (its validation_rows

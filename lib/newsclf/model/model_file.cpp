@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/printable.hpp"
 #include "newsclf/formats/container.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
@@ -110,13 +111,13 @@ TensorView read_tensor(ByteReader& r) {
     t.name = r.string16("a tensor name");
     auto dtype = r.u8("a tensor type");
     if (dtype != static_cast<std::uint8_t>(format::DType::f32) && dtype != static_cast<std::uint8_t>(format::DType::f16))
-        r.fail("tensor \"" + t.name + "\" has unknown type " + std::to_string(dtype) + "; the file is corrupt or newer than this newsclf");
+        r.fail("tensor \"" + printable(t.name) + "\" has unknown type " + std::to_string(dtype) + "; the file is corrupt or newer than this newsclf");
     t.storage = dtype == static_cast<std::uint8_t>(format::DType::f16) ? Storage::f16 : Storage::f32;
     const std::size_t width = t.storage == Storage::f16 ? 2 : 4;
     std::uint8_t ndim = r.u8("a tensor rank");
     for (std::uint8_t i = 0; i < ndim; ++i) {
         std::uint64_t d = r.u64("a tensor dimension");
-        if (d != 0 && t.size > r.remaining() / width / d) r.fail("tensor \"" + t.name + "\" is larger than the file; the file is truncated or corrupt");
+        if (d != 0 && t.size > r.remaining() / width / d) r.fail("tensor \"" + printable(t.name) + "\" is larger than the file; the file is truncated or corrupt");
         t.shape.push_back(d);
         t.size *= d;
     }

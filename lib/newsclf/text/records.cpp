@@ -243,12 +243,17 @@ RecordReadStats read_records(std::string_view bytes, const std::string& source, 
             if (stats.skipped <= 10) log_info(std::string("skipped: ") + e.what());
         }
     }
-    if (stats.records == 0)
-        throw DataError(where(source) + (bytes.empty() ? "the input is empty" : "no valid records") +
-                        ": expected headlines (TSV, JSON Lines or one per line)");
+    // The count comes first, also when every row was skipped: the failure that follows then says
+    // why nothing is left.
     if (stats.skipped > 0)
         log_info(display_name(source) + ": skipped " + std::to_string(stats.skipped) + " bad row(s) of " +
                  std::to_string(stats.skipped + stats.records));
+    if (stats.records == 0 && stats.skipped > 0)
+        throw DataError(where(source) + "no valid records: all " + std::to_string(stats.skipped) +
+                        " row(s) were bad and skipped");
+    if (stats.records == 0)
+        throw DataError(where(source) + (bytes.empty() ? "the input is empty" : "no valid records") +
+                        ": expected headlines (TSV, JSON Lines or one per line)");
     return stats;
 }
 

@@ -8,6 +8,10 @@
 
 namespace newsclf {
 
+void require_training_rows(const DataSplit& split) {
+    if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
+}
+
 SplitBy split_by_named(const std::string& name) {
     if (name == "row") return SplitBy::row;
     if (name == "story") return SplitBy::story;

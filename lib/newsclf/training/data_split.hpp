@@ -25,6 +25,9 @@ SplitBy split_by_named(const std::string& name);
 DataSplit split_rows(const TokenCorpus& corpus, SplitBy split_by, double fraction, std::uint64_t seed);
 // The same with split_by by name (FitOptions keeps it so, for the model file's metadata).
 DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, double fraction, std::uint64_t seed);
+// A DataError when split has no training rows, in the same words for every arch: the input holds
+// no record, or the split sent every row to validation.
+void require_training_rows(const DataSplit& split);
 // The records at rows (indices, in that order) as a token stream of their own, with the same
 // vocabulary and normaliser: one side of a split, written once so that every fit and evaluation
 // reads the same rows.

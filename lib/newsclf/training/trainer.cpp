@@ -142,7 +142,7 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
 std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
                                        const DataSplit& split, const FitOptions& options,
                                        const std::function<void(const EpochResult&)>& on_epoch, Communicator& comm) {
-    if (split.train.empty()) throw DataError("no training rows: the input is empty or everything went to validation");
+    require_training_rows(split);
     const std::size_t n_params = network.parameter_count();
     const std::size_t ranks = comm.size(), rank = comm.rank();
     // A row-sparse tail (a trained embedding) is zeroed and updated only where a batch touched it.
