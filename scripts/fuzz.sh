@@ -28,7 +28,7 @@ jobs=${FUZZ_JOBS:-$(nproc)}
 declare -A max_len=([records]=4096 [embeddings]=4096 [npy]=2048 [token_stream]=4096 [model]=8192 [http]=4096)
 
 build=build-fuzz
-command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ and its libFuzzer are needed (Debian: apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+scripts/setup.sh --fuzz --no-build  # clang and its libFuzzer, when missing
 export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 if [ ! -f $build/CMakeCache.txt ]; then
   CC=clang CXX=clang++ cmake -S . -B $build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEWSCLF_FUZZ=ON \
