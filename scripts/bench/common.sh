@@ -1,4 +1,5 @@
-# Shared by the benchmark scripts (sourced): decompressing inputs and taking medians.
+# Shared by the benchmark scripts (sourced): decompressing inputs, taking medians, and waiting for
+# a newsclf-serve to answer.
 
 # plain SRC OUT: OUT is SRC decompressed (xz or gzip, by magic bytes), or a link to it.
 plain() {
@@ -31,4 +32,19 @@ data_glove_args() {
   data=${args[0]} glove=${args[1]}
   case "${RUNS:-3}" in ''|*[!0-9]*|0) echo "$name: RUNS must be a positive integer, not '$RUNS'" >&2; exit 2 ;; esac
   for f in "$data" "$glove"; do [ -r "$f" ] || { echo "$name: cannot read $f" >&2; exit 1; }; done
+}
+
+# server_port LOG: the port a newsclf-serve started with --port 0 says in LOG it listens on, once
+# /ping answers 200 there; fails (status 1) when that has not happened within 30 s.
+server_port() {
+  local log=$1 port="" i
+  for i in $(seq 1 300); do
+    port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$log")
+    if [ -n "$port" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ]; then
+      echo "$port"
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
 }

@@ -46,13 +46,7 @@ jq -R . "$work/titles" | jq -s -c '_nwise(1000) | select(length == 1000) | {inst
 
 "$bin/newsclf-serve" --model "$model" --port 0 2> "$work/serve.log" &
 server=$!
-port=""
-for _ in $(seq 1 300); do
-  port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/serve.log")
-  [ -n "$port" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ] && break
-  sleep 0.1
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ] ||
+port=$(server_port "$work/serve.log") ||
   { cat "$work/serve.log" >&2; echo "serve.sh: the server did not become ready" >&2; exit 1; }
 
 # load CONNECTIONS SECONDS BODIES: prints wrk's RESULT line as "key=value" words.

@@ -22,6 +22,7 @@
 # It prints a summary and exits 1 otherwise (2 for bad usage or a missing tool). --json FILE
 # writes the figures. Needs wrk, jq, curl and python3 (scripts/setup.sh --bench).
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${NEWSCLF_BIN:-$here/build/bin}
 sample_seconds=${SAMPLE_SECONDS:-5}
@@ -67,13 +68,7 @@ jq -R . "$work/titles.txt" > "$work/titles.json"
 "$bin/newsclf-serve" --model "$model" --port 0 --timeout "$timeout_s" --max-payload-mb "$max_payload_mb" \
   2> "$work/serve.log" &
 server=$!
-port=""
-for _ in $(seq 1 300); do
-  port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/serve.log")
-  [ -n "$port" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ] && break
-  sleep 0.1
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ] ||
+port=$(server_port "$work/serve.log") ||
   { cat "$work/serve.log" >&2; echo "soak.sh: the server did not become ready" >&2; exit 1; }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$server/status" 2>/dev/null || echo 0; }

@@ -4,6 +4,7 @@
 # stderr, must keep serving the connections it holds, and must answer /ping again once the extra
 # connections close.
 . "$(dirname "$0")/lib.sh"
+. "$NEWSCLF_SOURCE_DIR/scripts/bench/common.sh"  # server_port
 command -v curl >/dev/null || { echo "FAIL: curl is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 
 server=""
@@ -11,14 +12,7 @@ trap '[ -z "$server" ] || kill -KILL "$server" 2>/dev/null; rm -rf "$SCRATCH"' E
 # A limit of 32 descriptors: the server's own dozen, and room for about 20 connections.
 (ulimit -n 32 && exec newsclf-serve -m "$TESTDATA/fixtures/tiny.model" -p 0 -w 1 --timeout 30) 2> "$SCRATCH/serve.err" &
 server=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$SCRATCH/serve.err")
-  [ -n "$port" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ] && break
-  sleep 0.05
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ] ||
-  { fail "the server did not start: $(cat "$SCRATCH/serve.err")"; finish; }
+port=$(server_port "$SCRATCH/serve.err") || { fail "the server did not start: $(cat "$SCRATCH/serve.err")"; finish; }
 grep -q "listening on 127.0.0.1:" "$SCRATCH/serve.err" || fail "not listening on 127.0.0.1 by default: $(head -n 3 "$SCRATCH/serve.err")"
 
 # cpu_ticks: the server's user and system time so far, in clock ticks.

@@ -166,7 +166,7 @@ TEST_CASE("refuse_output_over_inputs: an output that is an input, under any name
     write_file(input, "headlines");
     fs::create_symlink("in.tsv", dir.file("link.tsv"));
     REQUIRE(::link(input.c_str(), dir.file("hard.tsv").c_str()) == 0);
-    for (const std::string output : {input, dir.file("link.tsv"), dir.file("hard.tsv"), dir.file("./in.tsv")}) {
+    for (const std::string& output : {input, dir.file("link.tsv"), dir.file("hard.tsv"), dir.file("./in.tsv")}) {
         const std::string m = message_of<UsageError>([&] { refuse_output_over_inputs(output, {dir.file("x"), input}); });
         CHECK(contains(m, output));
         CHECK(contains(m, input));

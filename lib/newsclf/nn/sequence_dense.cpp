@@ -26,8 +26,9 @@ inline __attribute__((always_inline)) void add_row_product_fixed(const float* __
     }
 }
 
-// Built twice, for AVX2 with FMA and for any x86-64, and chosen when the program loads.
-#if defined(__x86_64__) && defined(__GNUC__)
+// Built twice, for AVX2 with FMA and for any x86-64, and chosen when the program loads. Not under
+// ThreadSanitizer: the choosing function runs before the sanitizer's runtime and crashes in it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("arch=haswell", "default")))
 #endif
 void add_row_product(const float* __restrict e, const float* __restrict k, std::size_t dim, std::size_t units,
