@@ -24,16 +24,20 @@ start_server() {
   : > "$SCRATCH/serve.err"
   env SAGEMAKER_BIND_TO_PORT=0 "$@" serve 2> "$SCRATCH/serve.err" &
   server=$!
-  local port="" started=$(date +%s%N)
-  for _ in $(seq 1 50); do
+  # SageMaker's few seconds of grace; a sanitizer's build loads the model ten times slower.
+  local limit=2000
+  [ -z "${NEWSCLF_SANITIZE:-}" ] || limit=20000
+  local port="" started=$(date +%s%N) took=0
+  while [ "$took" -le "$limit" ]; do
     port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\) .*/\1/p' "$SCRATCH/serve.err")
     [ -n "$port" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping")" = 200 ] && break
     sleep 0.04
+    took=$(( ($(date +%s%N) - started) / 1000000 ))
   done
   url="http://127.0.0.1:$port"
-  local took=$(( ($(date +%s%N) - started) / 1000000 ))
+  took=$(( ($(date +%s%N) - started) / 1000000 ))
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/ping")" = 200 ] || fail "/ping is not 200 after ${took} ms: $(cat "$SCRATCH/serve.err")"
-  [ "$took" -le 2000 ] || fail "/ping took ${took} ms to answer 200 (at most 2000)"
+  [ "$took" -le "$limit" ] || fail "/ping took ${took} ms to answer 200 (at most $limit)"
 }
 
 # request METHOD PATH [CONTENT-TYPE [BODY-FILE [ACCEPT]]]: prints "STATUS CONTENT-TYPE" then the body.
