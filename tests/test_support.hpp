@@ -142,8 +142,16 @@ inline void write_file(const std::string& path, const std::string& bytes, bool e
     if (executable) ::chmod(path.c_str(), 0755);
 }
 
-// The path of a file of the source tree, given relative to its top (e.g. "testdata/news.sample.tsv").
-inline std::string source_path(const std::string& relative) { return std::string(NEWSCLF_SOURCE_DIR) + "/" + relative; }
+// The path of a file of the source tree, given relative to its top (e.g. "testdata/news.sample.tsv"):
+// under NEWSCLF_SOURCE_DIR, which ctest sets, else the directory the test started in. Not compiled
+// in, so that the objects of one clone are those of another (and come from ccache).
+inline std::string source_path(const std::string& relative) {
+    static const std::string top = [] {
+        const char* dir = std::getenv("NEWSCLF_SOURCE_DIR");
+        return dir && *dir ? std::string(dir) : std::filesystem::current_path().string();
+    }();
+    return top + "/" + relative;
+}
 
 // The path of a committed fixture, testdata/fixtures/<name>.
 inline std::string fixture_path(const std::string& name) { return source_path("testdata/fixtures/" + name); }
