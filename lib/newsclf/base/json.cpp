@@ -8,9 +8,6 @@
 
 namespace newsclf {
 
-namespace {
-
-// The length of the valid UTF-8 sequence at s[i] (whose first byte is >= 0x80), or 0.
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
     const unsigned char c = byte(i);
@@ -34,6 +31,8 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
         if ((byte(i + k) & 0xc0) != 0x80) return 0;
     return n;
 }
+
+namespace {
 
 // Appends the shortest round-trip text of v, without a temporary string (a prediction line has four).
 template <class T>

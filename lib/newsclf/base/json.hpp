@@ -8,6 +8,10 @@
 
 namespace newsclf {
 
+// The length of the well-formed UTF-8 sequence at s[i] (whose first byte is >= 0x80; RFC 3629: no
+// overlongs, no surrogates, nothing above U+10FFFF), or 0. Shared with printable().
+std::size_t utf8_sequence(std::string_view s, std::size_t i);
+
 // Appends s as a quoted JSON string. '"', '\\', '\n', '\t' and '\r' get their short escapes,
 // the other control characters (U+0000 to U+001F) \u00XX; everything else is written as it is,
 // UTF-8 included (U+2028, U+2029 and DEL too: they are valid JSON, and the output is not meant
