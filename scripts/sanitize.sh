@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Builds newsclf with sanitizers and runs its tests there:
-#   address  AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/, the whole suite but the
-#            tests that start mpirun (ctest label mpirun);
+#   address  AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/, the whole suite;
 #   thread   ThreadSanitizer, in build-tsan/, the tests that run threads (ctest label "threaded").
 # Any report fails its test (tests/CMakeLists.txt sets the sanitizers' options and
 # tests/sanitizers/*.supp lists what is not newsclf's or is a race on purpose).
@@ -11,7 +10,7 @@ cd "$(dirname "$0")/.."
 kind=${1:-}
 shift || true
 case "$kind" in
-  address) dir=build-asan sanitize=address,undefined tests=(-LE mpirun) ;;  # see tests/CMakeLists.txt
+  address) dir=build-asan sanitize=address,undefined tests=() ;;
   thread) dir=build-tsan sanitize=thread tests=(-L threaded) ;;
   *) echo "usage: scripts/sanitize.sh address|thread [ctest options...]" >&2; exit 2 ;;
 esac
