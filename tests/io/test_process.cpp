@@ -19,7 +19,7 @@ using namespace newsclf;
 using namespace newsclf::test;
 
 TEST_CASE("executable_directory: where this test runs from") {
-    CHECK(fs::is_regular_file(fs::path(executable_directory()) / "test_io_process"));
+    CHECK(fs::is_regular_file(fs::path(executable_directory()) / "test_io"));
 }
 
 TEST_CASE("run_program: environment, working directory, stdin, exit status and the tail of stderr") {
