@@ -17,8 +17,9 @@ inline constexpr std::string_view magic_prefix = "newsclf-";
 inline constexpr std::string_view tokens_kind = "tokens";
 inline constexpr std::string_view model_kind = "model";
 inline constexpr std::uint32_t tokens_major = 1, tokens_minor = 0;
-inline constexpr std::uint32_t model_major = 1, model_minor = 2;  // 1.1: patience, dropout, epochs_run, best_epoch;
-                                                                   // 1.2: arch tensors, f16 tensors, ensembles
+inline constexpr std::uint32_t model_major = 1, model_minor = 3;  // 1.1: patience, dropout, epochs_run, best_epoch;
+                                                                   // 1.2: arch tensors, f16 tensors, ensembles;
+                                                                   // 1.3: calibration (a model without it is 1.2)
 inline constexpr std::string_view trailer_magic = "NCLF-END";
 inline constexpr std::size_t trailer_size = 8 + 8 + 8 + 4;
 enum class ValueType : std::uint8_t { u64 = 1, f64 = 2, string = 3, json = 4 };
