@@ -97,11 +97,11 @@ void calibrate_model(Model& model, const TokenCorpus& corpus, const DataSplit& s
     write_calibration_metrics(w.key("after"), after);
     w.end_object();
     model.calibration_json = out;
-    char line[64];
-    std::snprintf(line, sizeof line, "%.4f", t);
-    log_info("calibration: temperature " + std::string(line) + " on " + std::to_string(labels.size()) +
-             " validation rows; ECE " + percent(before.ece()) + " -> " + percent(after.ece()) + ", log-loss " +
-             json_number(before.log_loss()) + " -> " + json_number(after.log_loss()));
+    char line[160];
+    std::snprintf(line, sizeof line, "temperature %.4f on %zu validation rows; ECE %s -> %s, log-loss %.4f -> %.4f", t,
+                  labels.size(), percent(before.ece()).c_str(), percent(after.ece()).c_str(), before.log_loss(),
+                  after.log_loss());
+    log_info(std::string("calibration: ") + line);
 }
 
 // Everything here is a function of the inputs, so the model stays reproducible.
