@@ -80,7 +80,10 @@ try:
 except ImportError:
     print("scikit-learn missing: checked by hand only")
     sys.exit(0)
-close("log_loss (scikit-learn)", log_loss(gold, P, labels=codes), ev["log_loss"], 1e-5)
+# scikit-learn takes the columns in the sorted order of the labels.
+ordered = sorted(codes)
+close("log_loss (scikit-learn)", log_loss(gold, [[r[c] for c in ordered] for r in rows], labels=ordered),
+      ev["log_loss"], 1e-5)
 for c, code in enumerate(codes):
     y = [int(g == code) for g in gold]
     close("brier of " + code + " (scikit-learn)", brier_score_loss(y, [p[c] for p in P]), ev["per_class"][code]["brier"], 1e-5)
