@@ -11,8 +11,12 @@
 # are those of peers.sh, written by split.py: rows by random.Random(99).shuffle, first 80% train;
 # stories with int(md5(STORY), 16) % 5 == 0 as test. Each split's train file is tokenized with
 # every word (newsclf-tokenize --max-words 0) and embedded once (newsclf-embed, for every arch but
-# linear). An arch whose defaults hold out no validation rows (linear) has nothing to calibrate
-# on, so it is fit again with --validation-split 0.15. Prints one table; --json writes one object
+# linear). The temperature is only as good as the likeness of the validation rows to the test
+# rows, so by default each arch's validation rows are drawn as the split's test rows are:
+# newsclf-fit --split-by row on the row split, --split-by story on the story split;
+# VALIDATION_SPLIT_BY=arch keeps each arch's own split_by instead. An arch whose defaults hold out
+# no validation rows (linear, lstm) has nothing to calibrate on, so it is fit again with
+# --validation-split 0.15. Prints one table; --json writes one object
 # per arch and split with the keys arch, split, validation_rows, temperature, accuracy,
 # ece_before, ece_after, log_loss_before, log_loss_after, brier_before and brier_after.
 set -euo pipefail
@@ -21,7 +25,11 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$here/scripts/bench
 bin=${NEWSCLF_BIN:-$here/build/bin}
 python=/usr/bin/python3
+validation_split_by=${VALIDATION_SPLIT_BY:-test}
 data_glove_args "$@"
+case "$validation_split_by" in test | arch) ;; *)
+  echo "calibration.sh: VALIDATION_SPLIT_BY must be test or arch, not '$validation_split_by'" >&2; exit 2 ;;
+esac
 for t in tokenize embed fit eval predict; do
   [ -x "$bin/newsclf-$t" ] || { echo "calibration.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
 done
@@ -58,6 +66,7 @@ for s in "${splits[@]}"; do
     mkdir -p "$out"
     fit_opts=()
     [ "$a" = linear ] || fit_opts=(-e "$d/$s.npy")
+    [ "$validation_split_by" = arch ] || fit_opts+=(--split-by "$s")
     step "$a.$s.fit" "$bin/newsclf-fit" --arch "$a" "${fit_opts[@]}" -o "$out/model" "$d/$s.tokens"
     step "$a.$s.inspect" "$bin/newsclf-predict" --inspect -m "$out/model" -o "$out/inspect.json"
     if [ "$(jq '.calibration.validation_rows // 0' "$out/inspect.json")" = 0 ]; then
@@ -79,7 +88,8 @@ done
 echo
 echo "Calibration on $(basename "$data"): $(($(wc -l < "$work/splits/row.test.tsv"))) row-split and" \
   "$(($(wc -l < "$work/splits/story.test.tsv"))) story-split test titles; before: the network's probabilities," \
-  "after: at the temperature fit on the validation rows"
+  "after: at the temperature fit on the validation rows ($([ "$validation_split_by" = test ] &&
+    echo "split as the test rows are" || echo "each arch's own split_by"))"
 printf '| %-8s | %-5s | %8s | %15s | %11s | %12s | %11s | %15s | %14s | %12s | %11s |\n' \
   arch split accuracy "validation rows" temperature "ECE % before" "ECE % after" "log-loss before" \
   "log-loss after" "Brier before" "Brier after"

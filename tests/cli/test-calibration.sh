@@ -108,5 +108,7 @@ for a in $archs; do
   done
 done
 expect_exit 2 "$NEWSCLF_SOURCE_DIR/scripts/bench/calibration.sh" news.tsv 2> /dev/null
+expect_exit 2 env VALIDATION_SPLIT_BY=x "$NEWSCLF_SOURCE_DIR/scripts/bench/calibration.sh" news.tsv \
+  "$TESTDATA/glove.sample.100d.txt.xz" 2> /dev/null
 
 finish
