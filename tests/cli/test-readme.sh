@@ -4,7 +4,8 @@
 # the bundled sample under the full files' names (data/newsCorpora.csv, data/glove.6B.100d.txt),
 # and the block's `scripts/fetch-data.sh --from ../shared/data data` line, which would verify the
 # published files' SHA-256, is not run (test-fetch-data runs it where ../shared/data exists).
-# scripts/quickstart.sh runs with a scripts/setup.sh that does nothing: the tools are built.
+# scripts/quickstart.sh runs with a scripts/setup.sh that does nothing: the tools are built. A
+# block of output (```output) after a shell block must be what that block printed on stdout.
 # Excluded: the test commands (`ctest`, this suite itself, and the sanitizer and fuzzing runs;
 # .ci/run runs them) and the Makefile.sagemaker
 # flow (Docker, a push to ECR, and serve-local's server in the foreground;
@@ -21,13 +22,28 @@ printf '#!/usr/bin/env bash\n' >"$tree/scripts/setup.sh"
 cp "$TESTDATA/news.sample.tsv" "$tree/data/newsCorpora.csv"
 xz -dc "$TESTDATA/glove.sample.100d.txt.xz" >"$tree/data/glove.6B.100d.txt"
 
-# The blocks, each ended by a line "#END".
-awk '/^```sh$/ { on = 1; next } /^```/ && on { print "#END"; on = 0; next } on' "$README" >"$SCRATCH/blocks"
-blocks=0 ran=0
-block=""
+# The blocks, each ended by a line "#END"; an ```output block, which shows what the shell block
+# before it prints on stdout, becomes "#OUTPUT", its lines, "#END".
+awk '/^```sh$/ { on = 1; next } /^```output$/ { on = 1; print "#OUTPUT"; next } /^```/ && on { print "#END"; on = 0; next } on' \
+  "$README" >"$SCRATCH/blocks"
+blocks=0 ran=0 outputs=0
+block="" output=""
 while IFS= read -r line; do
+  if [ "$line" = "#OUTPUT" ]; then
+    output=yes
+    continue
+  fi
   if [ "$line" != "#END" ]; then
     block+="$line"$'\n'
+    continue
+  fi
+  if [ -n "$output" ]; then  # what block $blocks printed, as the README shows it
+    outputs=$((outputs + 1))
+    printf '%s' "$block" >"$SCRATCH/block$blocks.shown"
+    diff "$SCRATCH/block$blocks.shown" "$SCRATCH/block$blocks.out" >"$SCRATCH/block$blocks.diff" ||
+      fail "README block $blocks printed otherwise than the README shows (< shown, > printed):
+$(cat "$SCRATCH/block$blocks.diff")"
+    block="" output=""
     continue
   fi
   blocks=$((blocks + 1))
@@ -47,8 +63,9 @@ $block$(tail -n 5 "$SCRATCH/block$blocks.err")"
 done <"$SCRATCH/blocks"
 [ "$blocks" -ge 5 ] || fail "found only $blocks shell blocks in README.md"
 [ "$ran" -ge 3 ] || fail "ran only $ran of the README's shell blocks"
+[ "$outputs" -ge 1 ] || fail "found no output block (\`\`\`output) in README.md"
 # What the blocks should have left.
-for f in out/sample/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
+for f in out/sample/ensemble/metrics.json out/sample/workshop/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
   out/story/metrics.json out/cnn/metrics.json out/cnn/final.model; do
   [ -s "$tree/$f" ] || fail "the README's examples left no $f"
 done

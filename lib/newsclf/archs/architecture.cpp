@@ -106,7 +106,7 @@ const Architecture& architecture(const std::string& name) {
 FitOptions fit_options(const Settings& given) {
     Settings settings;  // the preset's, then those given, which override them
     for (const auto& [name, value] : given)
-        if (name == "preset") settings = preset(value).settings;
+        if (name == "preset") settings = value == "none" ? Settings() : preset(value).settings;
     settings.insert(settings.end(), given.begin(), given.end());
     std::string arch = "mlp";
     for (const auto& [name, value] : settings)

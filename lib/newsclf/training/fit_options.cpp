@@ -37,8 +37,8 @@ std::string parse_choice(const std::string& name, const std::string& v, const st
 std::string text(double v) { return json_number(v); }
 
 std::string preset_choices() {
-    std::string list;
-    for (const auto& p : presets()) list += (list.empty() ? "{" : ",") + p.name;
+    std::string list = "{none";
+    for (const auto& p : presets()) list += "," + p.name;
     return list + "}";
 }
 
@@ -63,7 +63,7 @@ std::vector<Hyperparameter> make_table() {
     t.push_back({"preset",
                  "a named network: workshop, the workshop notebook's (Dense(2)); workshop-85, its original training "
                  "script's (Dense(32) x 2), where the guide's \"around 85%\" comes from; options given override it",
-                 preset_choices(), [](FitOptions& o, const std::string& v) { o.preset = preset(v).name; },
+                 preset_choices(), [](FitOptions& o, const std::string& v) { o.preset = v == "none" ? v : preset(v).name; },
                  [](const FitOptions& o) { return o.preset; }});
     t.push_back({"arch", "model architecture, each with its own defaults (newsclf-fit --arch ARCH --help shows them)", "NAME",
                  [name](FitOptions& o, const std::string& v) { o.arch = name("arch", v); },
@@ -211,7 +211,7 @@ const Preset& preset(const std::string& name) {
         if (p.name == name) return p;
     std::string list;
     for (const auto& p : presets()) list += (list.empty() ? "" : ", ") + p.name;
-    throw UsageError("preset: \"" + name + "\" is not one of " + list);
+    throw UsageError("preset: \"" + name + "\" is not one of none, " + list);
 }
 
 std::string hyperparameters_json(const FitOptions& options) {
