@@ -66,7 +66,7 @@ void explain_linear(const LinearNetwork& network, const float* params, const Voc
     std::vector<float> values(counts.size());
     float norm = 0;
     for (std::size_t k = 0; k < counts.size(); ++k) {
-        const float tf = counts[k].count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(counts[k].count));
+        const float tf = sublinear_tf(counts[k].count);
         values[k] = tf * idf[counts[k].index];
         norm += values[k] * values[k];
     }

@@ -60,7 +60,7 @@ void TfidfNgrams::count(TokenSpan tokens, std::vector<std::uint32_t>& scratch, s
 void TfidfNgrams::values(const FeatureCount* counts, std::size_t n, const float* idf, float* values) {
     double norm = 0;
     for (std::size_t k = 0; k < n; ++k) {
-        const float tf = counts[k].count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(counts[k].count));
+        const float tf = sublinear_tf(counts[k].count);
         values[k] = tf * idf[counts[k].index];
         norm += static_cast<double>(values[k]) * values[k];
     }

@@ -2,6 +2,7 @@
 // ngram_range=(1, ngrams), sublinear_tf=True) makes them, except that n-grams of two words and
 // more share a fixed number of hash buckets instead of a learned vocabulary.
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -34,6 +35,9 @@ struct FeatureSpan {
     std::uint32_t start;
     std::uint32_t length;
 };
+
+// scikit-learn's sublinear tf of a feature counted `count` times: 1 + ln count.
+inline float sublinear_tf(std::uint32_t count) { return count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(count)); }
 
 // Feature indices: token id i (1..vocabulary) is feature i, feature 0 is never used, and an
 // n-gram of 2..ngrams ids is feature vocabulary + 1 + ngram_hash(ids) % buckets.
