@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The README's shell blocks (```sh), run as written, in order, in a scratch copy of the tree whose
-# build/bin is the tools under test. Substituted, as the full data set is not here: data/ holds
+# build/bin is the tools under test; a ```json block that follows a shell block is what that block
+# must print, diffed against its output. Substituted, as the full data set is not here: data/ holds
 # the bundled sample under the full files' names (data/newsCorpora.csv, data/glove.6B.100d.txt),
 # and the block's `scripts/fetch-data.sh --from ../shared/data data` line, which would verify the
 # published files' SHA-256, is not run (test-fetch-data runs it where ../shared/data exists).
-# scripts/quickstart.sh runs with a scripts/setup.sh that does nothing: the tools are built. A
-# block of output (```output) after a shell block must be what that block printed on stdout.
+# scripts/quickstart.sh runs with a scripts/setup.sh that does nothing: the tools are built.
 # Excluded: the test commands (`ctest`, this suite itself, and the sanitizer and fuzzing runs;
 # .ci/run runs them) and the Makefile.sagemaker
 # flow (Docker, a push to ECR, and serve-local's server in the foreground;
@@ -22,28 +22,22 @@ printf '#!/usr/bin/env bash\n' >"$tree/scripts/setup.sh"
 cp "$TESTDATA/news.sample.tsv" "$tree/data/newsCorpora.csv"
 xz -dc "$TESTDATA/glove.sample.100d.txt.xz" >"$tree/data/glove.6B.100d.txt"
 
-# The blocks, each ended by a line "#END"; an ```output block, which shows what the shell block
-# before it prints on stdout, becomes "#OUTPUT", its lines, "#END".
-awk '/^```sh$/ { on = 1; next } /^```output$/ { on = 1; print "#OUTPUT"; next } /^```/ && on { print "#END"; on = 0; next } on' \
-  "$README" >"$SCRATCH/blocks"
-blocks=0 ran=0 outputs=0
-block="" output=""
+# The blocks, each ended by a line "#END". A ```json or ```output block that comes after a shell
+# block, with no other block between them, is what that shell block prints on stdout:
+# $SCRATCH/expected<N> for block N.
+awk -v dir="$SCRATCH" '
+  /^```sh$/ { n++; on = 1; next }
+  /^```/ && on { print "#END"; on = 0; after = n; next }
+  /^```(json|output)$/ && after { shown = dir "/expected" after; printf "" >shown; after = 0; next }
+  /^```/ && shown { close(shown); shown = ""; next }
+  /^```/ { after = 0; next }
+  on
+  shown { print >shown }' "$README" >"$SCRATCH/blocks"
+blocks=0 ran=0 shown=0
+block=""
 while IFS= read -r line; do
-  if [ "$line" = "#OUTPUT" ]; then
-    output=yes
-    continue
-  fi
   if [ "$line" != "#END" ]; then
     block+="$line"$'\n'
-    continue
-  fi
-  if [ -n "$output" ]; then  # what block $blocks printed, as the README shows it
-    outputs=$((outputs + 1))
-    printf '%s' "$block" >"$SCRATCH/block$blocks.shown"
-    diff "$SCRATCH/block$blocks.shown" "$SCRATCH/block$blocks.out" >"$SCRATCH/block$blocks.diff" ||
-      fail "README block $blocks printed otherwise than the README shows (< shown, > printed):
-$(cat "$SCRATCH/block$blocks.diff")"
-    block="" output=""
     continue
   fi
   blocks=$((blocks + 1))
@@ -56,6 +50,11 @@ $(cat "$SCRATCH/block$blocks.diff")"
       if ! (cd "$tree" && bash -euo pipefail -c "$script") >"$SCRATCH/block$blocks.out" 2>"$SCRATCH/block$blocks.err" </dev/null; then
         fail "README block $blocks failed:
 $block$(tail -n 5 "$SCRATCH/block$blocks.err")"
+      elif [ -f "$SCRATCH/expected$blocks" ]; then
+        shown=$((shown + 1))
+        diff "$SCRATCH/expected$blocks" "$SCRATCH/block$blocks.out" >"$SCRATCH/diff$blocks" ||
+          fail "README block $blocks does not print what the README shows after it:
+$(cat "$SCRATCH/diff$blocks")"
       fi
       ;;
   esac
@@ -63,10 +62,10 @@ $block$(tail -n 5 "$SCRATCH/block$blocks.err")"
 done <"$SCRATCH/blocks"
 [ "$blocks" -ge 5 ] || fail "found only $blocks shell blocks in README.md"
 [ "$ran" -ge 3 ] || fail "ran only $ran of the README's shell blocks"
-[ "$outputs" -ge 1 ] || fail "found no output block (\`\`\`output) in README.md"
+[ "$shown" -ge 1 ] || fail "no shell block of the README had its output checked (a \`\`\`json or \`\`\`output block after it)"
 # What the blocks should have left.
 for f in out/sample/ensemble/metrics.json out/sample/workshop/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
-  out/story/metrics.json out/cnn/metrics.json out/cnn/final.model; do
+  out/story/metrics.json out/cnn/metrics.json out/cnn/final.model headlines.txt; do
   [ -s "$tree/$f" ] || fail "the README's examples left no $f"
 done
 
