@@ -225,16 +225,10 @@ std::string hyperparameters_json(const FitOptions& options) {
     JsonWriter w(out);
     w.begin_object();
     for (const auto& h : hyperparameters()) {
-<<<<<<< HEAD
-        // The settings of training under mpirun are written only when they differ from their
-        // defaults, so that the models trained without them keep their bytes.
-        // So is calibrate, whose default came later: the metadata "calibration" records it anyway.
-        if ((h.name == "scale_lr" || h.name == "average_every" || h.name == "calibrate") &&
-=======
         // The preset and the settings of training under mpirun are written only when they differ
-        // from their defaults, so that the models trained without them keep their bytes.
-        if ((h.name == "preset" || h.name == "scale_lr" || h.name == "average_every") &&
->>>>>>> main
+        // from their defaults, so that the models trained without them keep their bytes. So is
+        // calibrate, whose default came later: the metadata "calibration" records it anyway.
+        if ((h.name == "preset" || h.name == "scale_lr" || h.name == "average_every" || h.name == "calibrate") &&
             h.get(options) == h.get(FitOptions()))
             continue;
         w.member(h.name, h.get(options));
