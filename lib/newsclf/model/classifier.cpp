@@ -48,6 +48,8 @@ std::unique_ptr<Network> network_of(const Model& model, const std::string& sourc
 
 Classifier::Classifier(Model model, std::string source)
     : model_(std::move(model)), source_(std::move(source)), network_(network_of(model_, source_)) {
+    const auto* scaled = dynamic_cast<const TemperatureScaledNetwork*>(network_.get());
+    uncalibrated_ = scaled ? &scaled->inner() : network_.get();
     if (network_->parameter_count() != model_.parameters.size())
         throw FormatError(source_ + ": the model's parameters do not fit its network; the file is corrupt");
 }

@@ -29,6 +29,7 @@ public:
     TemperatureScaledNetwork(std::unique_ptr<Network> network, double temperature, std::size_t classes)
         : network_(std::move(network)), temperature_(temperature), classes_(classes) {}
     std::vector<ParameterBlock> parameter_blocks() const override { return network_->parameter_blocks(); }
+    const Network& inner() const { return *network_; }
     void predict(const float* params, const TokenBatch& batch, float* probabilities) const override {
         network_->predict(params, batch, probabilities);
         apply_temperature(probabilities, batch.size(), classes_, temperature_);
