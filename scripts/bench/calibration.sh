@@ -15,7 +15,7 @@
 # rows, so by default each arch's validation rows are drawn as the split's test rows are:
 # newsclf-fit --split-by row on the row split, --split-by story on the story split;
 # VALIDATION_SPLIT_BY=arch keeps each arch's own split_by instead. An arch whose defaults hold out
-# no validation rows (linear, lstm) has nothing to calibrate on, so it is fit again with
+# no validation rows (linear, bag, cnn, lstm) has nothing to calibrate on, so it is fit again with
 # --validation-split 0.15. Prints one table; --json writes one object
 # per arch and split with the keys arch, split, validation_rows, temperature, accuracy,
 # ece_before, ece_after, log_loss_before, log_loss_after, brier_before and brier_after.
