@@ -230,8 +230,9 @@ printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------------- ------- -----
 while read -r sys s acc f1 tr tps bytes rss; do
   ratio=""
   peer=$(peer_of "$sys")
-  if [ -n "$peer" ]; then
-    peer_tr=$(awk -v p="$peer" -v s="$s" '$1 == p && $2 == s { print $5 }' "$work/rows")
+  peer_tr=""
+  [ -n "$peer" ] && peer_tr=$(awk -v p="$peer" -v s="$s" '$1 == p && $2 == s { print $5 }' "$work/rows")
+  if [ -n "$peer_tr" ]; then  # SYSTEMS may leave the peer out
     ratio=$(awk -v a="$tr" -v b="$peer_tr" -v p="$peer" 'BEGIN { printf "%.3f of %s", a / b, p }')
   fi
   printf '| %-24s | %-5s | %8.4f | %8.4f | %8.2f | %-29s | %16s | %9.1f | %18.0f |\n' "$sys" "$s" "$acc" "$f1" "$tr" \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/bench/peers.sh on the bundled sample, one run: a row of the table and of the JSON for
 # every system (each newsclf-fit --arch choice, the three peers, the quantized bag, linear and
-# fastText models) on both splits, with the JSON keys the benchmark promises. Skipped when fastText or scikit-learn is not installed
-# (scripts/setup.sh --bench installs them).
+# fastText models) on both splits, with the JSON keys the benchmark promises. Skipped when
+# fastText or scikit-learn is not installed (scripts/setup.sh --bench installs them).
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v fasttext > /dev/null || ! /usr/bin/python3 -c 'import sklearn' 2> /dev/null; then
