@@ -29,6 +29,9 @@ enum class DType : std::uint8_t { f32 = 1, f16 = 2, q8 = 3, q4 = 4 };
 // holds a q in [-127, 127] a byte, q4 one in [-7, 7] a half byte (two's complement, the even
 // column in the low half). A row whose scale rounds to 0 (all zeros) is not stored.
 inline constexpr std::size_t quantized_max_cols = 4096;
+// A reader refuses a q8 or q4 tensor of more values than this many times the bytes of the file
+// (a pruned bag model of the full data holds about 40): a few kilobytes cannot ask for gigabytes.
+inline constexpr std::size_t quantized_max_expansion = 1024;
 }  // namespace format
 
 // Typed key/value metadata; keys are sorted so the same content gives the same bytes.

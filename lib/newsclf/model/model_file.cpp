@@ -148,9 +148,10 @@ TensorView read_tensor(ByteReader& r, std::uint32_t minor) {
     for (std::uint8_t i = 0; i < ndim; ++i) {
         std::uint64_t d = r.u64("a tensor dimension");
         // A quantized tensor leaves zero rows out; its bitmap (a bit a row) and its rows' width bound it instead.
-        const bool too_large = quantized ? (i == 0 ? d / 8 > r.remaining() : (d != 0 && cols > format::quantized_max_cols / d))
-                                         : (d != 0 && t.size > r.remaining() / width / d);
+        bool too_large = quantized ? (i == 0 ? d / 8 > r.remaining() : (d != 0 && cols > format::quantized_max_cols / d))
+                                   : (d != 0 && t.size > r.remaining() / width / d);
         if (i > 0) cols *= d;
+        if (quantized && d != 0 && t.size * d / format::quantized_max_expansion > r.position() + r.remaining()) too_large = true;
         if (too_large) r.fail("tensor \"" + printable(t.name) + "\" is larger than the file; the file is truncated or corrupt");
         t.shape.push_back(d);
         t.size *= d;
@@ -296,7 +297,7 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     std::size_t next = 0;
     if (!tensors.empty() && tensors[0].name == "embedding") {
         const TensorView& e = tensors[0];
-        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1)
+        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1 || is_quantized(e.storage))
             r.fail("the embedding tensor is not a matrix for the vocabulary; the file is corrupt");
         m.embedding = Matrix::from_shape({e.shape[0], e.shape[1]});
         e.decode(m.embedding.data(), source);
