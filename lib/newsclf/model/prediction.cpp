@@ -8,7 +8,8 @@
 
 namespace newsclf {
 
-void append_prediction_json(std::string& out, const Probabilities& p, const PredictionFormat& format, const std::string* id) {
+void append_prediction_json(std::string& out, const Probabilities& p, const PredictionFormat& format, const std::string* id,
+                            const Explanation* explanation) {
     std::size_t best = best_label(p);
     JsonWriter w(out);
     w.begin_object();
@@ -20,7 +21,9 @@ void append_prediction_json(std::string& out, const Probabilities& p, const Pred
     std::size_t k = std::min(format.top_k, label_count);
     if (k < label_count) order = ranked_labels(p);
     for (std::size_t i = 0; i < k; ++i) w.member(label_codes[order[i]], p[order[i]]);
-    w.end_object().end_object();
+    w.end_object();
+    if (explanation) write_explanation_json(w.key("explanation"), *explanation);
+    w.end_object();
 }
 
 std::vector<Probabilities> classify_batch(const Classifier& classifier, const HeadlineBatch& batch) {
@@ -28,10 +31,18 @@ std::vector<Probabilities> classify_batch(const Classifier& classifier, const He
     return classifier.classify(batch.titles);
 }
 
+std::vector<Explanation> explain_batch(const Classifier& classifier, const HeadlineBatch& batch) {
+    std::vector<Explanation> explanations;
+    explanations.reserve(batch.size());
+    for (const std::string& title : batch.titles) explanations.push_back(explain(classifier, title));
+    return explanations;
+}
+
 void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const std::vector<Probabilities>& predictions,
-                             const PredictionFormat& format) {
+                             const PredictionFormat& format, const std::vector<Explanation>* explanations) {
     for (std::size_t i = 0; i < predictions.size(); ++i) {
-        append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr);
+        append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr,
+                               explanations ? &(*explanations)[i] : nullptr);
         out += '\n';
     }
 }
@@ -44,7 +55,12 @@ void predict_lines(LineReader& reader, const Classifier& classifier, RecordForma
     HeadlineBatch batch;
     std::string line, lines;
     auto flush_batch = [&] {
-        append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
+        if (prediction_format.explain) {
+            const std::vector<Explanation> explanations = explain_batch(classifier, batch);
+            append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format, &explanations);
+        } else {
+            append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
+        }
         write(lines);
         lines.clear();
         batch.clear();
