@@ -10,7 +10,7 @@
 
 namespace newsclf {
 
-enum class RecordFormat { automatic, tsv, jsonl, fasttext, lines };
+enum class RecordFormat { automatic, tsv, jsonl, lines, fasttext };
 
 struct NewsRecord {
     std::string id;     // ID field, JSON "id", or empty
