@@ -21,12 +21,15 @@ struct Options {
     std::string output_format = "jsonl";
     std::size_t top_k = 4;
     bool unbuffered = false;
+    bool explain = false;
     bool inspect = false;
 };
 
 constexpr std::size_t batch_lines = 512;
 
 void run(const Options& o) {
+    if (o.explain && o.output_format == "fasttext")
+        throw UsageError("--explain writes JSON lines; it cannot be combined with --output-format fasttext");
     std::vector<std::string> read = model_inputs(o.model);
     read.push_back(o.input);
     refuse_output_over_inputs(o.output, read);
@@ -40,8 +43,8 @@ void run(const Options& o) {
         return;
     }
     LineReader reader(o.input);
-    predict_lines(reader, *classifier, parse_record_format(o.input_format), PredictionFormat{o.top_k, o.output_format == "fasttext"},
-                  o.unbuffered ? 1 : batch_lines,
+    predict_lines(reader, *classifier, parse_record_format(o.input_format),
+                  PredictionFormat{o.top_k, o.explain, o.output_format == "fasttext"}, o.unbuffered ? 1 : batch_lines,
                   [&](const std::string& lines) {
                       out.write(lines);
                       if (o.unbuffered) out.flush();
@@ -70,6 +73,9 @@ int main(int argc, char** argv) {
                          app.add_option("-k,--top-k", o.top_k, "probabilities of the k most probable labels, best first (4: all, in b t e m order)")
                              ->check(CLI::Range(1, 4));
                          app.add_flag("-u,--unbuffered", o.unbuffered, "answer each line as soon as it is read (interactive pipes)");
+                         app.add_flag("--explain", o.explain,
+                                      "add each word's and n-gram's part in the chosen class (exact for linear and bag, "
+                                      "by leaving words out otherwise)");
                          app.add_flag("--inspect", o.inspect, "print the model's metadata and tensor shapes as JSON instead");
                          return [] { run(o); };
                      });

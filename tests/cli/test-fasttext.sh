@@ -46,6 +46,9 @@ grep -Evq '^__label__[btem] [0-9.e-]+( __label__[btem] [0-9.e-]+){3}$' pred.ft &
 grep -Evq '^__label__[btem] [0-9.e-]+$' pred1.ft && fail "-k 1: not one label a line: $(cat pred1.ft)"
 [ "$(cut -d' ' -f1 pred.ft)" = "$(jq -r '"__label__" + .label' pred.jsonl)" ] || fail "the fastText lines' first label is not the JSON's label"
 [ "$(cut -d' ' -f1-2 pred.ft)" = "$(cat pred1.ft)" ] || fail "-k 1 is not the first label of -k 4"
+newsclf-predict -q -m model --output-format fasttext --explain titles.txt > /dev/null 2> err.txt
+[ $? -eq 2 ] || fail "--explain with --output-format fasttext: expected exit 2"
+grep -q 'cannot be combined with --output-format fasttext' err.txt || fail "--explain with fasttext: $(cat err.txt)"
 # Its probabilities add up to 1.
 awk '{ s = 0; for (i = 2; i <= NF; i += 2) s += $i; if (s < 0.999 || s > 1.001) exit 1 }' pred.ft || fail "probabilities do not add up to 1: $(cat pred.ft)"
 # Predicting on the fastText lines themselves: their labels are not taken for words.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's shell blocks (```sh), run as written, in order, in a scratch copy of the tree whose
-# build/bin is the tools under test. Substituted, as the full data set is not here: data/ holds
+# build/bin is the tools under test; a ```json block that follows a shell block is what that block
+# must print, diffed against its output. Substituted, as the full data set is not here: data/ holds
 # the bundled sample under the full files' names (data/newsCorpora.csv, data/glove.6B.100d.txt),
 # and the block's `scripts/fetch-data.sh --from ../shared/data data` line, which would verify the
 # published files' SHA-256, is not run (test-fetch-data runs it where ../shared/data exists).
@@ -21,9 +22,17 @@ printf '#!/usr/bin/env bash\n' >"$tree/scripts/setup.sh"
 cp "$TESTDATA/news.sample.tsv" "$tree/data/newsCorpora.csv"
 xz -dc "$TESTDATA/glove.sample.100d.txt.xz" >"$tree/data/glove.6B.100d.txt"
 
-# The blocks, each ended by a line "#END".
-awk '/^```sh$/ { on = 1; next } /^```/ && on { print "#END"; on = 0; next } on' "$README" >"$SCRATCH/blocks"
-blocks=0 ran=0
+# The blocks, each ended by a line "#END". A ```json block that comes after a shell block, with
+# no other block between them, is what that shell block prints: $SCRATCH/expected<N> for block N.
+awk -v dir="$SCRATCH" '
+  /^```sh$/ { n++; on = 1; next }
+  /^```/ && on { print "#END"; on = 0; after = n; next }
+  /^```json$/ && after { shown = dir "/expected" after; printf "" >shown; after = 0; next }
+  /^```/ && shown { close(shown); shown = ""; next }
+  /^```/ { after = 0; next }
+  on
+  shown { print >shown }' "$README" >"$SCRATCH/blocks"
+blocks=0 ran=0 shown=0
 block=""
 while IFS= read -r line; do
   if [ "$line" != "#END" ]; then
@@ -40,6 +49,11 @@ while IFS= read -r line; do
       if ! (cd "$tree" && bash -euo pipefail -c "$script") >"$SCRATCH/block$blocks.out" 2>"$SCRATCH/block$blocks.err" </dev/null; then
         fail "README block $blocks failed:
 $block$(tail -n 5 "$SCRATCH/block$blocks.err")"
+      elif [ -f "$SCRATCH/expected$blocks" ]; then
+        shown=$((shown + 1))
+        diff "$SCRATCH/expected$blocks" "$SCRATCH/block$blocks.out" >"$SCRATCH/diff$blocks" ||
+          fail "README block $blocks does not print what the README shows after it:
+$(cat "$SCRATCH/diff$blocks")"
       fi
       ;;
   esac
@@ -47,9 +61,10 @@ $block$(tail -n 5 "$SCRATCH/block$blocks.err")"
 done <"$SCRATCH/blocks"
 [ "$blocks" -ge 5 ] || fail "found only $blocks shell blocks in README.md"
 [ "$ran" -ge 3 ] || fail "ran only $ran of the README's shell blocks"
+[ "$shown" -ge 1 ] || fail "no shell block of the README had its output checked (a \`\`\`json block after it)"
 # What the blocks should have left.
 for f in out/sample/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
-  out/story/metrics.json out/cnn/metrics.json out/cnn/final.model; do
+  out/story/metrics.json out/cnn/metrics.json out/cnn/final.model headlines.txt; do
   [ -s "$tree/$f" ] || fail "the README's examples left no $f"
 done
 

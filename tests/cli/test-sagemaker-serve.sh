@@ -87,6 +87,27 @@ expect_answer "Accept JSON Lines for the workshop's request" "200 application/js
 expect_answer "an unknown header is ignored" "200 application/json" 'Health' POST /invocations application/json "$SCRATCH/input.json"
 got=$(curl -s -H 'X-Amzn-SageMaker-Custom-Attributes: trace' -H 'Content-Type: application/json' --data-binary @"$SCRATCH/input.json" "$url/invocations")
 [ "$got" = '{"result": "Health & Medicine"}' ] || fail "a custom header changed the answer: $got"
+# Explanations, asked for in the workshop's request and in BlazingText's configuration (a bag model: exact).
+printf '{"input": "Why Exercise Alone May Not Be the Key to Weight Loss", "explain": true}' > "$SCRATCH/explain.json"
+got=$(curl -s -H 'Content-Type: application/json' --data-binary @"$SCRATCH/explain.json" "$url/invocations")
+jq -e '.result == "Health & Medicine" and .explanation.method == "exact" and .explanation.class == "m"
+  and .explanation.space == "logit" and (.explanation.contributions[0].text | test("weight|loss|exercise"))
+  and (((.explanation.bias + ([.explanation.contributions[].weight] | add)) - .explanation.logit) | fabs) < 1e-4' \
+  <<<"$got" > /dev/null || fail "the workshop's request with explain: $(head -c 400 <<<"$got")"
+[[ "$got" == '{"result": "Health & Medicine", "explanation": {"method": "exact", '* ]] || fail "explain: not json.dumps's separators: $(head -c 100 <<<"$got")"
+printf '{"instances": ["Why Exercise Alone May Not Be the Key to Weight Loss", "Apple unveils the new iPhone"], "configuration": {"k": 2, "explain": true}}' > "$SCRATCH/instances-explain.json"
+got=$(curl -s -H 'Content-Type: application/json' --data-binary @"$SCRATCH/instances-explain.json" "$url/invocations")
+jq -e 'length == 2 and all(.[]; (keys_unsorted == ["label", "prob", "explanation"]) and ((.label | length) == 2)
+  and .explanation.method == "exact" and "__label__" + .explanation.class == .label[0])
+  and .[0].label[0] == "__label__m" and .[1].label[0] == "__label__t"' <<<"$got" > /dev/null ||
+  fail "instances with explain: $(head -c 400 <<<"$got")"
+# The answer without the explanations is the answer of the same request not asking for them.
+plain=$(curl -s -H 'Content-Type: application/json' --data-binary @"$SCRATCH/instances.json" "$url/invocations")
+[ "$(jq -c 'map(del(.explanation))' <<<"$got")" = "$(jq -c . <<<"$plain")" ] || fail "explain changed the instances' answer: $plain"
+expect_answer "explain in JSON Lines" "200 application/jsonlines" '^\{"label":"m",.*"explanation":\{"method":"exact","class":"m"' \
+  POST /invocations application/json "$SCRATCH/instances-explain.json" application/jsonlines
+expect_answer "explain in CSV" "406 application/json" 'explanations are answered in JSON' \
+  POST /invocations application/json "$SCRATCH/instances-explain.json" text/csv
 expect_answer "execution parameters" "200 application/json" '^\{"MaxConcurrentTransforms":3,"BatchStrategy":"MULTI_RECORD","MaxPayloadInMB":6\}$' \
   GET /execution-parameters
 

@@ -93,6 +93,6 @@ TEST_CASE("fastText's predict-prob lines: the top k labels, best first, and no i
     HeadlineBatch batch;
     batch.add("a headline", "7");
     out.clear();
-    append_prediction_lines(out, batch, {p}, PredictionFormat{2, true});
+    append_prediction_lines(out, batch, {p}, PredictionFormat{2, false, true});
     CHECK(out == "__label__m 0.93 __label__b 0.04\n");
 }

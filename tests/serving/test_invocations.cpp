@@ -11,6 +11,7 @@
 
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
+#include "newsclf/model/explanation.hpp"
 #include "newsclf/model/prediction.hpp"
 #include "test_support.hpp"
 
@@ -100,6 +101,49 @@ TEST_CASE("instances answer BlazingText's labels and probabilities, k of them, b
     // Without a configuration, one label each.
     simdjson::dom::array one = parser.parse(s.post("application/json", "{\"instances\": [\"a\"]}").body).get_array();
     CHECK(simdjson::dom::array(one.at(0)["label"].get_array()).size() == 1);
+}
+
+TEST_CASE("explain: the workshop's request and BlazingText's instances get each headline's explanation") {
+    Ready s;
+    std::string expected_json;
+    {
+        JsonWriter w(expected_json, JsonWriter::Style::python);
+        w.begin_object().member("result", label_names[best_label(tiny_classifier().classify(workshop))]);
+        write_explanation_json(w.key("explanation"), explain(tiny_classifier(), workshop));
+        w.end_object();
+    }
+    HttpResponse r = s.post("application/json", "{\"input\": \"" + workshop + "\", \"explain\": true}");
+    CHECK(r.status == 200);
+    CHECK(r.body == expected_json);
+    // Asked not to explain: the workshop's answer, byte for byte.
+    CHECK(s.post("application/json", "{\"input\": \"" + workshop + "\", \"explain\": false}").body ==
+          s.post("application/json", "{\"input\": \"" + workshop + "\"}").body);
+
+    const std::string instances = "{\"instances\": [\"" + workshop + "\", \"apple stocks\"], \"configuration\": {\"k\": 2, \"explain\": true}}";
+    r = s.post("application/json", instances);
+    REQUIRE(r.status == 200);
+    simdjson::dom::parser parser;
+    simdjson::dom::array answers = parser.parse(r.body).get_array();
+    REQUIRE(answers.size() == 2);
+    std::size_t i = 0;
+    for (const std::string& title : {workshop, std::string("apple stocks")}) {
+        const Explanation e = explain(tiny_classifier(), title);
+        simdjson::dom::element x = answers.at(i++)["explanation"];
+        CHECK(std::string_view(x["method"]) == "occlusion");  // the tiny model is an mlp
+        CHECK(std::string_view(x["class"]) == label_codes[e.label]);
+        CHECK(simdjson::dom::array(x["contributions"]).size() == e.contributions.size());
+    }
+    // The same answer without the explanations as without asking, and in JSON Lines too.
+    const std::string plain = s.post("application/json", "{\"instances\": [\"" + workshop + "\", \"apple stocks\"], \"configuration\": {\"k\": 2}}").body;
+    CHECK(plain.find("explanation") == std::string::npos);
+    const auto lines = lines_of(s.post("application/json", instances, "application/jsonlines").body);
+    REQUIRE(lines.size() == 2);
+    CHECK(contains(lines[0], "\"explanation\":{\"method\":\"occlusion\""));
+    // No room for it in CSV; a value that is not a boolean is refused.
+    CHECK(s.post("application/json", instances, "text/csv").status == 406);
+    HttpResponse bad = s.post("application/json", "{\"instances\": [\"a\"], \"configuration\": {\"explain\": 1}}");
+    CHECK(bad.status == 400);
+    CHECK(contains(error_of(bad), "\"explain\" must be true or false"));
 }
 
 TEST_CASE("JSON Lines, CSV and plain text: one answer line per input line, in order") {

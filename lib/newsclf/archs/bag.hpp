@@ -63,6 +63,8 @@ public:
     double sgd_step_rows(float* params, float* dense, int label, float lr, Scratch& s) const;
     // Where the dense layers start in the buffer; they run to its end.
     std::size_t dense_offset() const { return hidden_offset_; }
+    // Where the output layer starts: its kernel (inputs x classes), then its bias.
+    std::size_t output_offset() const { return output_offset_; }
     std::size_t parameter_count() const { return parameter_count_; }
 
 private:

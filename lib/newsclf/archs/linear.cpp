@@ -43,7 +43,7 @@ void LinearNetwork::decision_values(const float* params, const TokenBatch& batch
         std::fill(sums.begin(), sums.end(), 0.0f);
         float norm = 0;
         for (const FeatureCount& f : counts) {
-            const float tf = f.count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(f.count));
+            const float tf = sublinear_tf(f.count);
             const float v = tf * idf[f.index];
             if (v == 0) continue;
             norm += v * v;

@@ -34,6 +34,8 @@ public:
     std::vector<std::uint32_t> encode(std::string_view title, bool words = false) const;
     Probabilities classify(std::string_view title) const;
     std::vector<Probabilities> classify(const std::vector<std::string>& titles) const;
+    // The probabilities of titles already encoded, whose token ids lie in `ids`, title i ending at ends[i].
+    std::vector<Probabilities> predict(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t>& ends) const;
 
     // The headlines stored with a model and checked on every load.
     static const std::vector<std::string>& self_test_titles();
@@ -44,8 +46,6 @@ public:
     void check_self_tests(const std::string& source) const;
 
 private:
-    // The probabilities of titles whose token ids lie in `ids`, title i ending at ends[i].
-    std::vector<Probabilities> predict(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t>& ends) const;
     Model model_;
     std::string source_;
     std::unique_ptr<Network> network_;

@@ -10,7 +10,8 @@
 
 namespace newsclf {
 
-void append_prediction_json(std::string& out, const Probabilities& p, const PredictionFormat& format, const std::string* id) {
+void append_prediction_json(std::string& out, const Probabilities& p, const PredictionFormat& format, const std::string* id,
+                            const Explanation* explanation) {
     std::size_t best = best_label(p);
     JsonWriter w(out);
     w.begin_object();
@@ -22,7 +23,9 @@ void append_prediction_json(std::string& out, const Probabilities& p, const Pred
     std::size_t k = std::min(format.top_k, label_count);
     if (k < label_count) order = ranked_labels(p);
     for (std::size_t i = 0; i < k; ++i) w.member(label_codes[order[i]], p[order[i]]);
-    w.end_object().end_object();
+    w.end_object();
+    if (explanation) write_explanation_json(w.key("explanation"), *explanation);
+    w.end_object();
 }
 
 void append_prediction_fasttext(std::string& out, const Probabilities& p, std::size_t top_k) {
@@ -41,13 +44,21 @@ std::vector<Probabilities> classify_batch(const Classifier& classifier, const He
     return classifier.classify(batch.titles);
 }
 
+std::vector<Explanation> explain_batch(const Classifier& classifier, const HeadlineBatch& batch) {
+    std::vector<Explanation> explanations;
+    explanations.reserve(batch.size());
+    for (const std::string& title : batch.titles) explanations.push_back(explain(classifier, title));
+    return explanations;
+}
+
 void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const std::vector<Probabilities>& predictions,
-                             const PredictionFormat& format) {
+                             const PredictionFormat& format, const std::vector<Explanation>* explanations) {
     for (std::size_t i = 0; i < predictions.size(); ++i) {
         if (format.fasttext)
             append_prediction_fasttext(out, predictions[i], format.top_k);
         else
-            append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr);
+            append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr,
+                                   explanations ? &(*explanations)[i] : nullptr);
         out += '\n';
     }
 }
@@ -62,7 +73,12 @@ void predict_lines(LineReader& reader, const Classifier& classifier, RecordForma
     std::optional<ProgressBar> bar;
     if (show_progress) bar.emplace(reader.total_bytes(), reader.name() + " ", "bytes");
     auto flush_batch = [&] {
-        append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
+        if (prediction_format.explain) {
+            const std::vector<Explanation> explanations = explain_batch(classifier, batch);
+            append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format, &explanations);
+        } else {
+            append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
+        }
         if (bar) bar->update(reader.bytes_read());
         write(lines);
         lines.clear();

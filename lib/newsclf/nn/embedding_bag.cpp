@@ -27,13 +27,10 @@ std::uint32_t EmbeddingBag::bucket_of(std::uint64_t h) const {
     return static_cast<std::uint32_t>((static_cast<unsigned __int128>(low) * buckets_) >> 64);
 }
 
-void EmbeddingBag::select(TokenSpan tokens, Selection& s) const {
-    s.words.clear();
-    s.ngrams.clear();
+template <typename F>
+void EmbeddingBag::for_each_ngram(TokenSpan tokens, F&& f) const {
     const std::uint32_t* t = tokens.data;
     const std::size_t n = tokens.size;
-    for (std::size_t i = 0; i < n; ++i)
-        if (t[i] >= 1 && t[i] <= words_) s.words.push_back(t[i]);
     if (n == 0 || ngrams_ < 2) return;
     auto at = [&](std::size_t i) -> std::uint64_t { return i == 0 || i == n + 1 ? 0 : t[i - 1]; };
     for (std::size_t i = 0; i + 1 < n + 2; ++i) {
@@ -41,9 +38,22 @@ void EmbeddingBag::select(TokenSpan tokens, Selection& s) const {
         const std::size_t last = std::min(n + 2, i + ngrams_);
         for (std::size_t j = i + 1; j < last; ++j) {
             h = h * ngram_multiplier + at(j);
-            s.ngrams.push_back(bucket_of(h));
+            f(i, j, h);
         }
     }
+}
+
+void EmbeddingBag::select(TokenSpan tokens, Selection& s) const {
+    s.words.clear();
+    s.ngrams.clear();
+    for (std::size_t i = 0; i < tokens.size; ++i)
+        if (tokens.data[i] >= 1 && tokens.data[i] <= words_) s.words.push_back(tokens.data[i]);
+    for_each_ngram(tokens, [&](std::size_t, std::size_t, std::uint64_t h) { s.ngrams.push_back(bucket_of(h)); });
+}
+
+void EmbeddingBag::ngram_spans(TokenSpan tokens, std::vector<NgramSpan>& out) const {
+    out.clear();
+    for_each_ngram(tokens, [&](std::size_t first, std::size_t last, std::uint64_t) { out.push_back({first, last}); });
 }
 
 void EmbeddingBag::mean(const float* params, const Selection& s, float* out) const {

@@ -37,6 +37,13 @@ public:
         std::size_t count() const { return words.size() + ngrams.size(); }
     };
     void select(TokenSpan tokens, Selection& s) const;
+    // Where each of select()'s n-gram rows comes from, in the same order: the first and last
+    // position in the ids with the 0 around them (position 0 is the 0 before the first word,
+    // tokens.size + 1 the 0 after the last).
+    struct NgramSpan {
+        std::size_t first, last;
+    };
+    void ngram_spans(TokenSpan tokens, std::vector<NgramSpan>& out) const;
     // out (width) = [sum of the word rows, sum of the n-gram rows] / count; zeros when nothing is selected.
     void mean(const float* params, const Selection& s, float* out) const;
     // Each selected row += scale * its part of delta (width): the step of the mean with scale = -lr / count.
@@ -45,6 +52,9 @@ public:
     void prefetch(const float* params, const Selection& s) const;
 
 private:
+    // f(first, last, hash) for each n-gram of select(), in its order.
+    template <typename F>
+    void for_each_ngram(TokenSpan tokens, F&& f) const;
     std::uint32_t bucket_of(std::uint64_t h) const;
     std::size_t words_, dim_, buckets_, ngram_dim_, ngrams_;
     std::uint64_t bucket_inverse_;  // for the remainder by multiplications (Lemire's fastmod)

@@ -20,22 +20,34 @@ TfidfNgrams::TfidfNgrams(std::size_t vocabulary, std::size_t ngrams, std::size_t
     if (vocabulary + 1 + buckets > 0xFFFFFFFFull) throw UsageError("vocabulary + 1 + buckets must stay below 2^32");
 }
 
-void TfidfNgrams::count(TokenSpan tokens, std::vector<std::uint32_t>& scratch, std::vector<FeatureCount>& out) const {
-    scratch.clear();
-    out.clear();
+template <typename F>
+void TfidfNgrams::for_each_occurrence(TokenSpan tokens, F&& f) const {
     const std::uint32_t first_bucket = static_cast<std::uint32_t>(vocabulary_ + 1);
     auto known = [&](std::uint32_t id) { return id != 0 && id <= vocabulary_; };
     for (std::size_t i = 0; i < tokens.size; ++i) {
         const std::uint32_t id = tokens.data[i];
         if (!known(id)) continue;
-        scratch.push_back(id);
+        f(id, i, std::size_t{1});
         // The n-grams that start here, each extending the hash of the one before, up to an unknown word.
         std::uint64_t h = fnv1a_extend(fnv1a_offset, id);
         for (std::size_t n = 2; n <= ngrams_ && i + n <= tokens.size && known(tokens.data[i + n - 1]); ++n) {
             h = fnv1a_extend(h, tokens.data[i + n - 1]);
-            scratch.push_back(first_bucket + static_cast<std::uint32_t>(h % buckets_));
+            f(first_bucket + static_cast<std::uint32_t>(h % buckets_), i, n);
         }
     }
+}
+
+void TfidfNgrams::spans(TokenSpan tokens, std::vector<FeatureSpan>& out) const {
+    out.clear();
+    for_each_occurrence(tokens, [&](std::uint32_t index, std::size_t start, std::size_t length) {
+        out.push_back({index, static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(length)});
+    });
+}
+
+void TfidfNgrams::count(TokenSpan tokens, std::vector<std::uint32_t>& scratch, std::vector<FeatureCount>& out) const {
+    scratch.clear();
+    out.clear();
+    for_each_occurrence(tokens, [&](std::uint32_t index, std::size_t, std::size_t) { scratch.push_back(index); });
     std::sort(scratch.begin(), scratch.end());
     for (std::size_t i = 0; i < scratch.size();) {
         std::size_t j = i + 1;
@@ -48,7 +60,7 @@ void TfidfNgrams::count(TokenSpan tokens, std::vector<std::uint32_t>& scratch, s
 void TfidfNgrams::values(const FeatureCount* counts, std::size_t n, const float* idf, float* values) {
     double norm = 0;
     for (std::size_t k = 0; k < n; ++k) {
-        const float tf = counts[k].count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(counts[k].count));
+        const float tf = sublinear_tf(counts[k].count);
         values[k] = tf * idf[counts[k].index];
         norm += static_cast<double>(values[k]) * values[k];
     }

@@ -2,6 +2,7 @@
 // ngram_range=(1, ngrams), sublinear_tf=True) makes them, except that n-grams of two words and
 // more share a fixed number of hash buckets instead of a learned vocabulary.
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -28,6 +29,16 @@ struct FeatureCount {
     std::uint32_t count;
 };
 
+// One occurrence of a feature: the words tokens[start, start + length) make it.
+struct FeatureSpan {
+    std::uint32_t index;
+    std::uint32_t start;
+    std::uint32_t length;
+};
+
+// scikit-learn's sublinear tf of a feature counted `count` times: 1 + ln count.
+inline float sublinear_tf(std::uint32_t count) { return count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(count)); }
+
 // Feature indices: token id i (1..vocabulary) is feature i, feature 0 is never used, and an
 // n-gram of 2..ngrams ids is feature vocabulary + 1 + ngram_hash(ids) % buckets.
 class TfidfNgrams {
@@ -43,6 +54,9 @@ public:
     // as scikit-learn forms n-grams before it drops those its vocabulary lacks. `scratch` and
     // `out` are reused buffers.
     void count(TokenSpan tokens, std::vector<std::uint32_t>& scratch, std::vector<FeatureCount>& out) const;
+    // Every occurrence of the features count() counts, in the order of the words that start them
+    // (to name a hashed n-gram by its words).
+    void spans(TokenSpan tokens, std::vector<FeatureSpan>& out) const;
 
     // Sublinear TF-IDF values of n counted features, L2-normalised: (1 + ln count) * idf[index],
     // divided by the Euclidean norm of them all (no division when it is 0), into values[0..n)
@@ -50,6 +64,9 @@ public:
     static void values(const FeatureCount* counts, std::size_t n, const float* idf, float* values);
 
 private:
+    // f(index, start, length) for each occurrence of a feature, in the order of its first word.
+    template <typename F>
+    void for_each_occurrence(TokenSpan tokens, F&& f) const;
     std::size_t vocabulary_, ngrams_, buckets_;
 };
 

@@ -98,6 +98,7 @@ AnswerType answer_type(std::string_view accept, BodyType body) {
 struct Batch : HeadlineBatch {
     bool single_input = false;     // {"input": "..."}: the workshop's request
     std::optional<std::size_t> k;  // "configuration": {"k": ...}
+    bool explain = false;          // "explain": true, or "configuration": {"explain": true}
 };
 
 // Lines of a body without their '\n' (and '\r'); a final newline ends the last line.
@@ -122,6 +123,16 @@ std::size_t configured_k(simdjson::dom::element configuration) {
     return static_cast<std::size_t>(value);
 }
 
+// The value of an "explain" member of `object`, if it has one (a boolean).
+bool explain_member(simdjson::dom::element object, const char* where) {
+    simdjson::dom::element explain;
+    if (object.at_key("explain").get(explain)) return false;
+    bool value = false;
+    if (explain.get_bool().get(value))
+        throw RequestError{400, std::string(where) + "\"explain\" must be true or false, not " + simdjson::minify(explain)};
+    return value;
+}
+
 Batch parse_json(std::string_view body) {
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element doc;
@@ -135,7 +146,9 @@ Batch parse_json(std::string_view body) {
     if (!object.at_key("configuration").get(configuration)) {
         if (!configuration.is_object()) throw RequestError{400, "\"configuration\" must be an object such as {\"k\": 2}"};
         if (std::size_t k = configured_k(configuration)) batch.k = k;
+        batch.explain = explain_member(configuration, "\"configuration\": ");
     }
+    if (explain_member(doc, "")) batch.explain = true;
     simdjson::dom::element input, instances;
     if (!object.at_key("input").get(input)) {
         std::string_view title;
@@ -224,41 +237,48 @@ Batch parse_batch(std::string_view body, BodyType type) {
 }
 
 // [{"label": ["__label__m", ...], "prob": [0.97, ...]}, ...]: BlazingText's answer, k labels each.
-std::string blazingtext_json(const std::vector<Probabilities>& predictions, std::size_t k) {
+// With explanations, each object has its "explanation" last.
+std::string blazingtext_json(const std::vector<Probabilities>& predictions, std::size_t k,
+                             const std::vector<Explanation>* explanations) {
     std::string out;
     JsonWriter w(out);
     w.begin_array();
-    for (const auto& p : predictions) {
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+        const Probabilities& p = predictions[i];
         auto order = ranked_labels(p);
         w.begin_object().key("label").begin_array();
         for (std::size_t j = 0; j < k; ++j) w.value("__label__" + std::string(label_codes[order[j]]));
         w.end_array().key("prob").begin_array();
         for (std::size_t j = 0; j < k; ++j) w.value(p[order[j]]);
-        w.end_array().end_object();
+        w.end_array();
+        if (explanations) write_explanation_json(w.key("explanation"), (*explanations)[i]);
+        w.end_object();
     }
     w.end_array();
     return out;
 }
 
-HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predictions, AnswerType type) {
+// explanations: null, or one a headline.
+HttpResponse answer(const Batch& batch, const std::vector<Probabilities>& predictions, AnswerType type,
+                    const std::vector<Explanation>* explanations) {
     HttpResponse r;
     switch (type) {
     case AnswerType::json:
         r.content_type = "application/json";
         if (batch.single_input) {
             // Byte for byte the workshop's json.dumps.
-            JsonWriter(r.body, JsonWriter::Style::python)
-                .begin_object()
-                .member("result", label_names[best_label(predictions[0])])
-                .end_object();
+            JsonWriter w(r.body, JsonWriter::Style::python);
+            w.begin_object().member("result", label_names[best_label(predictions[0])]);
+            if (explanations) write_explanation_json(w.key("explanation"), (*explanations)[0]);
+            w.end_object();
         } else {
-            r.body = blazingtext_json(predictions, batch.k.value_or(1));
+            r.body = blazingtext_json(predictions, batch.k.value_or(1), explanations);
         }
         break;
     case AnswerType::jsonlines: {
         r.content_type = "application/jsonlines";
         PredictionFormat format{batch.k.value_or(label_count)};
-        append_prediction_lines(r.body, batch, predictions, format);
+        append_prediction_lines(r.body, batch, predictions, format, explanations);
         break;
     }
     case AnswerType::csv:
@@ -333,7 +353,11 @@ HttpResponse InvocationHandler::invocations(const HttpRequest& request, const Cl
     if (request.body.empty()) throw RequestError{400, "empty body: send the headlines to classify"};
     Batch batch = parse_batch(request.body, type);
     if (batch.titles.empty()) throw RequestError{400, "no headlines in the body"};
-    return answer(batch, classify_batch(classifier, batch), answer_as);
+    if (!batch.explain) return answer(batch, classify_batch(classifier, batch), answer_as, nullptr);
+    if (answer_as == AnswerType::csv)
+        throw RequestError{406, "explanations are answered in JSON: Accept application/json or application/jsonlines"};
+    const std::vector<Explanation> explanations = explain_batch(classifier, batch);
+    return answer(batch, classify_batch(classifier, batch), answer_as, &explanations);
 }
 
 }  // namespace newsclf
