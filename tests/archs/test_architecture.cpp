@@ -52,6 +52,22 @@ TEST_CASE("fit_options: the table's defaults, then the arch's, then the settings
     CHECK(given.c == 3.0);
 }
 
+TEST_CASE("a preset's settings come over the arch's defaults and under the settings given, in any order") {
+    const FitOptions w85 = fit_options({{"preset", "workshop-85"}});
+    CHECK(w85.arch == "mlp");
+    CHECK(w85.hidden_units == 32);
+    CHECK(w85.hidden_layers == 2);
+    CHECK(w85.preset == "workshop-85");
+    CHECK(fit_options({{"hidden_units", "8"}, {"preset", "workshop-85"}}).hidden_units == 8);
+    CHECK(fit_options({{"preset", "workshop-85"}, {"hidden_units", "8"}}).hidden_units == 8);
+    const FitOptions workshop = fit_options({{"preset", "workshop"}});
+    CHECK(workshop.hidden_units == FitOptions().hidden_units);
+    CHECK(workshop.hidden_layers == FitOptions().hidden_layers);
+    CHECK(fit_options({{"preset", "none"}, {"arch", "linear"}}).arch == "linear");
+    CHECK_THROWS_WITH_AS(fit_options({{"preset", "workshop-86"}}),
+                         "preset: \"workshop-86\" is not one of none, workshop, workshop-85", UsageError);
+}
+
 TEST_CASE("ensemble members must be archs of the table, and not ensembles") {
     CHECK(fit_options({{"arch", "ensemble"}, {"members", "linear,bag"}}).members == "linear,bag");
     CHECK(contains(message_of<UsageError>([] { fit_options({{"arch", "ensemble"}, {"members", "linear,svm"}}); }), "svm"));

@@ -165,28 +165,40 @@ finish_examples() {
 
 # check_examples PAGE: runs every "$ " command of the EXAMPLES section in order, in a scratch
 # directory that has testdata/; each must exit 0. Lines that continue a command (after a trailing
-# "\" or "|") belong to it. A command that needs a program this machine lacks is skipped.
+# "\" or "|") belong to it. The lines after a command, up to the next one or the end of the
+# example, are its output: what it prints on standard output and error together, durations
+# ("0.03s") aside. A command that needs a program this machine lacks is skipped.
 check_examples() {
-  local page=$1 name dir cmd line prog skip ran=0
+  local page=$1 name dir cmd line prog skip i ran=0
   name=$(basename "$page")
   dir="$SCRATCH/examples-$name"
   mkdir -p "$dir"
   ln -s "$NEWSCLF_SOURCE_DIR/testdata" "$dir/testdata"
-  local -a commands=()
+  local -a commands=() outputs=()
   cmd=""
   while IFS= read -r line; do
     if [ -n "$cmd" ] && [[ "$cmd" == *\\ || "$cmd" == *\| ]]; then
       cmd+=$'\n'"$line"
       continue
     fi
-    [ -n "$cmd" ] && commands+=("$cmd")
-    cmd=""
-    [[ "$line" == '$ '* ]] && cmd=${line#\$ }
+    if [ -n "$cmd" ]; then
+      commands+=("$cmd")
+      outputs+=("")
+      cmd=""
+    fi
+    if [[ "$line" == '$ '* ]]; then
+      cmd=${line#\$ }
+    elif [ "$line" = "#EE" ]; then
+      commands+=("") outputs+=("")  # no output runs on into the next example
+    elif [ ${#commands[@]} -gt 0 ]; then
+      outputs[-1]+="$line"$'\n'
+    fi
   done < <(awk '/^\.SH / { on = ($2 == "EXAMPLES"); next }
-                on && /^\.EX/ { ex = 1; next } on && /^\.EE/ { ex = 0; next }
+                on && /^\.EX/ { ex = 1; next } on && /^\.EE/ { ex = 0; print "#EE"; next }
                 on && ex' "$page" | unroff)
-  [ -n "$cmd" ] && commands+=("$cmd")
-  for cmd in "${commands[@]}"; do
+  for i in "${!commands[@]}"; do
+    cmd=${commands[$i]}
+    [ -n "$cmd" ] || continue
     skip=""
     for prog in python3 jq xz gzip cmp od mpirun; do
       if [[ " $cmd" =~ [\ \|\;\(]$prog[[:space:]] ]] && ! command -v "$prog" >/dev/null; then skip=$prog; fi
@@ -197,12 +209,37 @@ check_examples() {
       continue
     fi
     ran=$((ran + 1))
-    if ! (cd "$dir" && bash -c "$cmd") >"$dir.out" 2>"$dir.err" </dev/null; then
+    if ! (cd "$dir" && bash -c "$cmd") >"$dir.out" 2>&1 </dev/null; then
       fail "$name: example failed: $cmd
-$(tail -n 5 "$dir.err")"
+$(tail -n 5 "$dir.out")"
+    elif [ -n "${outputs[$i]}" ] && ! printf '%s' "${outputs[$i]}" | shows "$dir.out"; then
+      fail "$name: the example prints otherwise than the page shows: $cmd
+shown:
+${outputs[$i]}printed:
+$(head -n 20 "$dir.out")"
     fi
   done
   [ "$ran" -gt 0 ] || fail "$name: no example was run"
+}
+
+# shows PRINTED: whether the lines on stdin, as a page shows them, are the lines of PRINTED: a
+# line "..." stands for any lines left out, durations ("0.03s", "1.5 s") and trailing blanks
+# aside.
+shows() {
+  awk 'function plain(line) { gsub(/[0-9]+\.[0-9]+ ?s/, "Ns", line); sub(/[ \t]+$/, "", line); return line }
+       NR == FNR { shown[++n] = plain($0); next }
+       { printed[++m] = plain($0) }
+       END {
+         # can[i, j]: the first i lines shown match the first j printed.
+         can[0, 0] = 1
+         for (i = 0; i <= n; i++)
+           for (j = 0; j <= m; j++) {
+             if (i == 0 && j == 0) continue
+             if (i > 0 && shown[i] == "...") can[i, j] = can[i - 1, j] || (j > 0 && can[i, j - 1])
+             else can[i, j] = i > 0 && j > 0 && can[i - 1, j - 1] && shown[i] == printed[j]
+           }
+         exit !can[n, m]
+       }' - "$1"
 }
 
 for tool in $TOOLS; do

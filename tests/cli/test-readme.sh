@@ -22,12 +22,13 @@ printf '#!/usr/bin/env bash\n' >"$tree/scripts/setup.sh"
 cp "$TESTDATA/news.sample.tsv" "$tree/data/newsCorpora.csv"
 xz -dc "$TESTDATA/glove.sample.100d.txt.xz" >"$tree/data/glove.6B.100d.txt"
 
-# The blocks, each ended by a line "#END". A ```json block that comes after a shell block, with
-# no other block between them, is what that shell block prints: $SCRATCH/expected<N> for block N.
+# The blocks, each ended by a line "#END". A ```json or ```output block that comes after a shell
+# block, with no other block between them, is what that shell block prints on stdout:
+# $SCRATCH/expected<N> for block N.
 awk -v dir="$SCRATCH" '
   /^```sh$/ { n++; on = 1; next }
   /^```/ && on { print "#END"; on = 0; after = n; next }
-  /^```json$/ && after { shown = dir "/expected" after; printf "" >shown; after = 0; next }
+  /^```(json|output)$/ && after { shown = dir "/expected" after; printf "" >shown; after = 0; next }
   /^```/ && shown { close(shown); shown = ""; next }
   /^```/ { after = 0; next }
   on
@@ -61,9 +62,9 @@ $(cat "$SCRATCH/diff$blocks")"
 done <"$SCRATCH/blocks"
 [ "$blocks" -ge 5 ] || fail "found only $blocks shell blocks in README.md"
 [ "$ran" -ge 3 ] || fail "ran only $ran of the README's shell blocks"
-[ "$shown" -ge 1 ] || fail "no shell block of the README had its output checked (a \`\`\`json block after it)"
+[ "$shown" -ge 1 ] || fail "no shell block of the README had its output checked (a \`\`\`json or \`\`\`output block after it)"
 # What the blocks should have left.
-for f in out/sample/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
+for f in out/sample/ensemble/metrics.json out/sample/workshop/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
   out/story/metrics.json out/cnn/metrics.json out/cnn/final.model headlines.txt; do
   [ -s "$tree/$f" ] || fail "the README's examples left no $f"
 done

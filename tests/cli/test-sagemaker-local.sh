@@ -57,12 +57,17 @@ server_pid=$(cat "/proc/$make_pid/task/$make_pid/children" 2>/dev/null | awk '{p
 [ -z "$server_pid" ] || [ "$(cat "/proc/$server_pid/comm")" = newsclf-serve ] ||
   fail "serve-local's process is $(cat "/proc/$server_pid/comm"), not newsclf-serve (the recipe and the wrapper should exec)"
 
-# --- predict-local: the workshop's headline gets exactly {"result": CATEGORY}.
+# --- predict-local: the workshop's headline gets {"result": CATEGORY}, the answer that
+# newsclf-sagemaker(7) shows after its predict-local (the model of the training script's network,
+# trained on the sample, gets the health headline right).
+shown=$(sed -n '/^\$ make \\-f Makefile.sagemaker predict\\-local$/{n;p;q}' "$NEWSCLF_SOURCE_DIR/man/newsclf-sagemaker.7")
+[ "$shown" = '{"result": "Health & Medicine"}' ] || fail "newsclf-sagemaker.7 shows $shown after predict-local"
 if local_make PORT="$port" predict-local >"$SCRATCH/answer" 2>"$SCRATCH/predict.err"; then
   jq -e -s --argjson categories "$CATEGORIES" \
     'length == 1 and (.[0] | type == "object" and keys == ["result"] and (.result as $r | $categories | index($r)) != null)' \
     "$SCRATCH/answer" >/dev/null 2>&1 ||
     fail "predict-local should answer {\"result\": <one of the four categories>}, got: $(cat "$SCRATCH/answer")"
+  [ "$(cat "$SCRATCH/answer")" = "$shown" ] || fail "predict-local answered $(cat "$SCRATCH/answer"), the page shows $shown"
 else
   fail "predict-local failed: $(cat "$SCRATCH/predict.err") $(cat "$SCRATCH/answer")"
 fi

@@ -94,7 +94,7 @@ failed badvalue 2 'hyperparameter epochs: "two" is not an integer >= 1'
 
 job unknown '{"epoch": "2"}'
 run_train unknown
-failed unknown 2 'hyperparameter "epoch": unknown (did you mean "epochs"?); known: arch, max_words, epochs'
+failed unknown 2 'hyperparameter "epoch": unknown (did you mean "epochs"?); known: preset, arch, max_words, epochs'
 
 job notstring '{"epochs": ["2"]}'
 run_train notstring

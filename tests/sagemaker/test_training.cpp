@@ -45,7 +45,7 @@ TEST_CASE("fit_options_from_hyperparameters: newsclf-fit's options over the arch
 TEST_CASE("fit_options_from_hyperparameters: an unknown name or a bad value names the file and the hyperparameter") {
     auto bad = [](const Hyperparameters& h) { return message_of<UsageError>([&] { fit_options_from_hyperparameters(h, hp); }); };
     std::string unknown = bad({{"epochs", "2"}, {"epoch", "2"}});
-    CHECK(unknown.rfind(hp + ": hyperparameter \"epoch\": unknown (did you mean \"epochs\"?); known: arch, max_words, epochs,", 0) == 0);
+    CHECK(unknown.rfind(hp + ": hyperparameter \"epoch\": unknown (did you mean \"epochs\"?); known: preset, arch, max_words, epochs,", 0) == 0);
     CHECK(unknown.find('\n') == std::string::npos);
     CHECK(bad({{"zzzzzzzzzz", "1"}}).rfind(hp + ": hyperparameter \"zzzzzzzzzz\": unknown; known: arch,", 0) == 0);
     CHECK(bad({{"epochs", "two"}}) == hp + ": hyperparameter epochs: \"two\" is not an integer >= 1");

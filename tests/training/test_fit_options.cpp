@@ -93,6 +93,7 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     set_hyperparameter(o, "epochs", "7");
     set_hyperparameter(o, "scale_lr", "1");        // written only when not the default
     set_hyperparameter(o, "average_every", "1000");  // likewise
+    set_hyperparameter(o, "preset", "workshop-85");  // likewise
     simdjson::dom::parser parser;
     simdjson::dom::object object;
     REQUIRE_FALSE(parser.parse(hyperparameters_json(o)).get_object().get(object));
@@ -109,6 +110,8 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     // keep their bytes.
     set_hyperparameter(o, "scale_lr", "0");
     set_hyperparameter(o, "average_every", std::to_string(FitOptions().average_every));
+    set_hyperparameter(o, "preset", "none");
     CHECK(hyperparameters_json(o).find("scale_lr") == std::string::npos);
+    CHECK(hyperparameters_json(o).find("preset") == std::string::npos);
     CHECK(hyperparameters_json(o).find("average_every") == std::string::npos);
 }

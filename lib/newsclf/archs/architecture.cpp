@@ -103,7 +103,11 @@ const Architecture& architecture(const std::string& name) {
     throw UsageError("arch: \"" + name + "\" is not one of " + choices);
 }
 
-FitOptions fit_options(const Settings& settings) {
+FitOptions fit_options(const Settings& given) {
+    Settings settings;  // the preset's, then those given, which override them
+    for (const auto& [name, value] : given)
+        if (name == "preset") settings = value == "none" ? Settings() : preset(value).settings;
+    settings.insert(settings.end(), given.begin(), given.end());
     std::string arch = "mlp";
     for (const auto& [name, value] : settings)
         if (name == "arch") arch = value;

@@ -58,8 +58,9 @@ std::vector<EpochResult> train_from_initialisation(const TrainableNetwork& netwo
 const std::vector<Architecture>& architectures();
 // The architecture of that name; a UsageError listing the choices otherwise.
 const Architecture& architecture(const std::string& name);
-// Options from settings in order, over the defaults of the arch they name (the last "arch"
-// setting; mlp without one). Unknown names and bad values are UsageErrors naming them.
+// Options from settings in order, over those of the preset they name (a "preset" setting) and
+// the defaults of the arch they name (the last "arch" setting, the preset's, or mlp). Unknown
+// names and bad values are UsageErrors naming them.
 FitOptions fit_options(const Settings& settings);
 // Refuses (a UsageError, exit 2) a fit whose estimated memory exceeds what this process may take
 // (base/memory.hpp), naming the hyperparameter that, back at its default, would save the most.

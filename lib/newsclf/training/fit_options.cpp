@@ -36,6 +36,12 @@ std::string parse_choice(const std::string& name, const std::string& v, const st
 
 std::string text(double v) { return json_number(v); }
 
+std::string preset_choices() {
+    std::string list = "{none";
+    for (const auto& p : presets()) list += "," + p.name;
+    return list + "}";
+}
+
 std::vector<Hyperparameter> make_table() {
     std::vector<Hyperparameter> t;
     auto count = [&](const char* name, const char* help, std::size_t min, std::size_t FitOptions::*field) {
@@ -54,6 +60,11 @@ std::vector<Hyperparameter> make_table() {
             throw UsageError(std::string(option) + ": \"" + v + "\" is not an architecture name");
         return v;
     };
+    t.push_back({"preset",
+                 "a named network: workshop, the workshop notebook's (Dense(2)); workshop-85, its original training "
+                 "script's (Dense(32) x 2), where the guide's \"around 85%\" comes from; options given override it",
+                 preset_choices(), [](FitOptions& o, const std::string& v) { o.preset = v == "none" ? v : preset(v).name; },
+                 [](const FitOptions& o) { return o.preset; }});
     t.push_back({"arch", "model architecture, each with its own defaults (newsclf-fit --arch ARCH --help shows them)", "NAME",
                  [name](FitOptions& o, const std::string& v) { o.arch = name("arch", v); },
                  [](const FitOptions& o) { return o.arch; }});
@@ -184,14 +195,35 @@ void validate(const FitOptions& options, bool has_validation_rows) {
         throw UsageError("patience needs validation rows: a validation_split above 0 or a validation file");
 }
 
+const std::vector<Preset>& presets() {
+    static const std::vector<Preset> table = {
+        {"workshop", "the workshop notebook's network: Flatten, Dense(2, relu), Dense(4, softmax)",
+         {{"arch", "mlp"}, {"hidden_units", "2"}, {"hidden_layers", "1"}}},
+        {"workshop-85",
+         "the workshop's original training script's network: Flatten, Dense(32, relu) x 2, Dense(4, softmax)",
+         {{"arch", "mlp"}, {"hidden_units", "32"}, {"hidden_layers", "2"}}},
+    };
+    return table;
+}
+
+const Preset& preset(const std::string& name) {
+    for (const auto& p : presets())
+        if (p.name == name) return p;
+    std::string list;
+    for (const auto& p : presets()) list += (list.empty() ? "" : ", ") + p.name;
+    throw UsageError("preset: \"" + name + "\" is not one of none, " + list);
+}
+
 std::string hyperparameters_json(const FitOptions& options) {
     std::string out;
     JsonWriter w(out);
     w.begin_object();
     for (const auto& h : hyperparameters()) {
-        // The settings of training under mpirun are written only when they differ from their
-        // defaults, so that the models trained without them keep their bytes.
-        if ((h.name == "scale_lr" || h.name == "average_every") && h.get(options) == h.get(FitOptions())) continue;
+        // The preset and the settings of training under mpirun are written only when they differ
+        // from their defaults, so that the models trained without them keep their bytes.
+        if ((h.name == "preset" || h.name == "scale_lr" || h.name == "average_every") &&
+            h.get(options) == h.get(FitOptions()))
+            continue;
         w.member(h.name, h.get(options));
     }
     w.end_object();

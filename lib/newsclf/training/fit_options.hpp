@@ -12,6 +12,7 @@
 namespace newsclf {
 
 struct FitOptions {
+    std::string preset = "none";  // a named bundle of settings (presets()), or none
     std::string arch = "mlp";
     std::size_t max_words = 10000;  // of the token stream's vocabulary; 0: all
     std::size_t epochs = 2;
@@ -52,6 +53,15 @@ struct Hyperparameter {
 };
 
 const std::vector<Hyperparameter>& hyperparameters();
+
+// A named bundle of hyperparameters, under the arch's defaults and over the settings given.
+struct Preset {
+    std::string name, help;
+    std::vector<std::pair<std::string, std::string>> settings;  // hyperparameter name, value
+};
+const std::vector<Preset>& presets();
+// The preset of that name; another name (none too) is a UsageError listing them.
+const Preset& preset(const std::string& name);
 // The architecture names of a members list ("linear,bag,cnn"); an empty list is a UsageError.
 std::vector<std::string> member_names(const std::string& members);
 // Sets one hyperparameter by name; an unknown name or a bad value is a UsageError naming it.
