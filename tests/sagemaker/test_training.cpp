@@ -47,7 +47,7 @@ TEST_CASE("fit_options_from_hyperparameters: an unknown name or a bad value name
     std::string unknown = bad({{"epochs", "2"}, {"epoch", "2"}});
     CHECK(unknown.rfind(hp + ": hyperparameter \"epoch\": unknown (did you mean \"epochs\"?); known: preset, arch, max_words, epochs,", 0) == 0);
     CHECK(unknown.find('\n') == std::string::npos);
-    CHECK(bad({{"zzzzzzzzzz", "1"}}).rfind(hp + ": hyperparameter \"zzzzzzzzzz\": unknown; known: arch,", 0) == 0);
+    CHECK(bad({{"zzzzzzzzzz", "1"}}).rfind(hp + ": hyperparameter \"zzzzzzzzzz\": unknown; known: preset, arch,", 0) == 0);
     CHECK(bad({{"epochs", "two"}}) == hp + ": hyperparameter epochs: \"two\" is not an integer >= 1");
     CHECK(bad({{"arch", "svm"}}).rfind(hp + ": hyperparameter arch: \"svm\" is not one of mlp,", 0) == 0);
     CHECK(bad({{"validation_split", "0.95"}}).rfind(hp + ": hyperparameter validation_split: \"0.95\" is not a number in [0, 0.9]", 0) == 0);

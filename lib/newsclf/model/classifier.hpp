@@ -30,7 +30,8 @@ public:
     // not to be used afterwards.
     Model release() { return std::move(model_); }
     const Network& network() const { return *network_; }
-    std::vector<std::uint32_t> encode(std::string_view title) const;
+    // words: the title is words already (see word_settings).
+    std::vector<std::uint32_t> encode(std::string_view title, bool words = false) const;
     Probabilities classify(std::string_view title) const;
     std::vector<Probabilities> classify(const std::vector<std::string>& titles) const;
     // The probabilities of titles already encoded, whose token ids lie in `ids`, title i ending at ends[i].
