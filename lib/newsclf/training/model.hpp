@@ -6,6 +6,7 @@
 
 #include "newsclf/training/fit_options.hpp"
 #include "newsclf/base/tensor.hpp"
+#include "newsclf/nn/network.hpp"
 #include "newsclf/text/normalizer.hpp"
 #include "newsclf/text/vocabulary.hpp"
 
@@ -27,6 +28,7 @@ struct Model {
     std::string training_json;      // {"data_crc32": ..., "history": [...], ...}
     std::vector<SelfTest> self_tests;
     std::vector<Model> members;     // ensemble: the models whose probabilities it combines
+    Storage table_storage = Storage::f16;  // how its f16 blocks are written: f16, or q8 or q4 (newsclf-quantize)
 };
 
 }  // namespace newsclf
