@@ -1,5 +1,8 @@
 // newsclf-predict: model + headlines -> one JSON line per input line, in order.
+#include <unistd.h>
+
 #include "newsclf/model/classifier.hpp"
+#include "newsclf/io/standard_streams.hpp"
 #include "newsclf/io/line_reader.hpp"
 #include "newsclf/io/output_file.hpp"
 #include "newsclf/model/prediction.hpp"
@@ -15,6 +18,7 @@ struct Options {
     std::string model;
     std::string output = "-";
     std::string input_format = "auto";
+    std::string output_format = "jsonl";
     std::size_t top_k = 4;
     bool unbuffered = false;
     bool explain = false;
@@ -24,6 +28,8 @@ struct Options {
 constexpr std::size_t batch_lines = 512;
 
 void run(const Options& o) {
+    if (o.explain && o.output_format == "fasttext")
+        throw UsageError("--explain writes JSON lines; it cannot be combined with --output-format fasttext");
     std::vector<std::string> read = model_inputs(o.model);
     read.push_back(o.input);
     refuse_output_over_inputs(o.output, read);
@@ -37,11 +43,14 @@ void run(const Options& o) {
         return;
     }
     LineReader reader(o.input);
-    predict_lines(reader, *classifier, parse_record_format(o.input_format), PredictionFormat{o.top_k, o.explain},
-                  o.unbuffered ? 1 : batch_lines, [&](const std::string& lines) {
+    predict_lines(reader, *classifier, parse_record_format(o.input_format),
+                  PredictionFormat{o.top_k, o.explain, o.output_format == "fasttext"}, o.unbuffered ? 1 : batch_lines,
+                  [&](const std::string& lines) {
                       out.write(lines);
                       if (o.unbuffered) out.flush();
-                  });
+                  },
+                  // No bar for an interactive pipe, nor over predictions shown on the same terminal.
+                  !o.unbuffered && !(is_stdio(o.output) && isatty(1)));
     out.commit();
 }
 
@@ -57,6 +66,10 @@ int main(int argc, char** argv) {
                          add_model_option(app, o.model);
                          app.add_option("-o,--output", o.output, "output file (\"-\" is stdout)");
                          add_input_format_option(app, o.input_format);
+                         app.add_option("--output-format", o.output_format,
+                                        "jsonl, or fasttext (\"__label__m 0.93 __label__b 0.04 ...\", top-k labels "
+                                        "best first, as fasttext predict-prob writes)")
+                             ->check(CLI::IsMember({"jsonl", "fasttext"}));
                          app.add_option("-k,--top-k", o.top_k, "probabilities of the k most probable labels, best first (4: all, in b t e m order)")
                              ->check(CLI::Range(1, 4));
                          app.add_flag("-u,--unbuffered", o.unbuffered, "answer each line as soon as it is read (interactive pipes)");

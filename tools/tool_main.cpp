@@ -106,8 +106,9 @@ CLI::Validator number_between(double min, double max, bool whole, const std::str
 }
 
 void add_input_format_option(CLI::App& app, std::string& format) {
-    app.add_option("--input-format", format, "auto, tsv (the data set's 8 fields), jsonl or lines")
-        ->check(CLI::IsMember({"auto", "tsv", "jsonl", "lines"}));
+    app.add_option("--input-format", format,
+                   "auto, tsv (the data set's 8 fields), jsonl, fasttext (\"__label__b some words\") or lines")
+        ->check(CLI::IsMember({"auto", "tsv", "jsonl", "fasttext", "lines"}));
 }
 
 }  // namespace newsclf

@@ -18,6 +18,11 @@
 # Timings are medians of RUNS runs (default 3), peak memory the largest of the runs, accuracy and
 # macro-F1 those of the last run, all scored by score.py from the predicted labels (checked
 # against newsclf-eval on newsclf's own models). The peers come with scripts/setup.sh --bench.
+# Compact models, after the others: newsclf-bag-quantized and newsclf-linear-quantized are the
+# bag and linear models of the same run through newsclf-quantize (bag: --bits 4 --cutoff 200000,
+# linear: --cutoff 300000; train s adds the quantization to the fit), fasttext-quantized is
+# fastText's .ftz: supervised with its defaults, then quantize -qnorm -retrain -cutoff 100000
+# (both timed). SYSTEMS="name ..." limits the run to those systems (a quantized one needs its base).
 # FASTTEXT_BUCKET (default 2000000, fastText's own) sets fastText's hash buckets; the project's
 # test lowers it, as the default's 765 MB model takes most of a run on a small sample.
 set -euo pipefail
@@ -49,6 +54,23 @@ archs=$("$bin/newsclf-fit" --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' |
 systems=()
 for a in $archs; do systems+=("newsclf-$a"); done
 systems+=(fasttext-default fasttext-bigram sklearn-linearsvc)
+for a in bag linear; do
+  case " $archs " in *" $a "*) systems+=("newsclf-$a-quantized") ;; esac
+done
+systems+=(fasttext-quantized)
+if [ -n "${SYSTEMS:-}" ]; then
+  chosen=()
+  for sys in $SYSTEMS; do
+    case " ${systems[*]} " in *" $sys "*) chosen+=("$sys") ;; *) echo "peers.sh: SYSTEMS: no system $sys (${systems[*]})" >&2; exit 2 ;; esac
+    case "$sys" in newsclf-*-quantized) case " $SYSTEMS " in *" ${sys%-quantized} "*) ;; *)
+      echo "peers.sh: SYSTEMS: $sys needs ${sys%-quantized}" >&2; exit 2 ;; esac ;; esac
+  done
+  systems=()
+  for sys in newsclf-mlp newsclf-linear newsclf-bag newsclf-cnn newsclf-lstm newsclf-ensemble fasttext-default fasttext-bigram \
+    sklearn-linearsvc newsclf-bag-quantized newsclf-linear-quantized fasttext-quantized; do
+    case " ${chosen[*]} " in *" $sys "*) systems+=("$sys") ;; esac
+  done
+fi
 splits=(row story)
 
 work=$(mktemp -d)
@@ -92,6 +114,18 @@ train_and_predict() {
   local sys=$1 s=$2 run=$3 d=$work/splits out=$work/out/$1.$2
   rm -rf "$out"; mkdir -p "$out"
   case "$sys" in
+    newsclf-*-quantized)
+      # The base model of this run and split, quantized; its training steps count as this one's.
+      local base=${sys%-quantized} opts=(--cutoff 300000)
+      [ "$base" = newsclf-bag ] && opts=(--bits 4 --cutoff 200000)
+      awk -v b="$base" -v s="$s" -v r="$run" -v q="$sys" '$1 == b && $2 == s && $4 == r && $3 != "predict" { $1 = q; print }' \
+        "$work/times" >> "$work/times"
+      timed "$sys" "$s" quantize "$run" "$bin/newsclf-quantize" -q "${opts[@]}" -m "$work/out/$base.$s/model" -o "$out/model"
+      timed "$sys" "$s" predict "$run" "$bin/newsclf-predict" -q -m "$out/model" --input-format lines \
+        -o "$out/pred.jsonl" "$d/$s.test.titles"
+      jq -r .label "$out/pred.jsonl" > "$out/pred"
+      wc -c < "$out/model" > "$out/model_bytes"
+      ;;
     newsclf-*)
       # Every word of the train file; each arch keeps the words it wants (its max_words default).
       # The word vectors are read by every arch but linear.
@@ -108,14 +142,19 @@ train_and_predict() {
       wc -c < "$out/model" > "$out/model_bytes"
       ;;
     fasttext-*)
-      local opts=()
+      local opts=() model=$out/model.bin
       [ "$sys" = fasttext-bigram ] && opts=(-wordNgrams 2 -epoch 10)
       timed "$sys" "$s" train "$run" fasttext supervised -input "$d/$s.train.ft" -output "$out/model" \
         -thread 2 -verbose 0 -bucket "$fasttext_bucket" "${opts[@]}"
+      if [ "$sys" = fasttext-quantized ]; then
+        timed "$sys" "$s" quantize "$run" fasttext quantize -input "$d/$s.train.ft" -output "$out/model" \
+          -thread 2 -verbose 0 -qnorm -retrain -cutoff 100000
+        model=$out/model.ftz
+      fi
       timed "$sys" "$s" predict "$run" sh -c 'fasttext predict-prob "$1" "$2" > "$3"' sh \
-        "$out/model.bin" "$d/$s.test.words" "$out/pred.txt"
+        "$model" "$d/$s.test.words" "$out/pred.txt"
       sed 's/^__label__\([a-z]*\).*/\1/' "$out/pred.txt" > "$out/pred"
-      wc -c < "$out/model.bin" > "$out/model_bytes"
+      wc -c < "$model" > "$out/model_bytes"
       rm -f "$out/model.bin" "$out/model.vec"  # the bigram model is 800 MB
       ;;
     sklearn-linearsvc)
@@ -164,6 +203,7 @@ train_rss_kb() {
 commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 peer_of() {
   case "$1" in
+    newsclf-*-quantized) echo fasttext-quantized ;;
     newsclf-linear | newsclf-ensemble) echo sklearn-linearsvc ;;
     newsclf-*) echo fasttext-bigram ;;
   esac
@@ -183,24 +223,32 @@ done > "$work/rows"
 echo
 echo "newsclf against its peers on $(basename "$data"): $(wc -l < "$work/splits/row.test.gold") row-split and" \
   "$(wc -l < "$work/splits/story.test.gold") story-split test titles; medians of $runs run(s)"
-printf '| %-18s | %-5s | %8s | %8s | %8s | %-26s | %16s | %9s | %18s |\n' \
+printf '| %-24s | %-5s | %8s | %8s | %8s | %-29s | %16s | %9s | %18s |\n' \
   system split accuracy macro-F1 "train s" "train time vs peer" "predict titles/s" "model MiB" "train peak RSS MiB"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------- ------- ---------: ---------: ---------: \
-  ---------------------------- -----------------: ----------: -------------------:
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------------- ------- ---------: ---------: ---------: \
+  ------------------------------- -----------------: ----------: -------------------:
 while read -r sys s acc f1 tr tps bytes rss; do
   ratio=""
   peer=$(peer_of "$sys")
-  if [ -n "$peer" ]; then
-    peer_tr=$(awk -v p="$peer" -v s="$s" '$1 == p && $2 == s { print $5 }' "$work/rows")
+  peer_tr=""
+  [ -n "$peer" ] && peer_tr=$(awk -v p="$peer" -v s="$s" '$1 == p && $2 == s { print $5 }' "$work/rows")
+  if [ -n "$peer_tr" ]; then  # SYSTEMS may leave the peer out
     ratio=$(awk -v a="$tr" -v b="$peer_tr" -v p="$peer" 'BEGIN { printf "%.3f of %s", a / b, p }')
   fi
-  printf '| %-18s | %-5s | %8.4f | %8.4f | %8.2f | %-26s | %16s | %9.1f | %18.0f |\n' "$sys" "$s" "$acc" "$f1" "$tr" \
+  printf '| %-24s | %-5s | %8.4f | %8.4f | %8.2f | %-29s | %16s | %9.1f | %18.0f |\n' "$sys" "$s" "$acc" "$f1" "$tr" \
     "$ratio" "$(commas "$tps")" "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')" \
     "$(awk -v b="$rss" 'BEGIN { print b / 1048576 }')"
 done < "$work/rows"
 echo
 for sys in "${systems[@]}"; do
-  case "$sys" in newsclf-*) ;; *) continue ;; esac
+  case "$sys" in
+    newsclf-*-quantized)
+      echo "$sys: train s = ${sys%-quantized}'s + newsclf-quantize; the quantization alone:" \
+        "$(printf '%.2f s (row), %.2f s (story)' "$(step_s "$sys" row quantize)" "$(step_s "$sys" story quantize)")"
+      continue ;;
+    newsclf-*) ;;
+    *) continue ;;
+  esac
   echo "$sys, fit with its defaults: train s = newsclf-tokenize (+ newsclf-embed) + newsclf-fit; the fit alone:" \
     "$(printf '%.2f s (row), %.2f s (story)' "$(step_s "$sys" row fit)" "$(step_s "$sys" story fit)")"
 done

@@ -15,7 +15,7 @@ fit() { newsclf-fit --arch linear --buckets 65536 "$@" train.tokens; }
 fit --validation-split 0.2 -o cal.model 2> cal.log || fail "fit failed: $(cat cal.log)"
 grep -q "calibration: temperature .* on 1600 validation rows; ECE" cal.log || fail "no calibration line: $(cat cal.log)"
 newsclf-predict --inspect -m cal.model > cal.inspect || fail "--inspect failed"
-jq -e '.format == "newsclf-model/1.3" and .calibration.method == "temperature" and .calibration.temperature > 0
+jq -e '.format == "newsclf-model/1.4" and .calibration.method == "temperature" and .calibration.temperature > 0
        and .calibration.validation_rows == 1600 and .calibration.after.log_loss <= .calibration.before.log_loss
        and (.calibration.before.ece | type) == "number" and (.calibration.after.ece | type) == "number"' \
   cal.inspect > /dev/null || fail "the model's calibration metadata: $(jq -c .calibration cal.inspect)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/bench/peers.sh on the bundled sample, one run: a row of the table and of the JSON for
-# every system (each newsclf-fit --arch choice and the three peers) on both splits, with the
-# JSON keys the benchmark promises. Skipped when fastText or scikit-learn is not installed
-# (scripts/setup.sh --bench installs them).
+# every system (each newsclf-fit --arch choice, the three peers, the quantized bag, linear and
+# fastText models) on both splits, with the JSON keys the benchmark promises. Skipped when
+# fastText or scikit-learn is not installed (scripts/setup.sh --bench installs them).
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v fasttext > /dev/null || ! /usr/bin/python3 -c 'import sklearn' 2> /dev/null; then
@@ -21,8 +21,11 @@ RUNS=1 FASTTEXT_BUCKET=100000 NEWSCLF_BIN="$NEWSCLF_BIN" "$NEWSCLF_SOURCE_DIR/sc
 
 archs=$(newsclf-fit --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' | tr ',' ' ')
 [ -n "$archs" ] || fail "newsclf-fit --help lists no --arch choices"
-systems="fasttext-default fasttext-bigram sklearn-linearsvc"
+systems="fasttext-default fasttext-bigram sklearn-linearsvc fasttext-quantized"
 for a in $archs; do systems="$systems newsclf-$a"; done
+for a in bag linear; do
+  case " $archs " in *" $a "*) systems="$systems newsclf-$a-quantized" ;; esac
+done
 
 keys='["accuracy","macro_f1","model_bytes","peak_rss_bytes","predict_titles_per_s","split","system","train_s"]'
 jq -e --argjson k "$keys" 'type == "array" and all(.[]; (keys == $k))' "$json" > /dev/null ||
@@ -41,8 +44,21 @@ done
 [ "$(jq length "$json")" -eq "$(echo "$systems" | wc -w | awk '{ print 2 * $1 }')" ] ||
   fail "the JSON has rows for systems that are not benchmarked: $(jq -c '[.[].system]' "$json")"
 grep -q 'newsclf-mlp .*of fasttext-bigram' "$SCRATCH/table.txt" || fail "newsclf-mlp's training time is not compared with fasttext-bigram's"
+grep -q 'newsclf-bag-quantized .*of fasttext-quantized' "$SCRATCH/table.txt" ||
+  fail "newsclf-bag-quantized's training time is not compared with fasttext-quantized's"
+# The compact models are smaller than those they come from.
+for sys in newsclf-bag newsclf-linear fasttext-default; do
+  q=${sys%-default}-quantized
+  jq -e --arg a "$sys" --arg b "$q" '([.[] | select(.system == $a and .split == "row")][0].model_bytes) >
+    ([.[] | select(.system == $b and .split == "row")][0].model_bytes)' "$json" > /dev/null ||
+    fail "$q is not smaller than $sys: $(jq -c '[.[] | select(.split == "row") | {system, model_bytes}]' "$json")"
+done
 
-# The usage, a missing input.
+# The usage, a missing input, SYSTEMS naming an unknown system or a quantized one without its base.
+expect_exit 2 env SYSTEMS="newsclf-nope" "$NEWSCLF_SOURCE_DIR/scripts/bench/peers.sh" "$TESTDATA/news.sample.tsv" \
+  "$TESTDATA/glove.sample.100d.txt.xz" 2> /dev/null
+expect_exit 2 env SYSTEMS="newsclf-bag-quantized" "$NEWSCLF_SOURCE_DIR/scripts/bench/peers.sh" "$TESTDATA/news.sample.tsv" \
+  "$TESTDATA/glove.sample.100d.txt.xz" 2> /dev/null
 expect_exit 2 "$NEWSCLF_SOURCE_DIR/scripts/bench/peers.sh" "$TESTDATA/news.sample.tsv" 2> /dev/null
 expect_exit 1 "$NEWSCLF_SOURCE_DIR/scripts/bench/peers.sh" "$SCRATCH/none.tsv" "$TESTDATA/glove.sample.100d.txt.xz" 2> /dev/null
 

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -344,4 +345,56 @@ TEST_CASE("the trailer: length, item count and checksum") {
         // Bytes added at the front shift the trailer's length out of step.
         CHECK(contains(message_of<FormatError>([&] { verify_trailer("x" + whole, "f", &items); }), "trailer records"));
     }
+}
+
+TEST_CASE("quantized rows: the reader gives back what round_to_quantized gives, within half a step of the values") {
+    PythonRandom rng(5);
+    const std::size_t rows = 37, cols = 9;  // an odd width: q4's last byte holds one value
+    std::vector<float> values = uniform_vector(rng, rows * cols, -3.0, 3.0);
+    for (std::size_t c = 0; c < cols; ++c) values[4 * cols + c] = 0.0f;  // a zero row, left out
+    for (std::size_t c = 0; c < cols; ++c) values[7 * cols + c] = 1e-30f;  // a row whose scale rounds to 0
+    for (std::size_t c = 0; c < cols; ++c) values[9 * cols + c] = c == 0 ? 40000.0f : 0.5f;  // one large value
+    for (int bits : {8, 4}) {
+        CAPTURE(bits);
+        ByteWriter w;
+        w.quantized_rows(values.data(), rows, cols, bits);
+        const std::size_t stored = rows - 2, row_bytes = bits == 8 ? cols : (cols + 1) / 2;
+        CHECK(w.bytes().size() == (rows + 7) / 8 + stored * (2 + row_bytes));
+        std::vector<float> expected = values;
+        round_to_quantized(expected.data(), rows, cols, bits);
+        std::vector<float> read(rows * cols, -1.0f);
+        ByteReader r(w.bytes(), "test");
+        r.quantized_rows(read.data(), rows, cols, bits, "tensor data");
+        CHECK(r.remaining() == 0);
+        CHECK(read == expected);
+        const float levels = bits == 8 ? 127.0f : 7.0f;
+        for (std::size_t i = 0; i < rows; ++i) {
+            float largest = 0;
+            for (std::size_t c = 0; c < cols; ++c) largest = std::max(largest, std::fabs(values[i * cols + c]));
+            for (std::size_t c = 0; c < cols; ++c)
+                CHECK(std::fabs(read[i * cols + c] - values[i * cols + c]) <= largest / levels * 0.502f + 1e-29f);
+        }
+        CHECK(std::all_of(read.begin() + 7 * cols, read.begin() + 8 * cols, [](float v) { return v == 0.0f; }));
+        // Rounding is idempotent: a model quantized again is the same model.
+        std::vector<float> again = expected;
+        round_to_quantized(again.data(), rows, cols, bits);
+        CHECK(again == expected);
+    }
+}
+
+TEST_CASE("quantized rows: a cut tensor, bits past the last row and over-wide rows are format errors") {
+    const std::vector<float> values = {1, 2, 3, 4, 5, 6};
+    ByteWriter w;
+    w.quantized_rows(values.data(), 3, 2, 8);
+    std::string bytes = w.bytes();
+    std::vector<float> out(6);
+    for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+        ByteReader r(std::string_view(bytes).substr(0, cut), "cut");
+        CHECK_THROWS_AS(r.quantized_rows(out.data(), 3, 2, 8, "tensor data"), FormatError);
+    }
+    bytes[0] = static_cast<char>(bytes[0] | 0x10);
+    ByteReader past(bytes, "past");
+    CHECK(contains(message_of<FormatError>([&] { past.quantized_rows(out.data(), 3, 2, 8, "tensor data"); }), "past the last"));
+    ByteReader wide(w.bytes(), "wide");
+    CHECK_THROWS_AS(wide.quantized_bytes(1, format::quantized_max_cols + 1, 8, "tensor data"), FormatError);
 }

@@ -1,8 +1,9 @@
-// Headline records from untrusted bytes: TSV, JSON Lines and plain lines with the format
+// Headline records from untrusted bytes: TSV, JSON Lines, fastText and plain lines with the format
 // detection, read whole as newsclf-tokenize reads them (gzip and xz data decompressed first) and
 // line by line through the LineReader, as newsclf-predict reads them.
 // Input: one byte of options (bits 0-1 the format, 2 require_label, 3 allow_empty_title,
-// 4 skip_bad, 5 the line reader instead of the whole input), then the bytes.
+// 4 skip_bad, 5 the line reader instead of the whole input, 6 fastText whatever bits 0-1 say), then
+// the bytes.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -51,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const char* bytes = reinterpret_cast<const char*>(data) + 1;
     const std::size_t length = size - 1;
     RecordReadOptions options;
-    options.format = static_cast<RecordFormat>(flags & 3);
+    options.format = flags & 64 ? RecordFormat::fasttext : static_cast<RecordFormat>(flags & 3);
     options.require_label = flags & 4;
     options.allow_empty_title = flags & 8;
     options.skip_bad = flags & 16;

@@ -97,20 +97,20 @@ TEST_CASE("model_bytes and parse_model round trip") {
     CHECK(contains(summary, "\"vocabulary_size\":9"));
 }
 
-TEST_CASE("a calibrated model is version 1.3, keeps its temperature and predicts at it") {
+TEST_CASE("a calibrated model is version 1.4, keeps its temperature and predicts at it") {
     Model model = small_model();
     const Probabilities raw = Classifier(model).classify("fed taper weather");
     model.temperature = 2.5;
     model.calibration_json = R"({"method":"temperature","temperature":2.5,"validation_rows":3})";
     model.self_tests = Classifier(model).run_self_tests();
     const std::string bytes = model_bytes(model);
-    CHECK(bytes.substr(16, 4) == std::string(1, '\3') + std::string("\0\0\0", 3));
+    CHECK(bytes.substr(16, 4) == std::string(1, '\4') + std::string("\0\0\0", 3));
     const Model back = parse_model(bytes, "calibrated");
     CHECK(back.temperature == 2.5);
     CHECK(back.calibration_json == model.calibration_json);
     CHECK(model_bytes(back) == bytes);
     CHECK(contains(model_summary_json(back), R"("calibration":{"method":"temperature","temperature":2.5,)"));
-    CHECK(contains(model_summary_json(back), "\"format\":\"newsclf-model/1.3\""));
+    CHECK(contains(model_summary_json(back), "\"format\":\"newsclf-model/1.4\""));
     // Its probabilities are the network's, squared and a half and renormalised.
     const Probabilities p = Classifier(back).classify("fed taper weather");
     double sum = 0;

@@ -81,3 +81,18 @@ TEST_CASE("predict_lines: the same lines whatever the batch size, each batch wri
                    }),
                    "bad.jsonl:2"));
 }
+
+TEST_CASE("fastText's predict-prob lines: the top k labels, best first, and no id") {
+    const Probabilities p = {0.04f, 0.02f, 0.01f, 0.93f};
+    std::string out;
+    append_prediction_fasttext(out, p, 4);
+    CHECK(out == "__label__m 0.93 __label__b 0.04 __label__t 0.02 __label__e 0.01");
+    out.clear();
+    append_prediction_fasttext(out, p, 1);
+    CHECK(out == "__label__m 0.93");
+    HeadlineBatch batch;
+    batch.add("a headline", "7");
+    out.clear();
+    append_prediction_lines(out, batch, {p}, PredictionFormat{2, false, true});
+    CHECK(out == "__label__m 0.93 __label__b 0.04\n");
+}

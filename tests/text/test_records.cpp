@@ -366,3 +366,47 @@ TEST_CASE("JSON Lines: a number passed through keeps its text, even beyond a dou
     CHECK(contains(message(R"({"id": 1e400, "title": "a",})"), "not a JSON object"));
     CHECK(contains(message(R"({"id": 1e400, "title": 5})"), "field \"title\" must be a string"));
 }
+
+TEST_CASE("fastText lines: one __label__ and the words, as fasttext supervised reads them") {
+    RecordReadOptions options;
+    NewsRecord r = parse_record_line("__label__m ebola  outbreak\tspreads", RecordFormat::fasttext, "s", 2, options);
+    CHECK(r.label == 3);
+    CHECK(r.title == "ebola outbreak spreads");
+    CHECK(r.line == 2);
+    // The label may stand anywhere, as fastText allows; a line without one is unlabelled.
+    CHECK(parse_record_line("stocks __label__b rally", RecordFormat::fasttext, "s", 1, options).label == 0);
+    CHECK(parse_record_line("stocks __label__b rally", RecordFormat::fasttext, "s", 1, options).title == "stocks rally");
+    CHECK(parse_record_line("no label here", RecordFormat::fasttext, "s", 1, options).label == no_label);
+
+    std::string m = message_of<DataError>([&] { parse_record_line("__label__b __label__t a", RecordFormat::fasttext, "s", 5, options); });
+    CHECK(m.rfind("s:5: ", 0) == 0);
+    CHECK(contains(m, "several labels (__label__b, __label__t)"));
+    m = message_of<DataError>([&] { parse_record_line("__label__sports a", RecordFormat::fasttext, "s", 6, options); });
+    CHECK(m.rfind("s:6: ", 0) == 0);
+    CHECK(contains(m, "label \"__label__sports\""));
+    m = message_of<DataError>([&] { parse_record_line("__label__e  ", RecordFormat::fasttext, "s", 7, options); });
+    CHECK(contains(m, "is empty"));
+    options.require_label = true;
+    m = message_of<DataError>([&] { parse_record_line("no label here", RecordFormat::fasttext, "s", 8, options); });
+    CHECK(m.rfind("s:8: ", 0) == 0);
+    CHECK(contains(m, "no __label__"));
+}
+
+TEST_CASE("fastText lines are detected when every line starts with __label__") {
+    CHECK(parse_record_format("fasttext") == RecordFormat::fasttext);
+    CHECK(detect_record_format("__label__b stocks rally") == RecordFormat::fasttext);
+    CHECK(detect_record_format(" __label__b stocks rally") == RecordFormat::lines);
+    auto records = read_all("__label__b stocks rally\n__label__e kim wed\n");
+    REQUIRE(records.size() == 2);
+    CHECK(records[1].label == 2);
+    CHECK(records[1].title == "kim wed");
+    std::string m = message_of<DataError>([&] { read_all("__label__b stocks rally\nkim wed\n"); });
+    CHECK(m.rfind("news.tsv:2: ", 0) == 0);
+    CHECK(contains(m, "--input-format fasttext"));
+    // Forced, a line without a label is an unlabelled headline (newsclf-tokenize writes such lines).
+    RecordReadOptions options;
+    options.format = RecordFormat::fasttext;
+    records = read_all("__label__b stocks rally\nkim wed\n", options);
+    REQUIRE(records.size() == 2);
+    CHECK(records[1].label == no_label);
+}

@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "newsclf/base/error.hpp"
@@ -77,6 +79,61 @@ void ByteWriter::f32_array(const float* data, std::size_t n) {
 #endif
 }
 
+namespace {
+// The largest |q| of a row quantized to `bits`.
+float quantized_levels(int bits) { return bits == 4 ? 7.0f : 127.0f; }
+std::size_t quantized_row_bytes(std::size_t cols, int bits) { return bits == 4 ? (cols + 1) / 2 : cols; }
+// A row's scale, as the file holds it: max |v| / levels in f16; 0 for a row left out.
+std::uint16_t row_scale(const float* row, std::size_t cols, int bits) {
+    float largest = 0;
+    for (std::size_t c = 0; c < cols; ++c) largest = std::max(largest, std::fabs(row[c]));
+    const std::uint16_t half = float_to_half(largest / quantized_levels(bits));
+    return std::isfinite(half_to_float(half)) ? half : 0;
+}
+int quantized_value(float v, float scale, int bits) {
+    const float levels = quantized_levels(bits);
+    return static_cast<int>(std::clamp(std::nearbyint(v / scale), -levels, levels));
+}
+// The c-th integer of a stored row's bytes.
+int stored_value(const char* row, std::size_t c, int bits) {
+    if (bits == 8) return static_cast<std::int8_t>(row[c]);
+    const int nibble = (static_cast<unsigned char>(row[c / 2]) >> (4 * (c % 2))) & 0xF;
+    return (nibble ^ 8) - 8;
+}
+std::size_t bitmap_bytes(std::size_t rows) { return rows / 8 + (rows % 8 != 0); }
+}  // namespace
+
+void round_to_quantized(float* values, std::size_t rows, std::size_t cols, int bits) {
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* row = values + r * cols;
+        const float scale = half_to_float(row_scale(row, cols, bits));
+        for (std::size_t c = 0; c < cols; ++c)
+            row[c] = scale == 0 ? 0.0f : static_cast<float>(quantized_value(row[c], scale, bits)) * scale;
+    }
+}
+
+void ByteWriter::quantized_rows(const float* data, std::size_t rows, std::size_t cols, int bits) {
+    const std::size_t bitmap_at = bytes_.size();
+    bytes_.append(bitmap_bytes(rows), '\0');
+    for (std::size_t r = 0; r < rows; ++r) {
+        const float* row = data + r * cols;
+        const std::uint16_t half = row_scale(row, cols, bits);
+        const float scale = half_to_float(half);
+        if (scale == 0) continue;
+        bytes_[bitmap_at + r / 8] = static_cast<char>(bytes_[bitmap_at + r / 8] | (1 << (r % 8)));
+        u16(half);
+        const std::size_t at = bytes_.size();
+        bytes_.append(quantized_row_bytes(cols, bits), '\0');
+        for (std::size_t c = 0; c < cols; ++c) {
+            const int q = quantized_value(row[c], scale, bits);
+            if (bits == 8)
+                bytes_[at + c] = static_cast<char>(static_cast<std::int8_t>(q));
+            else
+                bytes_[at + c / 2] = static_cast<char>(bytes_[at + c / 2] | ((q & 0xF) << (4 * (c % 2))));
+        }
+    }
+}
+
 void ByteReader::fail(const std::string& what) const {
     throw FormatError(source_ + ": " + what);
 }
@@ -142,6 +199,38 @@ void ByteReader::f16_array(float* out, std::size_t n, const char* field) {
     std::string_view src = raw(2 * n, field);
     decode_halves(src.data(), out, n);
 }
+std::string_view ByteReader::quantized_bytes(std::size_t rows, std::size_t cols, int bits, const char* field) {
+    if (cols > format::quantized_max_cols)
+        fail(std::string(field) + ": quantized rows of " + std::to_string(cols) + " values, more than " +
+             std::to_string(format::quantized_max_cols) + "; the file is corrupt");
+    const std::size_t start = pos_;
+    std::string_view bitmap = raw(bitmap_bytes(rows), field);
+    std::size_t stored = 0;
+    for (char b : bitmap) stored += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned char>(b)));
+    if (rows % 8 != 0 && (static_cast<unsigned char>(bitmap.back()) >> (rows % 8)) != 0)
+        fail(std::string(field) + ": the bitmap marks rows past the last; the file is corrupt");
+    raw(stored * (2 + quantized_row_bytes(cols, bits)), field);
+    return bytes_.substr(start, pos_ - start);
+}
+
+void ByteReader::quantized_rows(float* out, std::size_t rows, std::size_t cols, int bits, const char* field) {
+    std::string_view all = quantized_bytes(rows, cols, bits, field);
+    std::size_t at = bitmap_bytes(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* row = out + r * cols;
+        if (!(static_cast<unsigned char>(all[r / 8]) & (1u << (r % 8)))) {
+            std::fill(row, row + cols, 0.0f);
+            continue;
+        }
+        const auto half = static_cast<std::uint16_t>(static_cast<unsigned char>(all[at]) |
+                                                     static_cast<unsigned>(static_cast<unsigned char>(all[at + 1])) << 8);
+        const float scale = half_to_float(half);
+        at += 2;
+        for (std::size_t c = 0; c < cols; ++c) row[c] = static_cast<float>(stored_value(all.data() + at, c, bits)) * scale;
+        at += quantized_row_bytes(cols, bits);
+    }
+}
+
 void ByteReader::f32_array(float* out, std::size_t n, const char* field) {
     if (n > remaining() / 4) need(static_cast<std::size_t>(-1), field);
     std::string_view src = raw(4 * n, field);

@@ -17,13 +17,22 @@ inline constexpr std::string_view magic_prefix = "newsclf-";
 inline constexpr std::string_view tokens_kind = "tokens";
 inline constexpr std::string_view model_kind = "model";
 inline constexpr std::uint32_t tokens_major = 1, tokens_minor = 0;
-inline constexpr std::uint32_t model_major = 1, model_minor = 3;  // 1.1: patience, dropout, epochs_run, best_epoch;
-                                                                   // 1.2: arch tensors, f16 tensors, ensembles;
-                                                                   // 1.3: calibration (a model without it is 1.2)
+inline constexpr std::uint32_t model_major = 1, model_minor = 2;  // 1.1: patience, dropout, epochs_run, best_epoch;
+                                                                   // 1.2: arch tensors, f16 tensors, ensembles
+inline constexpr std::uint32_t model_minor_quantized = 3;  // 1.3: q8 and q4 tensors, written only by a model that holds them
+inline constexpr std::uint32_t model_minor_calibrated = 4;  // 1.4: calibration, written only by a model that has one
 inline constexpr std::string_view trailer_magic = "NCLF-END";
 inline constexpr std::size_t trailer_size = 8 + 8 + 8 + 4;
 enum class ValueType : std::uint8_t { u64 = 1, f64 = 2, string = 3, json = 4 };
-enum class DType : std::uint8_t { f32 = 1, f16 = 2 };
+enum class DType : std::uint8_t { f32 = 1, f16 = 2, q8 = 3, q4 = 4 };
+// q8 and q4: a tensor of `rows` rows of `cols` values as a bitmap of the stored rows (bit r % 8 of
+// byte r / 8), then each stored row: its f16 scale and cols integers q, each value scale * q; q8
+// holds a q in [-127, 127] a byte, q4 one in [-7, 7] a half byte (two's complement, the even
+// column in the low half). A row whose scale rounds to 0 (all zeros) is not stored.
+inline constexpr std::size_t quantized_max_cols = 4096;
+// A reader refuses a q8 or q4 tensor of more values than this many times the bytes of the file
+// (a pruned bag model of the full data holds about 40): a few kilobytes cannot ask for gigabytes.
+inline constexpr std::size_t quantized_max_expansion = 1024;
 }  // namespace format
 
 // Typed key/value metadata; keys are sorted so the same content gives the same bytes.
@@ -52,6 +61,8 @@ public:
     void string64(std::string_view s);  // u64 length + bytes
     void f32_array(const float* data, std::size_t n);
     void f16_array(const float* data, std::size_t n);  // rounded to nearest even
+    // Rows quantized to `bits` (8: q8, 4: q4).
+    void quantized_rows(const float* data, std::size_t rows, std::size_t cols, int bits);
     std::string& bytes() { return bytes_; }
 
 private:
@@ -73,6 +84,9 @@ public:
     std::string string64(const char* field);
     void f32_array(float* out, std::size_t n, const char* field);
     void f16_array(float* out, std::size_t n, const char* field);
+    void quantized_rows(float* out, std::size_t rows, std::size_t cols, int bits, const char* field);
+    // The encoded bytes of a q8 or q4 tensor (its bitmap says how many rows follow), consumed.
+    std::string_view quantized_bytes(std::size_t rows, std::size_t cols, int bits, const char* field);
     std::size_t position() const { return pos_; }
     std::size_t remaining() const { return bytes_.size() - pos_; }
     const std::string& source() const { return source_; }
@@ -84,6 +98,9 @@ private:
     std::size_t pos_ = 0;
     std::string source_;
 };
+
+// values (rows x cols) = what they read as after a round trip through q8 (bits 8) or q4 (bits 4).
+void round_to_quantized(float* values, std::size_t rows, std::size_t cols, int bits);
 
 // Header: magic "newsclf-<kind>/<major>" padded with '\n' to 16 bytes, u32 minor, sanity block
 // (f32 1.0, f32 -0.5, u64 1), u32 metadata count, entries.

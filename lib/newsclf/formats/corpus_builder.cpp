@@ -32,7 +32,7 @@ void CorpusBuilder::add(const NewsRecord& record) {
     std::uint32_t chars = 0;
     for (unsigned char c : record.title) chars += (c & 0xC0) != 0x80;
     title_chars_.push_back(chars);
-    for_each_token(record.title, normalizer_, [&](std::string_view word) { words_.push_back(counter_.add_word(word)); });
+    for_each_token(record.title, record.words ? word_settings(normalizer_) : normalizer_, [&](std::string_view word) { words_.push_back(counter_.add_word(word)); });
     offsets_.push_back(words_.size());
 }
 

@@ -54,7 +54,9 @@ EmbeddingMatrix build_embedding_matrix(std::string_view text, const std::string&
     std::vector<bool> seen(rows, false);
     std::size_t line_number = 0;
     bool first = true;
+    ProgressBar bar(text.size(), source + " ", "bytes");
     for (std::size_t start = 0; start < text.size();) {
+        if (line_number % 256 == 0) bar.update(start);
         std::size_t nl = text.find('\n', start);
         std::size_t end = nl == std::string_view::npos ? text.size() : nl;
         std::string_view line = text.substr(start, end - start);

@@ -2,6 +2,7 @@
 #include "newsclf/io/line_reader.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,6 +24,8 @@ LineReader::LineReader(const std::string& path) : name_(display_name(path)) {
         if (fd_ < 0) throw IoError(name_ + ": cannot open: " + std::strerror(errno));
         owns_fd_ = true;
     }
+    struct stat st;
+    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) total_bytes_ = static_cast<std::size_t>(st.st_size);
 }
 
 LineReader::~LineReader() {
@@ -51,6 +54,7 @@ bool LineReader::fill() {
             while (buffer_.size() < 6 && (n = ::read(fd_, chunk, sizeof chunk)) > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
             if (is_compressed(buffer_)) {
                 buffer_ = decompress_if_compressed(buffer_ + read_all(fd_, name_), name_);
+                total_bytes_ = buffer_.size();
                 eof_ = true;
             }
         }
@@ -68,6 +72,7 @@ bool LineReader::next(std::string& line) {
                 throw DataError(where(name_, line_number_) + "line is longer than " + std::to_string(max_line_bytes) +
                                 " bytes; is this a headline file?");
             line.assign(buffer_, start_, nl - start_);
+            bytes_read_ += nl + 1 - start_;
             start_ = nl + 1;
             if (line_number_ == 1) line.erase(0, line.size() - without_utf8_bom(line).size());
             return true;
@@ -80,6 +85,7 @@ bool LineReader::next(std::string& line) {
             if (buffer_.size() == start_) return false;
             ++line_number_;
             line.assign(buffer_, start_, std::string::npos);
+            bytes_read_ += buffer_.size() - start_;
             if (line_number_ == 1) line.erase(0, line.size() - without_utf8_bom(line).size());
             start_ = buffer_.size();
             return true;

@@ -17,6 +17,10 @@ public:
     bool next(std::string& line);
     std::size_t line_number() const { return line_number_; }
     const std::string& name() const { return name_; }
+    // For progress: the bytes of the lines handed over so far, and the input's size (a regular
+    // file's, or a compressed input's once decompressed), 0 when unknown (pipes).
+    std::size_t bytes_read() const { return bytes_read_; }
+    std::size_t total_bytes() const { return total_bytes_; }
 
     static constexpr std::size_t max_line_bytes = 1 << 20;
 
@@ -30,6 +34,8 @@ private:
     bool eof_ = false;
     bool first_read_ = true;
     std::size_t line_number_ = 0;
+    std::size_t bytes_read_ = 0;
+    std::size_t total_bytes_ = 0;
 };
 
 }  // namespace newsclf

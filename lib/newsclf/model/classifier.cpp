@@ -54,8 +54,8 @@ Classifier::Classifier(Model model, std::string source)
         throw FormatError(source_ + ": the model's parameters do not fit its network; the file is corrupt");
 }
 
-std::vector<std::uint32_t> Classifier::encode(std::string_view title) const {
-    return encode_title(title, model_.normalizer, model_.vocabulary);
+std::vector<std::uint32_t> Classifier::encode(std::string_view title, bool words) const {
+    return encode_title(title, words ? word_settings(model_.normalizer) : model_.normalizer, model_.vocabulary);
 }
 
 std::vector<Probabilities> Classifier::classify(const std::vector<std::string>& titles) const {

@@ -34,7 +34,8 @@ public:
     // Its arch's network alone, before the temperature (the probabilities are
     // softmax(temperature * log p) of this one's p).
     const Network& uncalibrated_network() const { return *uncalibrated_; }
-    std::vector<std::uint32_t> encode(std::string_view title) const;
+    // words: the title is words already (see word_settings).
+    std::vector<std::uint32_t> encode(std::string_view title, bool words = false) const;
     Probabilities classify(std::string_view title) const;
     std::vector<Probabilities> classify(const std::vector<std::string>& titles) const;
     // The probabilities of titles already encoded, whose token ids lie in `ids`, title i ending at ends[i].

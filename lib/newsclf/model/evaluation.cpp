@@ -70,7 +70,7 @@ DataOrigin add_labelled_input(TokenCorpus& corpus, const std::string& input, con
     read_options.require_label = true;
     read_options.skip_bad = options.skip_bad;
     read_records(bytes, source, read_options, [&](NewsRecord&& r) {
-        corpus.add(r.label, std::move(r.id), std::move(r.story), classifier.encode(r.title));
+        corpus.add(r.label, std::move(r.id), std::move(r.story), classifier.encode(r.title, r.words));
     });
     return {source, std::nullopt};
 }
@@ -104,7 +104,19 @@ std::vector<std::size_t> evaluation_rows(const TokenCorpus& corpus, const std::s
 
 MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus& corpus,
                                  const std::vector<std::size_t>& rows) {
-    const std::vector<float> p = predict_rows(classifier.network(), classifier.model().parameters.data(), corpus, rows);
+    // In slices, for the progress bar of a long evaluation.
+    constexpr std::size_t slice = 8192;
+    std::vector<float> p;
+    p.reserve(rows.size() * label_count);
+    ProgressBar bar(rows.size(), "evaluating ", "rows");
+    for (std::size_t begin = 0; begin < rows.size(); begin += slice) {
+        bar.update(begin);
+        const std::vector<std::size_t> part(rows.begin() + static_cast<std::ptrdiff_t>(begin),
+                                            rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), begin + slice)));
+        const std::vector<float> q = predict_rows(classifier.network(), classifier.model().parameters.data(), corpus, part);
+        p.insert(p.end(), q.begin(), q.end());
+    }
+    bar.finish();
     MetricsAccumulator metrics;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         Probabilities row;

@@ -67,20 +67,44 @@ std::vector<SelfTest> parse_self_tests(const std::string& json, const std::strin
     return tests;
 }
 
+format::DType dtype_of(Storage storage) {
+    switch (storage) {
+    case Storage::f16: return format::DType::f16;
+    case Storage::q8: return format::DType::q8;
+    case Storage::q4: return format::DType::q4;
+    default: return format::DType::f32;
+    }
+}
+
+// A quantized tensor's rows are its first dimension, the rest one row.
+std::size_t row_count(const std::vector<std::size_t>& shape) { return shape.empty() ? 1 : shape[0]; }
+std::size_t size_of_row(const std::vector<std::size_t>& shape) {
+    std::size_t n = 1;
+    for (std::size_t k = 1; k < shape.size(); ++k) n *= shape[k];
+    return n;
+}
+
 void write_tensor(ByteWriter& w, const std::string& name, const std::vector<std::size_t>& shape, const float* data,
                   Storage storage) {
     w.string16(name);
-    w.u8(static_cast<std::uint8_t>(storage == Storage::f16 ? format::DType::f16 : format::DType::f32));
+    w.u8(static_cast<std::uint8_t>(dtype_of(storage)));
     w.u8(static_cast<std::uint8_t>(shape.size()));
     std::size_t n = 1;
     for (auto d : shape) {
         w.u64(d);
         n *= d;
     }
-    if (storage == Storage::f16)
+    if (is_quantized(storage))
+        w.quantized_rows(data, row_count(shape), shape.empty() ? 1 : size_of_row(shape), quantized_bits(storage));
+    else if (storage == Storage::f16)
         w.f16_array(data, n);
     else
         w.f32_array(data, n);
+}
+
+// How a model keeps a block in its file: a quantized model's f16 blocks are q8 or q4.
+Storage file_storage(const Model& m, const ParameterBlock& b) {
+    return b.storage == Storage::f16 ? m.table_storage : b.storage;
 }
 
 // A tensor as the file holds it: the data stay encoded until their destination is known, so that
@@ -95,7 +119,9 @@ struct TensorView {
     // since it would silently turn every answer into the same class.
     void decode(float* out, const std::string& source) const {
         ByteReader r(data, source);
-        if (storage == Storage::f16)
+        if (is_quantized(storage))
+            r.quantized_rows(out, row_count(shape), shape.empty() ? 1 : size_of_row(shape), quantized_bits(storage), "tensor data");
+        else if (storage == Storage::f16)
             r.f16_array(out, size, "tensor data");
         else
             r.f32_array(out, size, "tensor data");
@@ -106,22 +132,32 @@ struct TensorView {
     }
 };
 
-TensorView read_tensor(ByteReader& r) {
+TensorView read_tensor(ByteReader& r, std::uint32_t minor) {
     TensorView t;
     t.name = r.string16("a tensor name");
     auto dtype = r.u8("a tensor type");
-    if (dtype != static_cast<std::uint8_t>(format::DType::f32) && dtype != static_cast<std::uint8_t>(format::DType::f16))
+    const std::uint8_t last = static_cast<std::uint8_t>(minor >= format::model_minor_quantized ? format::DType::q4 : format::DType::f16);
+    if (dtype < static_cast<std::uint8_t>(format::DType::f32) || dtype > last)
         r.fail("tensor \"" + printable(t.name) + "\" has unknown type " + std::to_string(dtype) + "; the file is corrupt or newer than this newsclf");
-    t.storage = dtype == static_cast<std::uint8_t>(format::DType::f16) ? Storage::f16 : Storage::f32;
+    static constexpr Storage storages[] = {Storage::f32, Storage::f16, Storage::q8, Storage::q4};
+    t.storage = storages[dtype - 1];
+    const bool quantized = is_quantized(t.storage);
     const std::size_t width = t.storage == Storage::f16 ? 2 : 4;
     std::uint8_t ndim = r.u8("a tensor rank");
+    std::size_t cols = 1;
     for (std::uint8_t i = 0; i < ndim; ++i) {
         std::uint64_t d = r.u64("a tensor dimension");
-        if (d != 0 && t.size > r.remaining() / width / d) r.fail("tensor \"" + printable(t.name) + "\" is larger than the file; the file is truncated or corrupt");
+        // A quantized tensor leaves zero rows out; its bitmap (a bit a row) and its rows' width bound it instead.
+        bool too_large = quantized ? (i == 0 ? d / 8 > r.remaining() : (d != 0 && cols > format::quantized_max_cols / d))
+                                   : (d != 0 && t.size > r.remaining() / width / d);
+        if (i > 0) cols *= d;
+        if (quantized && d != 0 && t.size * d / format::quantized_max_expansion > r.position() + r.remaining()) too_large = true;
+        if (too_large) r.fail("tensor \"" + printable(t.name) + "\" is larger than the file; the file is truncated or corrupt");
         t.shape.push_back(d);
         t.size *= d;
     }
-    t.data = r.raw(width * t.size, "tensor data");
+    t.data = quantized ? r.quantized_bytes(row_count(t.shape), cols, quantized_bits(t.storage), "tensor data")
+                       : r.raw(width * t.size, "tensor data");
     return t;
 }
 
@@ -156,7 +192,11 @@ void write_shape(JsonWriter& w, const std::vector<std::size_t>& shape) {
 }
 
 // A model without calibration holds nothing that 1.3 added, so it is written as 1.2, as it was.
-std::uint32_t minor_version(const Model& m) { return m.calibration_json.empty() ? 2 : format::model_minor; }
+// The same for a model without quantized tensors as 1.3.
+std::uint32_t minor_version(const Model& m) {
+    if (!m.calibration_json.empty()) return format::model_minor_calibrated;
+    return is_quantized(m.table_storage) ? format::model_minor_quantized : format::model_minor;
+}
 
 // The temperature of a calibration entry; a FormatError when it has none that is positive.
 double calibration_temperature(const std::string& json, const std::string& source) {
@@ -218,7 +258,7 @@ std::string model_bytes(const Model& model) {
     // The tensors' bytes are known: one allocation instead of a string doubling (and copying) its
     // way up to hundreds of megabytes.
     std::size_t tensor_bytes = 4 * model.embedding.size() + 4096 * (blocks.size() + 1);
-    for (const auto& b : blocks) tensor_bytes += (b.storage == Storage::f16 ? 2 : 4) * b.size();
+    for (const auto& b : blocks) tensor_bytes += (b.storage == Storage::f16 && !is_quantized(model.table_storage) ? 2 : 4) * b.size();
     w.bytes().reserve(tensor_bytes + metadata_bytes);
     write_header(w, format::model_kind, format::model_major, minor_version(model), meta);
     const bool has_embedding = model.embedding.size() > 0;
@@ -226,7 +266,7 @@ std::string model_bytes(const Model& model) {
     w.u32(static_cast<std::uint32_t>(items));
     if (has_embedding)
         write_tensor(w, "embedding", {model.embedding.shape(0), model.embedding.shape(1)}, model.embedding.data(), Storage::f32);
-    for (const auto& b : blocks) write_tensor(w, b.name, b.shape, model.parameters.data() + b.offset, b.storage);
+    for (const auto& b : blocks) write_tensor(w, b.name, b.shape, model.parameters.data() + b.offset, file_storage(model, b));
     w.u32(static_cast<std::uint32_t>(model.members.size()));
     for (const auto& member : model.members) w.string64(model_bytes(member));
     std::string bytes = std::move(w.bytes());
@@ -269,18 +309,18 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     if (!vocabulary.empty()) m.vocabulary = parse_vocabulary(vocabulary, source + " (vocabulary)");
     m.training_json = meta_string(h.metadata, "training", source);
     m.self_tests = parse_self_tests(meta_string(h.metadata, "self_tests", source), source);
-    if (h.minor >= 3 && h.metadata.count("calibration")) {
+    if (h.minor >= format::model_minor_calibrated && h.metadata.count("calibration")) {
         m.calibration_json = meta_string(h.metadata, "calibration", source);
         m.temperature = calibration_temperature(m.calibration_json, source);
     }
     std::uint32_t count = r.u32("the tensor count");
     if (count != tensor_count) r.fail("the tensor count disagrees with the trailer; the file is corrupt");
     std::vector<TensorView> tensors;
-    for (std::uint32_t i = 0; i < count; ++i) tensors.push_back(read_tensor(r));
+    for (std::uint32_t i = 0; i < count; ++i) tensors.push_back(read_tensor(r, h.minor));
     std::size_t next = 0;
     if (!tensors.empty() && tensors[0].name == "embedding") {
         const TensorView& e = tensors[0];
-        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1)
+        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1 || is_quantized(e.storage))
             r.fail("the embedding tensor is not a matrix for the vocabulary; the file is corrupt");
         m.embedding = Matrix::from_shape({e.shape[0], e.shape[1]});
         e.decode(m.embedding.data(), source);
@@ -298,10 +338,16 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     if (count - next != blocks.size())
         r.fail("holds " + std::to_string(count) + " tensors, the " + m.options.arch + " network needs " +
                std::to_string(blocks.size() + next) + "; the file is corrupt");
+    // A quantized model's f16 blocks are all q8 or all q4: the first one's storage is theirs.
+    for (std::size_t k = 0; k < blocks.size(); ++k)
+        if (blocks[k].storage == Storage::f16) {
+            m.table_storage = tensors[next + k].storage;
+            break;
+        }
     for (std::size_t k = 0; k < blocks.size(); ++k) {
         const TensorView& t = tensors[next + k];
         const ParameterBlock& b = blocks[k];
-        if (t.name != b.name || t.shape != b.shape || t.storage != b.storage)
+        if (t.name != b.name || t.shape != b.shape || t.storage != file_storage(m, b))
             r.fail("tensor \"" + t.name + "\" " + shape_text(t.shape) + " does not match the " + m.options.arch +
                    " network's \"" + b.name + "\" " + shape_text(b.shape) + " of these hyperparameters; the file is corrupt");
     }

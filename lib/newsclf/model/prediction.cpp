@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
+#include "newsclf/base/log.hpp"
 
 namespace newsclf {
 
@@ -26,6 +28,17 @@ void append_prediction_json(std::string& out, const Probabilities& p, const Pred
     w.end_object();
 }
 
+void append_prediction_fasttext(std::string& out, const Probabilities& p, std::size_t top_k) {
+    const auto order = ranked_labels(p);
+    for (std::size_t i = 0; i < std::min(top_k, label_count); ++i) {
+        if (i > 0) out += ' ';
+        out += "__label__";
+        out += label_codes[order[i]];
+        out += ' ';
+        out += json_float(p[order[i]]);
+    }
+}
+
 std::vector<Probabilities> classify_batch(const Classifier& classifier, const HeadlineBatch& batch) {
     if (batch.size() == 1) return {classifier.classify(batch.titles[0])};  // no batch buffers for one
     return classifier.classify(batch.titles);
@@ -41,19 +54,24 @@ std::vector<Explanation> explain_batch(const Classifier& classifier, const Headl
 void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const std::vector<Probabilities>& predictions,
                              const PredictionFormat& format, const std::vector<Explanation>* explanations) {
     for (std::size_t i = 0; i < predictions.size(); ++i) {
-        append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr,
-                               explanations ? &(*explanations)[i] : nullptr);
+        if (format.fasttext)
+            append_prediction_fasttext(out, predictions[i], format.top_k);
+        else
+            append_prediction_json(out, predictions[i], format, batch.ids[i] ? &*batch.ids[i] : nullptr,
+                                   explanations ? &(*explanations)[i] : nullptr);
         out += '\n';
     }
 }
 
 void predict_lines(LineReader& reader, const Classifier& classifier, RecordFormat format,
                    const PredictionFormat& prediction_format, std::size_t batch_lines,
-                   const std::function<void(const std::string& lines)>& write) {
+                   const std::function<void(const std::string& lines)>& write, bool show_progress) {
     RecordReadOptions read_options;
     read_options.allow_empty_title = true;
     HeadlineBatch batch;
     std::string line, lines;
+    std::optional<ProgressBar> bar;
+    if (show_progress) bar.emplace(reader.total_bytes(), reader.name() + " ", "bytes");
     auto flush_batch = [&] {
         if (prediction_format.explain) {
             const std::vector<Explanation> explanations = explain_batch(classifier, batch);
@@ -61,6 +79,7 @@ void predict_lines(LineReader& reader, const Classifier& classifier, RecordForma
         } else {
             append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
         }
+        if (bar) bar->update(reader.bytes_read());
         write(lines);
         lines.clear();
         batch.clear();

@@ -15,7 +15,11 @@
 namespace newsclf {
 
 // How a block is kept in the model file; f16 halves the file, the loaded values are the rounded ones.
-enum class Storage : std::uint8_t { f32, f16 };
+// q8 and q4 (newsclf-quantize: rows of 8- or 4-bit integers with a scale each, zero rows left
+// out) may stand in the file for the f16 blocks; no network declares them.
+enum class Storage : std::uint8_t { f32, f16, q8, q4 };
+inline bool is_quantized(Storage s) { return s == Storage::q8 || s == Storage::q4; }
+inline int quantized_bits(Storage s) { return s == Storage::q4 ? 4 : 8; }
 
 // A named slice of the flat parameter buffer, for the model file and for inspection.
 struct ParameterBlock {

@@ -18,6 +18,14 @@ struct NormalizerSettings {
     char split = ' ';
 };
 
+// For text that is words already, such as fastText lines (newsclf-tokenize's among them): lower
+// case and the filters still apply, but not the workshop's rules on characters beside spaces,
+// which would change words that they made once ("secrets' the" -> "secrets the").
+inline NormalizerSettings word_settings(NormalizerSettings settings) {
+    settings.workshop_rules = false;
+    return settings;
+}
+
 // The workshop's normalize_text: lower case; "\s\W" -> " "; "\W\s" -> " "; "\s+" -> " ". The
 // filters and the split character play no part here. Input must be valid UTF-8.
 std::string normalize_text(std::string_view text, const NormalizerSettings& settings = {});

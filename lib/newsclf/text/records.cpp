@@ -169,19 +169,61 @@ NewsRecord parse_jsonl(std::string_view line, const std::string& at, const Recor
     return r;
 }
 
+constexpr std::string_view fasttext_label_prefix = "__label__";
+
+bool fasttext_space(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
+
+// fastText's training line: whitespace-separated words, those that begin with __label__ its
+// labels (usually first). newsclf classifies into one of four categories: one label at most.
+NewsRecord parse_fasttext(std::string_view line, const std::string& at, const RecordReadOptions& options) {
+    NewsRecord r;
+    r.words = true;
+    std::string first_label;
+    for (std::size_t i = 0; i < line.size();) {
+        while (i < line.size() && fasttext_space(line[i])) ++i;
+        std::size_t end = i;
+        while (end < line.size() && !fasttext_space(line[end])) ++end;
+        std::string_view word = line.substr(i, end - i);
+        i = end;
+        if (word.empty()) break;
+        if (word.substr(0, fasttext_label_prefix.size()) != fasttext_label_prefix) {
+            if (!r.title.empty()) r.title += ' ';
+            r.title += word;
+            continue;
+        }
+        if (!first_label.empty())
+            throw DataError(at + "several labels (" + first_label + ", " + std::string(word.substr(0, 40)) +
+                            "): newsclf gives a headline one category; keep one label a line");
+        first_label = word.substr(0, 40);
+        std::string_view code = word.substr(fasttext_label_prefix.size());
+        r.label = label_index(code);
+        if (r.label == no_label)
+            throw DataError(at + "label \"" + first_label +
+                            "\": expected one of __label__b (business), __label__t (science and technology), "
+                            "__label__e (entertainment), __label__m (health)");
+    }
+    check_title(r, at, "the headline after the label", options);
+    if (options.require_label && r.label == no_label)
+        throw DataError(at + "no __label__ on the line: every training headline needs one of __label__b, __label__t, "
+                             "__label__e, __label__m");
+    return r;
+}
+
 }  // namespace
 
 RecordFormat parse_record_format(const std::string& name) {
     if (name == "auto") return RecordFormat::automatic;
     if (name == "tsv") return RecordFormat::tsv;
     if (name == "jsonl") return RecordFormat::jsonl;
+    if (name == "fasttext") return RecordFormat::fasttext;
     if (name == "lines") return RecordFormat::lines;
-    throw UsageError("unknown input format \"" + name + "\": expected auto, tsv, jsonl or lines");
+    throw UsageError("unknown input format \"" + name + "\": expected auto, tsv, jsonl, fasttext or lines");
 }
 
 RecordFormat detect_record_format(std::string_view first_line) {
     std::size_t i = first_line.find_first_not_of(" \t");
     if (i != std::string_view::npos && first_line[i] == '{') return RecordFormat::jsonl;
+    if (first_line.substr(0, fasttext_label_prefix.size()) == fasttext_label_prefix) return RecordFormat::fasttext;
     std::size_t tabs = 0;
     for (char c : first_line) tabs += (c == '\t');
     return tabs == tsv_field_count - 1 ? RecordFormat::tsv : RecordFormat::lines;
@@ -211,6 +253,7 @@ NewsRecord parse_record_line(std::string_view line, RecordFormat format, const s
     switch (format) {
     case RecordFormat::tsv: r = parse_tsv(line, at, options); break;
     case RecordFormat::jsonl: r = parse_jsonl(line, at, options); break;
+    case RecordFormat::fasttext: r = parse_fasttext(line, at, options); break;
     default:
         r.title = line;
         check_title(r, at, "the headline", options);
@@ -226,8 +269,11 @@ RecordReadStats read_records(std::string_view bytes, const std::string& source, 
     bytes = without_utf8_bom(bytes);
     RecordReadStats stats;
     RecordFormat format = options.format;
+    bool detected = format == RecordFormat::automatic;
     std::size_t line_number = 0;
+    ProgressBar bar(bytes.size(), source + " ", "bytes");
     for (std::size_t start = 0; start < bytes.size();) {
+        if (line_number % 256 == 0) bar.update(start);
         std::size_t nl = bytes.find('\n', start);
         std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
         std::string_view line = bytes.substr(start, end - start);
@@ -235,6 +281,13 @@ RecordReadStats read_records(std::string_view bytes, const std::string& source, 
         ++line_number;
         if (format == RecordFormat::automatic) format = detect_record_format(line);
         try {
+            // Detection takes fastText's format only when every line says so: a headline that
+            // merely begins with "__label__" is not read as a label.
+            if (detected && format == RecordFormat::fasttext &&
+                line.substr(0, fasttext_label_prefix.size()) != fasttext_label_prefix)
+                throw DataError(where(source, line_number) +
+                                "no __label__ at the start, as the first line has: give --input-format fasttext to "
+                                "read lines without a label as unlabelled headlines, or --input-format lines");
             on_record(parse_record_line(line, format, source, line_number, options));
             ++stats.records;
         } catch (const DataError& e) {
@@ -243,6 +296,7 @@ RecordReadStats read_records(std::string_view bytes, const std::string& source, 
             if (stats.skipped <= 10) log_info(std::string("skipped: ") + e.what());
         }
     }
+    bar.finish();
     // The count comes first, also when every row was skipped: the failure that follows then says
     // why nothing is left.
     if (stats.skipped > 0)
@@ -253,7 +307,7 @@ RecordReadStats read_records(std::string_view bytes, const std::string& source, 
                         " row(s) were bad and skipped");
     if (stats.records == 0)
         throw DataError(where(source) + (bytes.empty() ? "the input is empty" : "no valid records") +
-                        ": expected headlines (TSV, JSON Lines or one per line)");
+                        ": expected headlines (TSV, JSON Lines, fastText lines or one per line)");
     return stats;
 }
 

@@ -1,4 +1,5 @@
-// Readers of headline records: the data set's TSV, JSON Lines and plain lines. Each is a
+// Readers of headline records: the data set's TSV, JSON Lines, fastText's training lines
+// ("__label__b some words") and plain lines. Each is a
 // function over bytes that reports every record with its line number, or a DataError that names
 // the source, line and field.
 #pragma once
@@ -9,15 +10,16 @@
 
 namespace newsclf {
 
-enum class RecordFormat { automatic, tsv, jsonl, lines };
+enum class RecordFormat { automatic, tsv, jsonl, lines, fasttext };
 
 struct NewsRecord {
     std::string id;     // ID field, JSON "id", or empty
-    std::string title;  // TITLE, JSON "title" or "input", or the whole line
+    std::string title;  // TITLE, JSON "title" or "input", a fastText line's words, or the whole line
     int label = -1;     // index into label_codes, or no_label
     std::string story;  // STORY field or JSON "story", or empty
     std::string publisher;
     std::size_t line = 0;
+    bool words = false;  // the title is words already (fastText): see word_settings
 };
 
 struct RecordReadOptions {
@@ -32,15 +34,18 @@ struct RecordReadStats {
     std::size_t skipped = 0;
 };
 
-RecordFormat parse_record_format(const std::string& name);  // "auto", "tsv", "jsonl", "lines"
-// Guesses the format from the first line: '{' is JSON Lines, 8 TAB-separated fields is TSV.
+RecordFormat parse_record_format(const std::string& name);  // "auto", "tsv", "jsonl", "fasttext", "lines"
+// Guesses the format from the first line: '{' is JSON Lines, 8 TAB-separated fields is TSV,
+// "__label__" at the start is fastText's training format.
 RecordFormat detect_record_format(std::string_view first_line);
 
 // Parses one line (without its '\n'). Throws DataError naming source, line and field.
 NewsRecord parse_record_line(std::string_view line, RecordFormat format, const std::string& source,
                              std::size_t line_number, const RecordReadOptions& options);
 
-// Every record of a whole input, in order. An input without records is an error.
+// Every record of a whole input, in order. An input without records is an error. fastText lines
+// found by detection must each start with a label; --input-format fasttext also reads lines
+// without one, as unlabelled headlines.
 RecordReadStats read_records(std::string_view bytes, const std::string& source, const RecordReadOptions& options,
                              const std::function<void(NewsRecord&&)>& on_record);
 

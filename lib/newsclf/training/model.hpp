@@ -6,6 +6,7 @@
 
 #include "newsclf/training/fit_options.hpp"
 #include "newsclf/base/tensor.hpp"
+#include "newsclf/nn/network.hpp"
 #include "newsclf/text/normalizer.hpp"
 #include "newsclf/text/vocabulary.hpp"
 
@@ -32,6 +33,7 @@ struct Model {
     // for models written before it existed.
     double temperature = 1.0;
     std::string calibration_json;
+    Storage table_storage = Storage::f16;  // how its f16 blocks are written: f16, or q8 or q4 (newsclf-quantize)
 };
 
 }  // namespace newsclf

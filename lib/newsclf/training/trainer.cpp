@@ -103,7 +103,7 @@ EpochLoop::EpochLoop(const Network& network, const TokenCorpus& corpus, const Da
 ProgressBar EpochLoop::begin(std::size_t epoch, std::size_t steps) {
     epoch_ = epoch;
     start_ = std::chrono::steady_clock::now();
-    return ProgressBar(steps, "Epoch " + std::to_string(epoch) + "/" + std::to_string(epochs_) + " ");
+    return ProgressBar(steps, "Epoch " + std::to_string(epoch) + "/" + std::to_string(epochs_) + " ", "steps");
 }
 
 bool EpochLoop::end(EpochResult r, const std::vector<float>& params) {
