@@ -16,6 +16,7 @@ struct Options {
     std::string input_format = "auto";
     std::string subset = "all";
     bool skip_bad = false;
+    bool uncalibrated = false;
 };
 
 void run(const Options& o) {
@@ -23,6 +24,11 @@ void run(const Options& o) {
     read.insert(read.end(), o.inputs.begin(), o.inputs.end());
     refuse_output_over_inputs(o.output, read);
     auto classifier = load_classifier(o.model);
+    if (o.uncalibrated) {  // the same network at temperature 1; the stored self-tests held for the calibrated one
+        Model model = classifier->release();
+        model.temperature = 1.0;
+        classifier = std::make_unique<Classifier>(std::move(model), o.model);
+    }
     TokenCorpus corpus;
     std::vector<DataOrigin> origins;
     for (const auto& input : o.inputs) origins.push_back(add_labelled_input(corpus, input, *classifier, {o.input_format, o.skip_bad}));
@@ -37,8 +43,9 @@ void run(const Options& o) {
 int main(int argc, char** argv) {
     static Options o;
     return tool_main(argc, argv, "newsclf-eval",
-                     "Evaluate a model on labelled headlines: accuracy, macro-F1, log-loss, per-class precision, "
-                     "recall, F1 and support, confusion matrix, as one JSON object.",
+                     "Evaluate a model on labelled headlines: accuracy, macro-F1, log-loss, calibration (ECE, Brier "
+                     "score, reliability bins), per-class precision, recall, F1, support and calibration, confusion "
+                     "matrix, as one JSON object.",
                      [](CLI::App& app) {
                          app.add_option("inputs", o.inputs, "labelled headlines: TSV, JSON Lines or token stream (\"-\" is stdin)")
                              ->default_str("-");
@@ -50,6 +57,8 @@ int main(int argc, char** argv) {
                                         "with (same data, same split_by, validation_split and seed)")
                              ->check(CLI::IsMember({"all", "train", "validation"}));
                          app.add_flag("--skip-bad", o.skip_bad, "skip bad rows and count them on stderr instead of failing");
+                         app.add_flag("--uncalibrated", o.uncalibrated,
+                                      "score the network's probabilities before the model's calibration (temperature 1)");
                          return [] {
                              if (o.inputs.empty()) o.inputs.push_back("-");
                              run(o);

@@ -25,7 +25,7 @@ jq -e '.arch == "linear" and .hyperparameters.max_words == "0" and .hyperparamet
 accuracy=$(newsclf-eval -m a.model test.tsv | jq .accuracy)
 jq -e -n "$accuracy > 0.75" > /dev/null || fail "held-out accuracy $accuracy, expected above 0.75"
 
-# The logistic loss, a validation split for the temperature.
+# The logistic loss, a validation split for the calibration.
 fit --loss logistic --c 10 --validation-split 0.2 -o l.model
 jq -e -n "$(newsclf-eval -m l.model test.tsv | jq .accuracy) > 0.75" > /dev/null || fail "logistic: low accuracy"
 

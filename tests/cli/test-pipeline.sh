@@ -165,7 +165,7 @@ done
 
 # --- predict --inspect: the model's readable view
 expect_exit 0 newsclf-predict -m model.newsclf --inspect >inspect.json
-jq -e '.format == "newsclf-model/1.2" and .arch == "mlp" and .max_words == 10000 and .vocabulary_size == 9999
+jq -e '.format == "newsclf-model/1.4" and .calibration.validation_rows == 2001 and .arch == "mlp" and .max_words == 10000 and .vocabulary_size == 9999
        and .hyperparameters.optimizer == "rmsprop" and .hyperparameters.seed == "99"
        and .tensors.embedding == [10000, 100] and .training.validation_rows == 2001
        and (.training.history | length) == 2' inspect.json >/dev/null ||

@@ -24,10 +24,13 @@ for arch in bag linear; do
   awk -v a="$a" -v b="$b" 'BEGIN { exit !(b >= a - 0.015) }' || fail "$arch: accuracy $a, quantized $b"
   echo "Fed signals no rush to raise rates" | newsclf-predict -m "$arch.q.model" | jq -e .label > /dev/null ||
     fail "newsclf-predict cannot use the quantized $arch model"
-  [ "$(newsclf-predict -m "$arch.q.model" --inspect | jq -r .format)" = newsclf-model/1.3 ] ||
-    fail "the quantized $arch model is not format 1.3"
-  [ "$(newsclf-predict -m "$arch.model" --inspect | jq -r .format)" = newsclf-model/1.2 ] ||
-    fail "the $arch model is not format 1.2"
+  # A model newsclf-fit writes has its calibration (1.4), quantized or not; the quantized one keeps it.
+  [ "$(newsclf-predict -m "$arch.q.model" --inspect | jq -r .format)" = newsclf-model/1.4 ] ||
+    fail "the quantized $arch model is not format 1.4"
+  [ "$(newsclf-predict -m "$arch.model" --inspect | jq -r .format)" = newsclf-model/1.4 ] ||
+    fail "the $arch model is not format 1.4"
+  cmp <(newsclf-predict -m "$arch.q.model" --inspect | jq .calibration) <(newsclf-predict -m "$arch.model" --inspect | jq .calibration) ||
+    fail "the quantized $arch model lost its calibration"
 done
 # Quantizing again changes nothing; stdout is the default output.
 newsclf-quantize -q -m linear.q.model > linear.qq.model || fail "newsclf-quantize of a quantized model failed"

@@ -9,7 +9,9 @@
 
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/json.hpp"
 #include "newsclf/model/classifier.hpp"
+#include "newsclf/model/evaluation.hpp"
 #include "newsclf/model/fitting.hpp"
 
 #include "sample_stream.hpp"
@@ -106,6 +108,48 @@ TEST_CASE("fit_model: training metadata with the rows and the history, self-test
     CHECK(fitted.model.self_tests.size() == Classifier::self_test_titles().size());
     Classifier(fitted.model).check_self_tests("fitted");
     CHECK(subset_rows(ts.corpus, "validation", fitted.model).size() == 200);
+}
+
+TEST_CASE("calibration: a temperature fit on the validation rows, recorded with the log-loss and ECE before and after") {
+    const TokenStream ts = sample_stream(1000);
+    const FittedModel fitted = fit(ts, {{"arch", "linear"}, {"buckets", "4096"}, {"validation_split", "0.2"}});
+    const Model& m = fitted.model;
+    CHECK(m.temperature > 0);
+    CHECK(m.temperature != 1.0);
+    CHECK(contains(m.calibration_json, "\"method\":\"temperature\""));
+    CHECK(contains(m.calibration_json, "\"temperature\":" + json_number(m.temperature)));
+    CHECK(contains(m.calibration_json, "\"validation_rows\":200"));
+    CHECK(contains(m.calibration_json, "\"before\":{\"log_loss\":"));
+    CHECK(contains(m.calibration_json, "\"after\":{\"log_loss\":"));
+    // The fit minimises the validation log-loss: the calibrated model's is no higher than the network's.
+    Model raw = m;
+    raw.temperature = 1.0;
+    const std::vector<std::size_t> rows = subset_rows(ts.corpus, "validation", m);
+    const double calibrated = evaluate_rows(Classifier(m), ts.corpus, rows).log_loss();
+    const double uncalibrated = evaluate_rows(Classifier(raw), ts.corpus, rows).log_loss();
+    CHECK(calibrated <= uncalibrated + 1e-9);
+    // Self-tests hold at the temperature.
+    Classifier(m).check_self_tests("calibrated");
+
+    // --calibrate none, and no validation rows: temperature 1.
+    const FittedModel none = fit(ts, {{"arch", "linear"}, {"buckets", "4096"}, {"validation_split", "0.2"}, {"calibrate", "none"}});
+    CHECK(none.model.temperature == 1.0);
+    CHECK(none.model.calibration_json == R"({"method":"none","temperature":1})");
+    const FittedModel unheld = fit(ts, {{"arch", "linear"}, {"buckets", "4096"}, {"validation_split", "0"}});
+    CHECK(unheld.model.temperature == 1.0);
+    CHECK(unheld.model.calibration_json == R"({"method":"temperature","temperature":1,"validation_rows":0})");
+}
+
+TEST_CASE("an ensemble is calibrated on its mixture's held-out probabilities") {
+    const TokenStream ts = sample_stream(1000);
+    const FittedModel fitted =
+        fit(ts, {{"arch", "ensemble"}, {"members", "linear"}, {"buckets", "4096"}, {"validation_split", "0.2"}});
+    // Its default split is by story: about a fifth of the rows, whole stories.
+    CHECK(contains(fitted.model.calibration_json, "\"before\":{\"log_loss\":"));
+    CHECK(!contains(fitted.model.calibration_json, "\"validation_rows\":0"));
+    CHECK(fitted.model.temperature != 1.0);
+    for (const auto& member : fitted.model.members) CHECK(member.calibration_json.empty());
+    Classifier(fitted.model).check_self_tests("ensemble");
 }
 
 TEST_CASE("a model trained on every row in the end: its validation subset is refused, with what to do") {

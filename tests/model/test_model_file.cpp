@@ -97,6 +97,32 @@ TEST_CASE("model_bytes and parse_model round trip") {
     CHECK(contains(summary, "\"vocabulary_size\":9"));
 }
 
+TEST_CASE("a calibrated model is version 1.4, keeps its temperature and predicts at it") {
+    Model model = small_model();
+    const Probabilities raw = Classifier(model).classify("fed taper weather");
+    model.temperature = 2.5;
+    model.calibration_json = R"({"method":"temperature","temperature":2.5,"validation_rows":3})";
+    model.self_tests = Classifier(model).run_self_tests();
+    const std::string bytes = model_bytes(model);
+    CHECK(bytes.substr(16, 4) == std::string(1, '\4') + std::string("\0\0\0", 3));
+    const Model back = parse_model(bytes, "calibrated");
+    CHECK(back.temperature == 2.5);
+    CHECK(back.calibration_json == model.calibration_json);
+    CHECK(model_bytes(back) == bytes);
+    CHECK(contains(model_summary_json(back), R"("calibration":{"method":"temperature","temperature":2.5,)"));
+    CHECK(contains(model_summary_json(back), "\"format\":\"newsclf-model/1.4\""));
+    // Its probabilities are the network's, squared and a half and renormalised.
+    const Probabilities p = Classifier(back).classify("fed taper weather");
+    double sum = 0;
+    for (float q : raw) sum += std::pow(static_cast<double>(q), 2.5);
+    for (std::size_t c = 0; c < label_count; ++c)
+        CHECK(p[c] == doctest::Approx(std::pow(static_cast<double>(raw[c]), 2.5) / sum).epsilon(1e-5));
+    Classifier(back).check_self_tests("calibrated");
+    // A calibration entry without a positive temperature is a corrupt file.
+    model.calibration_json = R"({"method":"temperature","temperature":0})";
+    CHECK(contains(message_of<FormatError>([&] { parse_model(model_bytes(model), "zero"); }), "temperature"));
+}
+
 TEST_CASE("a model without training history or self-tests") {
     Model m = small_model();
     m.training_json.clear();
@@ -279,9 +305,9 @@ TEST_CASE("model files of versions 1.0 and 1.1 are still read and predict as the
         auto classifier = load_classifier(fixture_path(name));  // runs the stored self-tests
         auto p = classifier->classify("Carl Icahn Rift Hurts eBay (EBAY)");
         CHECK(p[2] == doctest::Approx(0.2511877f).epsilon(1e-5));
-        // Written again, it becomes the current version, with the same tensors.
+        // Written again, it becomes version 1.2 (the latest without calibration), with the same tensors.
         const std::string again = model_bytes(m);
-        CHECK(again.substr(16, 4) == std::string(1, static_cast<char>(format::model_minor)) + std::string("\0\0\0", 3));
+        CHECK(again.substr(16, 4) == std::string(1, '\2') + std::string("\0\0\0", 3));
         CHECK(parse_model(again, "again").parameters == m.parameters);
     }
 }

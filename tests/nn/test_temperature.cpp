@@ -48,3 +48,33 @@ TEST_CASE("the temperature minimises the mean cross-entropy of softmax(T z)") {
     CHECK(fit_temperature(scores.data(), right.data(), 2, 4) > 30);
     CHECK(fit_temperature(scores.data(), wrong.data(), 2, 4) == doctest::Approx(1e-3));
 }
+
+TEST_CASE("apply_temperature: p^T renormalised; fit_probability_temperature: the fit on log p") {
+    std::vector<float> p = {0.5f, 0.25f, 0.125f, 0.125f, 0.25f, 0.25f, 0.25f, 0.25f};
+    apply_temperature(p.data(), 2, 4, 2.0);
+    // Squares 1/4, 1/16, 1/64, 1/64 over their sum 22/64.
+    CHECK(p[0] == doctest::Approx(16.0 / 22).epsilon(1e-6));
+    CHECK(p[1] == doctest::Approx(4.0 / 22).epsilon(1e-6));
+    CHECK(p[3] == doctest::Approx(1.0 / 22).epsilon(1e-6));
+    CHECK(p[4] == doctest::Approx(0.25));  // a uniform row stays uniform
+    std::vector<float> same = {0.5f, 0.25f, 0.125f, 0.125f};
+    apply_temperature(same.data(), 1, 4, 1.0);
+    CHECK(same == std::vector<float>{0.5f, 0.25f, 0.125f, 0.125f});
+    // A zero probability stays (next to) zero and makes no NaN.
+    std::vector<float> zero = {1.0f, 0.0f, 0.0f, 0.0f};
+    apply_temperature(zero.data(), 1, 4, 0.5);
+    CHECK(zero[0] == doctest::Approx(1.0));
+    CHECK(std::isfinite(zero[1]));
+    // The probabilities softmax(z) of the case above: the fit on them is the fit on z.
+    const std::vector<float> scores = {1, 0, 0, 0, 1, 0, 0, 0};
+    std::vector<float> probabilities = scores;
+    for (std::size_t r = 0; r < 2; ++r) {
+        double sum = 0;
+        for (std::size_t c = 0; c < 4; ++c) sum += std::exp(static_cast<double>(scores[r * 4 + c]));
+        for (std::size_t c = 0; c < 4; ++c)
+            probabilities[r * 4 + c] = static_cast<float>(std::exp(static_cast<double>(scores[r * 4 + c])) / sum);
+    }
+    const std::vector<std::int8_t> labels = {0, 1};
+    CHECK(fit_probability_temperature(probabilities.data(), labels.data(), 2, 4) ==
+          doctest::Approx(std::log(3.0)).epsilon(1e-5));
+}

@@ -93,6 +93,7 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     set_hyperparameter(o, "epochs", "7");
     set_hyperparameter(o, "scale_lr", "1");        // written only when not the default
     set_hyperparameter(o, "average_every", "1000");  // likewise
+    set_hyperparameter(o, "calibrate", "none");      // likewise
     set_hyperparameter(o, "preset", "workshop-85");  // likewise
     simdjson::dom::parser parser;
     simdjson::dom::object object;
@@ -106,6 +107,7 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     CHECK(std::string_view(object["epochs"].get_string()) == "7");
     CHECK(std::string_view(object["scale_lr"].get_string()) == "1");
     CHECK(std::string_view(object["average_every"].get_string()) == "1000");
+    CHECK(std::string_view(object["calibrate"].get_string()) == "none");
     // At their defaults, the settings of mpirun stay out, so that the models trained without them
     // keep their bytes.
     set_hyperparameter(o, "scale_lr", "0");
@@ -114,4 +116,6 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     CHECK(hyperparameters_json(o).find("scale_lr") == std::string::npos);
     CHECK(hyperparameters_json(o).find("preset") == std::string::npos);
     CHECK(hyperparameters_json(o).find("average_every") == std::string::npos);
+    set_hyperparameter(o, "calibrate", "temperature");
+    CHECK(hyperparameters_json(o).find("calibrate") == std::string::npos);
 }

@@ -162,3 +162,76 @@ TEST_CASE("an empty accumulator writes zeros") {
     REQUIRE_MESSAGE(parser.parse(text).get(doc) == simdjson::SUCCESS, text);
     CHECK(number(doc["n"].value()) == 0);
 }
+
+namespace {
+
+// Four rows for the calibration metrics, their confidences away from the bin edges (k/15):
+// b -> b at 0.7 (bin 10), t -> t at 0.5 (bin 7), e -> b at 0.55 (bin 8), m -> b at 0.72 (bin 10).
+const std::vector<Row> calibration_example = {
+    {0, {0.7f, 0.1f, 0.1f, 0.1f}},
+    {1, {0.2f, 0.5f, 0.2f, 0.1f}},
+    {2, {0.55f, 0.1f, 0.25f, 0.1f}},
+    {3, {0.72f, 0.1f, 0.08f, 0.1f}},
+};
+
+}  // namespace
+
+TEST_CASE("ECE, Brier score and per-class log-loss of a worked example") {
+    const MetricsAccumulator m = accumulate(calibration_example);
+    // Bin 10: 2 rows, 1 right, mean confidence 0.71 -> 2 * 0.21; bin 7: |1 - 0.5|; bin 8: |0 - 0.55|.
+    CHECK(m.ece() == doctest::Approx((2 * 0.21 + 0.5 + 0.55) / 4).epsilon(1e-6));
+    // Squared errors of the rows: 0.12, 0.34, 0.885, 1.3448.
+    CHECK(m.brier() == doctest::Approx((0.12 + 0.34 + 0.885 + 1.3448) / 4).epsilon(1e-6));
+    // b one-vs-rest: p_b 0.7 (a b row), 0.2, 0.55, 0.72.
+    CHECK(m.class_brier(0) == doctest::Approx((0.09 + 0.04 + 0.3025 + 0.5184) / 4).epsilon(1e-6));
+    // Bins of p_b: 10 holds 0.7 (b) and 0.72 (not b): |1 - 1.42|; 3 holds 0.2: |0 - 0.2|; 8: |0 - 0.55|.
+    CHECK(m.class_ece(0) == doctest::Approx((0.42 + 0.2 + 0.55) / 4).epsilon(1e-6));
+    // m one-vs-rest: p_m 0.1 everywhere (bin 1), one row of four is m: |1 - 0.4| / 4.
+    CHECK(m.class_ece(3) == doctest::Approx(0.6 / 4).epsilon(1e-6));
+    CHECK(m.class_brier(3) == doctest::Approx((0.01 + 0.01 + 0.01 + 0.81) / 4).epsilon(1e-6));
+    // The one-vs-rest Brier scores add up to the overall one.
+    CHECK(m.class_brier(0) + m.class_brier(1) + m.class_brier(2) + m.class_brier(3) == doctest::Approx(m.brier()));
+    CHECK(m.class_log_loss(0) == doctest::Approx(-std::log(0.7)).epsilon(1e-6));
+    CHECK(m.class_log_loss(1) == doctest::Approx(-std::log(0.5)).epsilon(1e-6));
+    CHECK(m.class_log_loss(2) == doctest::Approx(-std::log(0.25)).epsilon(1e-6));
+    CHECK(m.class_log_loss(3) == doctest::Approx(-std::log(0.1)).epsilon(1e-6));
+    // Perfectly calibrated: every row right at confidence 1.
+    MetricsAccumulator sure;
+    sure.add(1, {0.0f, 1.0f, 0.0f, 0.0f});
+    CHECK(sure.ece() == 0.0);
+    CHECK(sure.brier() == 0.0);
+    CHECK(MetricsAccumulator().ece() == 0.0);
+}
+
+TEST_CASE("the JSON holds ece, brier, their per-class versions and the reliability bins") {
+    const MetricsAccumulator m = accumulate(calibration_example);
+    const std::string text = m.json();
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE_MESSAGE(parser.parse(text).get(doc) == simdjson::SUCCESS, text);
+    CHECK(number(doc["ece"].value()) == doctest::Approx(m.ece()));
+    CHECK(number(doc["brier"].value()) == doctest::Approx(m.brier()));
+    CHECK(number(doc["per_class"]["b"]["ece"].value()) == doctest::Approx(m.class_ece(0)));
+    CHECK(number(doc["per_class"]["m"]["brier"].value()) == doctest::Approx(m.class_brier(3)));
+    CHECK(number(doc["per_class"]["e"]["log_loss"].value()) == doctest::Approx(-std::log(0.25)).epsilon(1e-6));
+    simdjson::dom::array bins;
+    REQUIRE(doc["reliability"].get(bins) == simdjson::SUCCESS);
+    REQUIRE(bins.size() == calibration_bins);
+    std::size_t k = 0, rows = 0;
+    for (auto bin : bins) {
+        CAPTURE(k);
+        CHECK(number(bin["lower"].value()) == doctest::Approx(k / 15.0));
+        CHECK(number(bin["upper"].value()) == doctest::Approx((k + 1) / 15.0));
+        rows += static_cast<std::size_t>(number(bin["rows"].value()));
+        if (k == 10) {
+            CHECK(number(bin["rows"].value()) == 2);
+            CHECK(number(bin["confidence"].value()) == doctest::Approx(0.71).epsilon(1e-6));
+            CHECK(number(bin["accuracy"].value()) == doctest::Approx(0.5));
+        } else if (k == 0) {
+            CHECK(bin["confidence"].is_null());
+            CHECK(bin["accuracy"].is_null());
+        }
+        ++k;
+    }
+    CHECK(rows == 4);
+}

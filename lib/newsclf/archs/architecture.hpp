@@ -25,6 +25,11 @@ struct TrainingData {
     // The ranks that train this model together, each from its shard of split.train: the
     // process's world under mpirun; one rank for an ensemble member trained alone on its rank.
     Communicator* ranks = &world();
+    // An arch whose final training takes the validation rows too (final_training_on_every_row)
+    // leaves here, when not null, its probabilities of the validation rows from before that
+    // training (rows x classes, in split.validation's order): the held-out rows its calibration
+    // is fit on.
+    std::vector<float>* held_out_probabilities = nullptr;
 };
 
 using Settings = std::vector<std::pair<std::string, std::string>>;  // hyperparameter name, value

@@ -247,6 +247,7 @@ Architecture ensemble_architecture() {
         for (std::size_t k = 0; k < names.size(); ++k)
             for (std::size_t i = 0; i < mixed.size(); ++i) mixed[i] += static_cast<float>(weights[k]) * member_probabilities[k][i];
         r.validation = evaluate_probabilities(mixed, data.corpus, data.split.validation);
+        if (data.held_out_probabilities) *data.held_out_probabilities = mixed;
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (data.on_epoch) data.on_epoch(r);
         return std::vector<EpochResult>{r};

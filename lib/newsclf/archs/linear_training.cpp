@@ -1,5 +1,5 @@
 // train_linear: TF-IDF features of the training and validation rows, one-vs-rest by the dual
-// solver, weights rounded as the file keeps them, then the temperature.
+// solver, weights rounded as the file keeps them, then the scale of the decision values.
 #include "newsclf/archs/linear_training.hpp"
 
 #include <algorithm>
@@ -155,14 +155,13 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
         train_scores = std::move(all);
     }
     const std::vector<float> validation_scores = multiply(validation_x, compact_weights.data(), bias, classes);
-    const bool on_validation = !split.validation.empty();
-    const std::vector<std::int8_t> validation_labels = labels_of(corpus, split.validation);
+    // The scale that turns decision values into probabilities, from the training rows: part of
+    // the network, as a softmax is of the others. Calibration on held-out rows comes after
+    // training, the same for every arch (model/fitting.cpp).
     const float temperature = static_cast<float>(
-        on_validation ? fit_temperature(validation_scores.data(), validation_labels.data(), split.validation.size(), classes)
-                      : fit_temperature(train_scores.data(), labels_of(corpus, split.train).data(), split.train.size(), classes));
+        fit_temperature(train_scores.data(), labels_of(corpus, split.train).data(), split.train.size(), classes));
     params[network.temperature_offset()] = temperature;
-    log_verbose("linear: temperature " + json_number(temperature) + " from the " +
-                (on_validation ? "validation" : "training") + " rows");
+    log_verbose("linear: scale " + json_number(temperature) + " of the decision values, from the training rows");
 
     EpochResult r;
     r.epoch = 1;

@@ -20,6 +20,7 @@ inline constexpr std::uint32_t tokens_major = 1, tokens_minor = 0;
 inline constexpr std::uint32_t model_major = 1, model_minor = 2;  // 1.1: patience, dropout, epochs_run, best_epoch;
                                                                    // 1.2: arch tensors, f16 tensors, ensembles
 inline constexpr std::uint32_t model_minor_quantized = 3;  // 1.3: q8 and q4 tensors, written only by a model that holds them
+inline constexpr std::uint32_t model_minor_calibrated = 4;  // 1.4: calibration, written only by a model that has one
 inline constexpr std::string_view trailer_magic = "NCLF-END";
 inline constexpr std::size_t trailer_size = 8 + 8 + 8 + 4;
 enum class ValueType : std::uint8_t { u64 = 1, f64 = 2, string = 3, json = 4 };

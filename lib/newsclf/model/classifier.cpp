@@ -7,6 +7,7 @@
 #include "newsclf/text/tokenizer.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/archs/architecture.hpp"
+#include "newsclf/nn/temperature.hpp"
 
 namespace newsclf {
 
@@ -31,18 +32,24 @@ std::vector<std::uint32_t> encode_title(std::string_view title, const Normalizer
 
 namespace {
 
+// The arch's network, at the model's temperature.
 std::unique_ptr<Network> network_of(const Model& model, const std::string& source) {
+    std::unique_ptr<Network> network;
     try {
-        return architecture(model.options.arch).network(model);
+        network = architecture(model.options.arch).network(model);
     } catch (const UsageError& e) {
         throw FormatError(source + ": " + e.what() + "; the file is corrupt");
     }
+    if (model.temperature == 1.0) return network;
+    return std::make_unique<TemperatureScaledNetwork>(std::move(network), model.temperature, label_count);
 }
 
 }  // namespace
 
 Classifier::Classifier(Model model, std::string source)
     : model_(std::move(model)), source_(std::move(source)), network_(network_of(model_, source_)) {
+    const auto* scaled = dynamic_cast<const TemperatureScaledNetwork*>(network_.get());
+    uncalibrated_ = scaled ? &scaled->inner() : network_.get();
     if (network_->parameter_count() != model_.parameters.size())
         throw FormatError(source_ + ": the model's parameters do not fit its network; the file is corrupt");
 }

@@ -29,7 +29,11 @@ public:
     // Moves the model out (a model file of hundreds of megabytes is not copied); the classifier is
     // not to be used afterwards.
     Model release() { return std::move(model_); }
+    // The network the model predicts with: its arch's, at the model's temperature.
     const Network& network() const { return *network_; }
+    // Its arch's network alone, before the temperature (the probabilities are
+    // softmax(temperature * log p) of this one's p).
+    const Network& uncalibrated_network() const { return *uncalibrated_; }
     // words: the title is words already (see word_settings).
     std::vector<std::uint32_t> encode(std::string_view title, bool words = false) const;
     Probabilities classify(std::string_view title) const;
@@ -49,6 +53,7 @@ private:
     Model model_;
     std::string source_;
     std::unique_ptr<Network> network_;
+    const Network* uncalibrated_ = nullptr;  // network_ itself, or the one it wraps
 };
 
 // Reads, parses and self-tests a model file (or a directory holding one).

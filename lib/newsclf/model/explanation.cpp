@@ -157,8 +157,8 @@ Explanation explain(const Classifier& classifier, std::string_view title) {
     const float* params = classifier.model().parameters.data();
     const Vocabulary& vocabulary = classifier.model().vocabulary;
     Explanation e;
-    const auto* linear = dynamic_cast<const LinearNetwork*>(&classifier.network());
-    const auto* bag = dynamic_cast<const BagNetwork*>(&classifier.network());
+    const auto* linear = dynamic_cast<const LinearNetwork*>(&classifier.uncalibrated_network());
+    const auto* bag = dynamic_cast<const BagNetwork*>(&classifier.uncalibrated_network());
     if (bag && bag->shape().hidden > 0) bag = nullptr;  // behind a relu layer the logit is no sum over the rows
     if (!linear && !bag) {
         e.method = Explanation::Method::occlusion;
@@ -169,6 +169,11 @@ Explanation explain(const Classifier& classifier, std::string_view title) {
     e.label = best_label(classifier.predict(ids, {ids.size()})[0]);
     if (linear) explain_linear(*linear, params, vocabulary, ids, e);
     else explain_bag(*bag, params, vocabulary, ids, e);
+    // The model's probabilities are the softmax of the network's logits times its temperature.
+    const double t = classifier.model().temperature;
+    e.logit *= t;
+    e.bias *= t;
+    for (Contribution& c : e.contributions) c.weight *= t;
     return e;
 }
 

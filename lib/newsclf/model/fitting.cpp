@@ -11,6 +11,9 @@
 #include "newsclf/base/log.hpp"
 #include "newsclf/model/model_file.hpp"
 #include "newsclf/archs/architecture.hpp"
+#include "newsclf/nn/temperature.hpp"
+#include "newsclf/training/metrics.hpp"
+#include "newsclf/training/trainer.hpp"
 
 namespace newsclf {
 
@@ -33,7 +36,73 @@ void require_labels(const TokenCorpus& corpus, const std::string& source) {
                             "\") has no category; training needs labelled headlines");
 }
 
+void write_calibration_metrics(JsonWriter& w, const MetricsAccumulator& m) {
+    w.begin_object().member("log_loss", m.log_loss()).member("ece", m.ece()).end_object();
+}
+
+MetricsAccumulator metrics_of(const std::vector<float>& probabilities, const std::vector<std::int8_t>& labels) {
+    MetricsAccumulator m;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        Probabilities p;
+        std::copy_n(probabilities.begin() + static_cast<std::ptrdiff_t>(i * label_count), label_count, p.begin());
+        m.add(labels[i], p);
+    }
+    return m;
+}
+
+std::string percent(double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f%%", 100 * x);
+    return text;
+}
+
 }  // namespace
+
+void calibrate_model(Model& model, const TokenCorpus& corpus, const DataSplit& split,
+                     const std::vector<float>* held_out_probabilities) {
+    std::string out;
+    JsonWriter w(out);
+    model.temperature = 1.0;
+    if (model.options.calibrate == "none") {
+        w.begin_object().member("method", "none").member("temperature", 1.0).end_object();
+        model.calibration_json = out;
+        return;
+    }
+    w.begin_object().member("method", "temperature");
+    if (split.validation.empty()) {
+        log_info("no validation rows to calibrate on: the probabilities are left as the network gives them "
+                 "(temperature 1); give a validation_split above 0 or --validation to calibrate them");
+        w.member("temperature", 1.0).member("validation_rows", 0).end_object();
+        model.calibration_json = out;
+        return;
+    }
+    std::vector<float> probabilities;
+    if (held_out_probabilities) {
+        probabilities = *held_out_probabilities;
+    } else {
+        auto network = architecture(model.options.arch).network(model);
+        probabilities = predict_rows(*network, model.parameters.data(), corpus, split.validation);
+    }
+    if (probabilities.size() != split.validation.size() * label_count)
+        throw InternalError("calibration: the held-out probabilities do not match the validation rows");
+    std::vector<std::int8_t> labels;
+    for (auto r : split.validation) labels.push_back(corpus.labels[r]);
+    const MetricsAccumulator before = metrics_of(probabilities, labels);
+    const double t = fit_probability_temperature(probabilities.data(), labels.data(), labels.size(), label_count);
+    apply_temperature(probabilities.data(), labels.size(), label_count, t);
+    const MetricsAccumulator after = metrics_of(probabilities, labels);
+    model.temperature = t;
+    w.member("temperature", t).member("validation_rows", labels.size());
+    write_calibration_metrics(w.key("before"), before);
+    write_calibration_metrics(w.key("after"), after);
+    w.end_object();
+    model.calibration_json = out;
+    char line[160];
+    std::snprintf(line, sizeof line, "temperature %.4f on %zu validation rows; ECE %s -> %s, log-loss %.4f -> %.4f", t,
+                  labels.size(), percent(before.ece()).c_str(), percent(after.ece()).c_str(), before.log_loss(),
+                  after.log_loss());
+    log_info(std::string("calibration: ") + line);
+}
 
 // Everything here is a function of the inputs, so the model stays reproducible.
 std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history,
@@ -172,11 +241,14 @@ FittedModel fit_model(const TrainingSet& set, const Matrix* pretrained, const Fi
         if (pretrained) sizes.embedding = *pretrained;
         check_training_memory(sizes);
     }
+    std::vector<float> held_out;
     TrainingData data{ts.corpus, set.split, pretrained, on_epoch};
+    if (arch.final_training_on_every_row) data.held_out_probabilities = &held_out;
     FittedModel fitted;
     fitted.history = arch.train(model, data);
     model.training_json = training_json(set, fitted.history, arch.final_training_on_every_row);
-    round_to_storage(model);
+    round_to_storage(model);  // before calibration, so that it sees the stored model's probabilities
+    calibrate_model(model, ts.corpus, set.split, arch.final_training_on_every_row ? &held_out : nullptr);
     Classifier classifier(std::move(model));
     auto self_tests = classifier.run_self_tests();
     fitted.model = classifier.release();

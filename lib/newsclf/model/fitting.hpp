@@ -54,6 +54,15 @@ struct FittedModel {
 FittedModel fit_model(const TrainingSet& set, const Matrix* pretrained, const FitOptions& options,
                       const std::function<void(const EpochResult&)>& on_epoch);
 
+// Calibrates a trained model (its parameters as the file keeps them) by options.calibrate: for
+// "temperature", the temperature that minimises the log-loss of the validation rows' probabilities
+// (held_out_probabilities when given: those of an arch whose final training took those rows; the
+// model's own otherwise), 1 when there are no validation rows (said on stderr); for "none", 1.
+// Sets model.temperature and model.calibration_json, which records the validation log-loss and
+// ECE before and after.
+void calibrate_model(Model& model, const TokenCorpus& corpus, const DataSplit& split,
+                     const std::vector<float>* held_out_probabilities = nullptr);
+
 // The training metadata of a model file: checksums, row counts, best epoch and history, and
 // "final_training": "all_rows" when the last training took the validation rows too.
 std::string training_json(const TrainingSet& set, const std::vector<EpochResult>& history,

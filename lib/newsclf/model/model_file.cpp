@@ -191,11 +191,28 @@ void write_shape(JsonWriter& w, const std::vector<std::size_t>& shape) {
     w.end_array();
 }
 
+// A model without calibration holds nothing that 1.3 added, so it is written as 1.2, as it was.
+// The same for a model without quantized tensors as 1.3.
+std::uint32_t minor_version(const Model& m) {
+    if (!m.calibration_json.empty()) return format::model_minor_calibrated;
+    return is_quantized(m.table_storage) ? format::model_minor_quantized : format::model_minor;
+}
+
+// The temperature of a calibration entry; a FormatError when it has none that is positive.
+double calibration_temperature(const std::string& json, const std::string& source) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    double t = 0;
+    if (parser.parse(json).get(doc) || !doc.is_object() || doc["temperature"].get_double().get(t) || !(t > 0) ||
+        !std::isfinite(t))
+        throw FormatError(source + ": the calibration entry has no positive \"temperature\"; the file is corrupt");
+    return t;
+}
+
 void write_model_summary(JsonWriter& w, const Model& m) {
     auto network = network_to_write(m);
     w.begin_object();
-    w.member("format", "newsclf-model/" + std::to_string(format::model_major) + "." +
-                           std::to_string(is_quantized(m.table_storage) ? format::model_minor_quantized : format::model_minor));
+    w.member("format", "newsclf-model/" + std::to_string(format::model_major) + "." + std::to_string(minor_version(m)));
     w.member("arch", m.options.arch);
     w.raw_member("hyperparameters", hyperparameters_json(m.options));
     w.member("max_words", m.max_words);
@@ -213,6 +230,7 @@ void write_model_summary(JsonWriter& w, const Model& m) {
         w.end_array();
     }
     w.raw_member("training", m.training_json.empty() ? std::string("{}") : m.training_json);
+    if (!m.calibration_json.empty()) w.raw_member("calibration", m.calibration_json);
     w.raw_member("self_tests", self_tests_json(m.self_tests));
     w.end_object();
 }
@@ -234,6 +252,7 @@ std::string model_bytes(const Model& model) {
     meta["hyperparameters"] = JsonText{hyperparameters_json(model.options)};
     meta["training"] = JsonText{model.training_json.empty() ? "{}" : model.training_json};
     meta["self_tests"] = JsonText{self_tests_json(model.self_tests)};
+    if (!model.calibration_json.empty()) meta["calibration"] = JsonText{model.calibration_json};
     ByteWriter w;
     auto blocks = network->parameter_blocks();
     // The tensors' bytes are known: one allocation instead of a string doubling (and copying) its
@@ -241,7 +260,7 @@ std::string model_bytes(const Model& model) {
     std::size_t tensor_bytes = 4 * model.embedding.size() + 4096 * (blocks.size() + 1);
     for (const auto& b : blocks) tensor_bytes += (b.storage == Storage::f16 && !is_quantized(model.table_storage) ? 2 : 4) * b.size();
     w.bytes().reserve(tensor_bytes + metadata_bytes);
-    write_header(w, format::model_kind, format::model_major, is_quantized(model.table_storage) ? format::model_minor_quantized : format::model_minor, meta);
+    write_header(w, format::model_kind, format::model_major, minor_version(model), meta);
     const bool has_embedding = model.embedding.size() > 0;
     const std::size_t items = blocks.size() + (has_embedding ? 1 : 0);
     w.u32(static_cast<std::uint32_t>(items));
@@ -290,6 +309,10 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     if (!vocabulary.empty()) m.vocabulary = parse_vocabulary(vocabulary, source + " (vocabulary)");
     m.training_json = meta_string(h.metadata, "training", source);
     m.self_tests = parse_self_tests(meta_string(h.metadata, "self_tests", source), source);
+    if (h.minor >= format::model_minor_calibrated && h.metadata.count("calibration")) {
+        m.calibration_json = meta_string(h.metadata, "calibration", source);
+        m.temperature = calibration_temperature(m.calibration_json, source);
+    }
     std::uint32_t count = r.u32("the tensor count");
     if (count != tensor_count) r.fail("the tensor count disagrees with the trailer; the file is corrupt");
     std::vector<TensorView> tensors;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "newsclf/nn/activations.hpp"
+
 namespace newsclf {
 
 double fit_temperature(const float* scores, const std::int8_t* labels, std::size_t rows, std::size_t classes) {
@@ -52,6 +54,27 @@ double fit_temperature(const float* scores, const std::int8_t* labels, std::size
         (d > 0 ? hi : lo) = t;
     }
     return std::clamp(t, low, high);
+}
+
+namespace {
+constexpr float smallest_probability = 1e-30f;
+}
+
+double fit_probability_temperature(const float* probabilities, const std::int8_t* labels, std::size_t rows,
+                                   std::size_t classes) {
+    std::vector<float> scores(probabilities, probabilities + rows * classes);
+    for (float& v : scores) v = std::log(std::max(v, smallest_probability));
+    return fit_temperature(scores.data(), labels, rows, classes);
+}
+
+void apply_temperature(float* probabilities, std::size_t rows, std::size_t classes, double temperature) {
+    if (temperature == 1.0) return;
+    const float t = static_cast<float>(temperature);
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* p = probabilities + r * classes;
+        for (std::size_t c = 0; c < classes; ++c) p[c] = std::log(std::max(p[c], smallest_probability));
+    }
+    softmax_rows(probabilities, rows, classes, t);
 }
 
 }  // namespace newsclf

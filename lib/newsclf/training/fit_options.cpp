@@ -118,6 +118,12 @@ std::vector<Hyperparameter> make_table() {
     t.push_back({"seed", "seed of the split, the initial weights and the batch order", "INT",
                  [](FitOptions& o, const std::string& v) { o.seed = parse_count("seed", v, 0); },
                  [](const FitOptions& o) { return std::to_string(o.seed); }});
+    t.push_back({"calibrate",
+                 "temperature: after training, one temperature fit on the validation rows calibrates the "
+                 "probabilities (every arch; an ensemble's mixture); none: the network's probabilities as they are",
+                 "{temperature,none}",
+                 [](FitOptions& o, const std::string& v) { o.calibrate = parse_choice("calibrate", v, {"temperature", "none"}); },
+                 [](const FitOptions& o) { return o.calibrate; }});
     t.push_back({"scale_lr", "mlp, cnn, lstm, bag under mpirun: 1 multiplies the learning rate by the number of ranks, as Horovod advises",
                  "{0,1}",
                  [](FitOptions& o, const std::string& v) { o.scale_lr = parse_choice("scale_lr", v, {"0", "1"}) == "1"; },
@@ -220,8 +226,9 @@ std::string hyperparameters_json(const FitOptions& options) {
     w.begin_object();
     for (const auto& h : hyperparameters()) {
         // The preset and the settings of training under mpirun are written only when they differ
-        // from their defaults, so that the models trained without them keep their bytes.
-        if ((h.name == "preset" || h.name == "scale_lr" || h.name == "average_every") &&
+        // from their defaults, so that the models trained without them keep their bytes. So is
+        // calibrate, whose default came later: the metadata "calibration" records it anyway.
+        if ((h.name == "preset" || h.name == "scale_lr" || h.name == "average_every" || h.name == "calibrate") &&
             h.get(options) == h.get(FitOptions()))
             continue;
         w.member(h.name, h.get(options));

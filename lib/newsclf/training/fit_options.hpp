@@ -31,6 +31,7 @@ struct FitOptions {
     double validation_split = 0.2;
     std::string split_by = "row";
     std::uint64_t seed = 99;
+    std::string calibrate = "temperature";  // temperature: fit on the validation rows after training; none
     bool scale_lr = false;            // under mpirun: the learning rate times the number of ranks
     std::size_t average_every = 32768;  // bag under mpirun: rows of each rank between averages of the ranks' weights
     std::size_t filters = 250;       // cnn: Conv1D filters

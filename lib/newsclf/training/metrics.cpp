@@ -25,7 +25,28 @@ ClassScores scores(const std::array<std::array<std::size_t, 4>, 4>& m, std::size
     s.f1 = s.precision + s.recall > 0 ? 2 * s.precision * s.recall / (s.precision + s.recall) : 0.0;
     return s;
 }
+
+// A probability's bin: [k/15, (k+1)/15), 1 in the last.
+void add_to_bins(ReliabilityBins& bins, double probability, bool hit) {
+    const double clamped = std::clamp(probability, 0.0, 1.0);
+    const std::size_t k = std::min(calibration_bins - 1, static_cast<std::size_t>(clamped * calibration_bins));
+    ReliabilityBin& b = bins[k];
+    ++b.rows;
+    b.probability_sum += clamped;
+    b.hits += hit ? 1 : 0;
+}
 }  // namespace
+
+double expected_calibration_error(const ReliabilityBins& bins) {
+    std::size_t total = 0;
+    for (const auto& b : bins) total += b.rows;
+    if (total == 0) return 0.0;
+    double sum = 0;
+    for (const auto& b : bins)
+        if (b.rows > 0)
+            sum += std::fabs(static_cast<double>(b.hits) - b.probability_sum);  // rows * |accuracy - confidence|
+    return sum / static_cast<double>(total);
+}
 
 void MetricsAccumulator::add(int label, const Probabilities& p) {
     std::size_t predicted = best_label(p);
@@ -33,6 +54,30 @@ void MetricsAccumulator::add(int label, const Probabilities& p) {
     ++n_;
     double q = std::clamp(static_cast<double>(p[static_cast<std::size_t>(label)]), 1e-15, 1.0);
     log_loss_sum_ -= std::log(q);
+    class_log_loss_sum_[static_cast<std::size_t>(label)] -= std::log(q);
+    add_to_bins(confidence_bins_, p[predicted], predicted == static_cast<std::size_t>(label));
+    for (std::size_t c = 0; c < label_count; ++c) {
+        const bool is_label = c == static_cast<std::size_t>(label);
+        const double error = static_cast<double>(p[c]) - (is_label ? 1.0 : 0.0);
+        class_brier_sum_[c] += error * error;
+        add_to_bins(class_bins_[c], p[c], is_label);
+    }
+}
+
+double MetricsAccumulator::brier() const {
+    double sum = 0;
+    for (double s : class_brier_sum_) sum += s;
+    return n_ ? sum / static_cast<double>(n_) : 0.0;
+}
+
+double MetricsAccumulator::class_brier(std::size_t c) const {
+    return n_ ? class_brier_sum_[c] / static_cast<double>(n_) : 0.0;
+}
+
+double MetricsAccumulator::class_log_loss(std::size_t c) const {
+    std::size_t support = 0;
+    for (std::size_t p = 0; p < label_count; ++p) support += confusion_[c][p];
+    return support ? class_log_loss_sum_[c] / static_cast<double>(support) : 0.0;
 }
 
 double MetricsAccumulator::accuracy() const {
@@ -61,14 +106,34 @@ std::string MetricsAccumulator::json() const {
     std::string out;
     JsonWriter w(out);
     w.begin_object().member("n", n_).member("accuracy", accuracy()).member("macro_f1", macro_f1()).member("log_loss", log_loss());
+    w.member("ece", ece()).member("brier", brier());
     w.key("per_class").begin_object();
     for (std::size_t c = 0; c < label_count; ++c) {
         ClassScores s = scores(confusion_, c);
         w.key(label_codes[c]).begin_object().member("category", label_names[c]);
         w.member("precision", s.precision).member("recall", s.recall).member("f1", s.f1).member("support", s.support);
+        w.member("ece", class_ece(c)).member("brier", class_brier(c)).member("log_loss", class_log_loss(c));
         w.end_object();
     }
     w.end_object();
+    // Every bin, empty ones too (their confidence and accuracy null), so that a plot has its axis.
+    w.key("reliability").begin_array();
+    for (std::size_t k = 0; k < calibration_bins; ++k) {
+        const ReliabilityBin& b = confidence_bins_[k];
+        w.begin_object()
+            .member("lower", static_cast<double>(k) / calibration_bins)
+            .member("upper", static_cast<double>(k + 1) / calibration_bins)
+            .member("rows", b.rows);
+        if (b.rows > 0) {
+            const double rows = static_cast<double>(b.rows);
+            w.member("confidence", b.probability_sum / rows).member("accuracy", static_cast<double>(b.hits) / rows);
+        } else {
+            w.key("confidence").null();
+            w.key("accuracy").null();
+        }
+        w.end_object();
+    }
+    w.end_array();
     w.key("confusion_matrix").begin_object().key("labels").begin_array();
     for (auto code : label_codes) w.value(code);
     w.end_array().member("rows", "true").member("columns", "predicted").key("matrix").begin_array();

@@ -28,6 +28,11 @@ struct Model {
     std::string training_json;      // {"data_crc32": ..., "history": [...], ...}
     std::vector<SelfTest> self_tests;
     std::vector<Model> members;     // ensemble: the models whose probabilities it combines
+    // Temperature scaling of the network's probabilities (p^T, renormalised), fit after training;
+    // 1 leaves them as they are. calibration_json: {"method": ..., "temperature": ..., ...}, empty
+    // for models written before it existed.
+    double temperature = 1.0;
+    std::string calibration_json;
     Storage table_storage = Storage::f16;  // how its f16 blocks are written: f16, or q8 or q4 (newsclf-quantize)
 };
 
