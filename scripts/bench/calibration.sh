@@ -35,7 +35,7 @@ for t in tokenize embed fit eval predict; do
 done
 command -v jq > /dev/null || { echo "calibration.sh: missing jq: run scripts/setup.sh" >&2; exit 1; }
 
-archs=$("$bin/newsclf-fit" --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' | head -1 | tr ',' ' ')
+archs=$(fit_archs "$bin")
 [ -n "$archs" ] || { echo "calibration.sh: newsclf-fit --help lists no --arch choices" >&2; exit 1; }
 splits=(row story)
 

@@ -13,6 +13,9 @@ plain() {
 # median: the median of the numbers on stdin, one a line.
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# fit_archs BIN: the --arch choices newsclf-fit --help lists, separated by spaces.
+fit_archs() { "$1/newsclf-fit" --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' | head -1 | tr ',' ' '; }
+
 # data_glove_args "$@": the command line of a benchmark called as `SCRIPT DATA GLOVE [--json FILE]`
 # into $data, $glove and $json (empty without --json); --help prints the script's opening
 # comment. A call of another shape, a DATA or GLOVE that cannot be read, or a RUNS that is not a

@@ -39,7 +39,7 @@ fi
 for t in jq /usr/bin/time; do command -v "$t" >/dev/null || { echo "mpi.sh: missing $t" >&2; exit 1; }; done
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-archs=$("$bin/newsclf-fit" --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' | head -1 | tr ',' ' ')
+archs=$(fit_archs "$bin")
 [ -n "$archs" ] || { echo "mpi.sh: newsclf-fit --help lists no --arch choices" >&2; exit 1; }
 
 work=$(mktemp -d)

@@ -49,7 +49,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Whatever architectures newsclf-fit offers, as its --help lists them: "--arch {mlp,linear}=mlp".
-archs=$("$bin/newsclf-fit" --help | sed -n 's/.*--arch[^{]*{\([^}]*\)}.*/\1/p' | head -1 | tr ',' ' ')
+archs=$(fit_archs "$bin")
 [ -n "$archs" ] || { echo "peers.sh: newsclf-fit --help lists no --arch choices" >&2; exit 1; }
 systems=()
 for a in $archs; do systems+=("newsclf-$a"); done
