@@ -166,7 +166,8 @@ int main(int argc, char** argv) {
     static std::string shown_arch = arch_in(argc, argv);
     return tool_main(argc, argv, "newsclf-fit",
                      "Train a classifier (--arch: the workshop's network, a linear model, a fastText-style bag of "
-                     "words and n-grams, a CNN, an LSTM, or an ensemble) on a token stream and write one model file.",
+                     "words and n-grams, a CNN, an LSTM, or an ensemble) on a token stream or labelled headlines and "
+                     "write one model file.",
                      [](CLI::App& app) {
                          app.add_option("input", o.input,
                                         "token stream from newsclf-tokenize, or labelled headlines (TSV, JSON Lines "
@@ -177,8 +178,8 @@ int main(int argc, char** argv) {
                          for (const auto& a : architectures())
                              if (a.needs_pretrained) needing += (needing.empty() ? "" : ", ") + a.name;
                          app.add_option("-e,--embedding", o.embedding,
-                                        "word vectors: the .npy matrix from newsclf-embed with a token stream, the "
-                                        "GloVe or .vec text with headlines; required by " + needing);
+                                        "word vectors (the .npy matrix from newsclf-embed with a token stream, the "
+                                        "GloVe or .vec text with headlines); required by " + needing);
                          app.add_option("--validation", o.validation,
                                         "validation headlines (a token stream of the same vocabulary, or headlines, "
                                         "tokenised with the training data's words), instead of a split of the "
