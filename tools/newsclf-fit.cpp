@@ -136,6 +136,7 @@ void run(Options& o) {
         pretrained = pretrained_rows(input.headlines ? word_vector_matrix(embedding, name, set.tokens.info)
                                                      : parse_npy(embedding, name),
                                      set.tokens.info.vocabulary.size(), name, input.source);
+        embedding = InputBytes();  // the file's pages, no longer needed while training
     }
     const auto start = std::chrono::steady_clock::now();
     FittedModel fitted = fit_model(set, pretrained ? &*pretrained : nullptr, o.fit,
