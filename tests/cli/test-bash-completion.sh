@@ -36,6 +36,8 @@ done
   fail "newsclf-fit --arch: $(complete_words newsclf-fit --arch '')"
 # --optimizer=ad: bash splits the word at the "=".
 [ "$(complete_words newsclf-fit --optimizer = ad)" = "adam " ] || fail "newsclf-fit --optimizer=ad: $(complete_words newsclf-fit --optimizer = ad)"
+[ "$(complete_words newsclf-fit --input-format '')" = "auto fasttext jsonl lines tsv " ] ||
+  fail "newsclf-fit --input-format: $(complete_words newsclf-fit --input-format '')"
 [ "$(complete_words newsclf-predict --input-format '')" = "auto fasttext jsonl lines tsv " ] ||
   fail "newsclf-predict --input-format: $(complete_words newsclf-predict --input-format '')"
 [ "$(complete_words newsclf-predict --output-format f)" = "fasttext " ] || fail "newsclf-predict --output-format f: $(complete_words newsclf-predict --output-format f)"
