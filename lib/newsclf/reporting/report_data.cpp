@@ -32,8 +32,11 @@ DataSummary summarize_data(const std::vector<LabelledData>& data, const Labelled
     for (const LabelledData& input : data) {
         if (is_token_stream(input.bytes)) {
             const TokenStream ts = parse_token_stream(input.bytes, input.source);
-            for (std::size_t i = 0; i < ts.corpus.size(); ++i)
+            for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
                 if (ts.corpus.labels[i] >= 0) count_title(summary, ts.corpus.labels[i], ts.corpus.length(i));
+                else if (!options.skip_bad)  // as newsclf-eval says it
+                    throw DataError(input.source + ": record " + std::to_string(i + 1) + " has no category");
+            }
             continue;
         }
         RecordReadOptions read_options;
