@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
                                         "labelled headlines: TSV, JSON Lines, fastText lines or token stream (\"-\" is stdin)")
                              ->default_str("-");
                          app.add_option("-m,--model", o.models,
-                                        "model file, or a directory holding one; give it again for each model to compare");
+                                        "model file, or a directory holding one; give it again for each model to compare")
+                             ->default_str("");
                          app.add_option("--peers", o.peers,
                                         "results of scripts/bench/peers.sh --json, shown in a section of their own");
                          app.add_option("-o,--output", o.output, "HTML file (\"-\" is stdout)");
