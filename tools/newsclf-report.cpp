@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
                              ->default_str("-");
                          app.add_option("-m,--model", o.models,
                                         "model file, or a directory holding one; give it again for each model to compare")
-                             ->default_str("");
+                             ->default_str("")
+                             ->allow_extra_args(false);  // -m A -m B FILE: FILE is no model
                          app.add_option("--peers", o.peers,
                                         "results of scripts/bench/peers.sh --json, shown in a section of their own");
                          app.add_option("-o,--output", o.output, "HTML file (\"-\" is stdout)");

@@ -125,8 +125,8 @@ for chart in layout["charts"]:
 print("ok")
 PYTHON
 
-# Read from standard input, a single model, no peers: the page has no side-by-side or peers part.
-newsclf-report -q -m linear.model < test.tokens > single.html || fail "newsclf-report from stdin failed"
+# A single model, its data after it, no peers: the page has no side-by-side or peers part.
+newsclf-report -q -m linear.model test.tokens > single.html || fail "newsclf-report of one model failed"
 grep -q 'id="side-by-side"\|id="peers"' single.html && fail "a single model's page compares or lists peers"
 grep -q '<h2 id="models">The model</h2>' single.html || fail "a single model's page has no model section"
 finish
