@@ -145,13 +145,19 @@ std::string metadata_table(const ModelSummary& m) {
     std::uint64_t n = 0;
     if (s["format"].get(text) == simdjson::SUCCESS) row("format", html_escape(text));
     if (s["vocabulary_size"].get(n) == simdjson::SUCCESS) row("vocabulary", std::to_string(n) + " words");
-    if (s["parameters"].get(n) == simdjson::SUCCESS) row("parameters", std::to_string(n));
     simdjson::dom::array members;
     if (s["members"].get(members) == simdjson::SUCCESS) {
         std::string archs;
-        for (simdjson::dom::element member : members)
+        std::uint64_t own = 0, all = 0, p = 0;
+        if (s["parameters"].get(own) == simdjson::SUCCESS) all = own;
+        for (simdjson::dom::element member : members) {
             if (member["arch"].get(text) == simdjson::SUCCESS) archs += (archs.empty() ? "" : ", ") + html_escape(text);
+            if (member["parameters"].get(p) == simdjson::SUCCESS) all += p;
+        }
+        row("parameters", std::to_string(all) + " in all, " + std::to_string(own) + " of them its own");
         row("members", archs);
+    } else if (s["parameters"].get(n) == simdjson::SUCCESS) {
+        row("parameters", std::to_string(n));
     }
     simdjson::dom::element training;
     if (s["training"].get(training) == simdjson::SUCCESS) {
