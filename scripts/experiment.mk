@@ -32,7 +32,8 @@
 # each fold I the model is fit on the other folds (OUT/foldI/train.tokens, OUT/foldI/model) and
 # scored on fold I (OUT/foldI/validation.tokens, OUT/foldI/metrics.json). OUT/cv.json gathers
 # each fold's n, accuracy and macro-F1 and their mean, sample standard deviation (sd) and
-# standard error (se = sd / sqrt(K)); the target prints a line per fold and one of the means.
+# standard error (se = sd / sqrt(K)); the target prints a line per fold and one of the means on
+# stdout (the fits' messages go to stderr and OUT/foldI/train.log).
 # The target linearsvc scores scikit-learn's TF-IDF + LinearSVC (scripts/bench/tfidf_linearsvc.py,
 # with PYTHON) on the same folds, given as fastText lines by newsclf-tokenize --output-format
 # fasttext, into OUT/cv.linearsvc.json, and prints the same lines.
@@ -125,7 +126,7 @@ $(OUT)/fold$1/train.tokens $(OUT)/fold$1/validation.tokens &: $(OUT)/tokens $(OU
 	$(BIN)/newsclf-fit $(CV_ARGS) --fold $1 --split-out $(OUT)/fold$1/train.tokens $(OUT)/fold$1/validation.tokens $(OUT)/tokens
 
 $(OUT)/fold$1/model: $(OUT)/fold$1/train.tokens $(OUT)/embedding.npy $(OUT)/fit.args $(OUT)/ranks.args
-	$(FIT) $(FIT_ARGS) --embedding $(OUT)/embedding.npy -o $$@ $(OUT)/fold$1/train.tokens 2>&1 | tee $(OUT)/fold$1/train.log
+	$(FIT) $(FIT_ARGS) --embedding $(OUT)/embedding.npy -o $$@ $(OUT)/fold$1/train.tokens 2>&1 | tee $(OUT)/fold$1/train.log >&2
 
 $(OUT)/fold$1/metrics.json: $(OUT)/fold$1/model $(OUT)/fold$1/validation.tokens
 	$(BIN)/newsclf-eval --model $(OUT)/fold$1/model -o $$@ $(OUT)/fold$1/validation.tokens
