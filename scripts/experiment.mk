@@ -26,18 +26,33 @@
 # OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 in the environment.
 #
 #   make -f scripts/experiment.mk ARCH=bag OUT=out/bag2 RANKS=2
+#
+# CV=K cross-validates instead: newsclf-fit --split-out --folds K --fold I deals the whole stories
+# (SPLIT_BY=row: the rows) of OUT/tokens by SEED into K folds, the same for every arch, and for
+# each fold I the model is fit on the other folds (OUT/foldI/train.tokens, OUT/foldI/model) and
+# scored on fold I (OUT/foldI/validation.tokens, OUT/foldI/metrics.json). OUT/cv.json gathers
+# each fold's n, accuracy and macro-F1 and their mean, sample standard deviation (sd) and
+# standard error (se = sd / sqrt(K)); the target prints a line per fold and one of the means on
+# stdout (the fits' messages go to stderr and OUT/foldI/train.log).
+# The target linearsvc scores scikit-learn's TF-IDF + LinearSVC (scripts/bench/tfidf_linearsvc.py,
+# with PYTHON) on the same folds, given as fastText lines by newsclf-tokenize --output-format
+# fasttext, into OUT/cv.linearsvc.json, and prints the same lines.
+#
+#   make -f scripts/experiment.mk ARCH=linear OUT=out/cv-linear CV=5
+#   make -f scripts/experiment.mk OUT=out/cv-linear CV=5 linearsvc
 
 DATA ?= testdata/news.sample.tsv
 GLOVE ?= testdata/glove.sample.100d.txt.xz
 OUT ?= out/experiment
 BIN ?= build/bin
 RANKS ?= 1
+PYTHON ?= /usr/bin/python3
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 .DELETE_ON_ERROR:
 
-own_variables := DATA GLOVE OUT BIN DIM VALIDATION_SPLIT INNER_VALIDATION_SPLIT RANKS MPIRUN_ARGS
+own_variables := DATA GLOVE OUT BIN DIM VALIDATION_SPLIT INNER_VALIDATION_SPLIT RANKS MPIRUN_ARGS CV PYTHON
 command_line := $(foreach v,$(filter-out $(own_variables),$(.VARIABLES)),$(if $(filter command line,$(origin $v)),$v))
 hyperparameter_variables := $(filter-out $(own_variables),$(command_line))
 option_name = $(subst _,-,$(shell echo '$(if $(filter HIDDEN,$1),HIDDEN_UNITS,$1)' | tr A-Z a-z))
@@ -55,8 +70,8 @@ RANKS_ARGS := $(RANKS) $(MPIRUN_ARGS)
 FIT := $(if $(filter-out 1,$(RANKS)),mpirun -np $(RANKS) $(MPIRUN_ARGS) )$(BIN)/newsclf-fit
 FIT_ARGS := $(foreach v,$(hyperparameter_variables),--$(call option_name,$v) $($v)) $(if $(inner_split),--validation-split $(inner_split))
 
-.PHONY: all final FORCE
-all: $(OUT)/metrics.json
+.PHONY: all final cv linearsvc FORCE
+all: $(if $(CV),cv,$(OUT)/metrics.json)
 final: $(OUT)/final.model
 
 # Argument files change only when the arguments do, so a changed setting redoes what depends on it.
@@ -81,3 +96,60 @@ $(OUT)/metrics.json: $(OUT)/model $(OUT)/validation.tokens
 
 $(OUT)/final.model: $(OUT)/tokens $(OUT)/embedding.npy $(OUT)/fit.args $(OUT)/ranks.args
 	$(FIT) $(FIT_ARGS) --embedding $(OUT)/embedding.npy -o $@ $(OUT)/tokens 2>&1 | tee $(OUT)/final.log
+
+# Cross-validation (CV=K): the folds are dealt by the split's variables alone, by story unless
+# SPLIT_BY says otherwise, so that every arch and peer is scored on the same folds.
+ifneq ($(CV),)
+ifneq ($(shell [ "$(CV)" -ge 2 ] 2>/dev/null && echo yes),yes)
+$(error CV=$(CV): give the number of folds, 2 or more)
+endif
+else ifneq ($(filter cv linearsvc,$(MAKECMDGOALS)),)
+$(error the targets cv and linearsvc cross-validate: give CV=K, the number of folds)
+endif
+folds := $(if $(CV),$(shell seq 1 $(CV)))
+CV_ARGS := $(strip --split-by $(or $(SPLIT_BY),story) $(if $(SEED),--seed $(SEED)) --folds $(CV))
+cv_system := newsclf-$(or $(PRESET),$(ARCH),mlp)
+
+# cv_summary SYSTEM,FOLD_SCORES,FIT: cv.json's object from the folds' scores ({n, accuracy,
+# macro_f1}, fold 1 first): each fold's, and the mean, sample sd and se of accuracy and macro-F1.
+cv_spread := def spread(f): (map(f)) as $$v | ($$v | add / length) as $$m | ($$v | length) as $$k | (($$v | map((. - $$m) * (. - $$m)) | add) / ($$k - 1) | sqrt) as $$sd | {mean: $$m, sd: $$sd, se: ($$sd / ($$k | sqrt))};
+cv_object := {system: $$system, folds: length, split: $$split, fit: $$fit, n: (map(.n) | add), per_fold: [to_entries[] | {fold: (.key + 1), n: .value.n, accuracy: .value.accuracy, macro_f1: .value.macro_f1}], accuracy: spread(.accuracy), macro_f1: spread(.macro_f1)}
+cv_summary = jq -s --arg system '$1' --arg split '$(CV_ARGS)' --arg fit '$3' '$(cv_spread) $(cv_object)' $2
+# cv_lines CV_JSON: a line per fold and one of the means, on stdout.
+cv_rows := [.system, .folds] as [$$s, $$k] | (.per_fold[] | ["fold", $$s, .fold, $$k, .n, .accuracy, .macro_f1]), ["mean", $$s, $$k, .n, .accuracy.mean, .accuracy.sd, .accuracy.se, .macro_f1.mean, .macro_f1.sd, .macro_f1.se] | @tsv
+cv_format := $$1 == "fold" { printf "%s fold %d/%d: %d rows, accuracy %.4f, macro-F1 %.4f\n", $$2, $$3, $$4, $$5, $$6, $$7 } $$1 == "mean" { printf "%s mean of %d folds (%d rows): accuracy %.4f (sd %.4f, se %.4f), macro-F1 %.4f (sd %.4f, se %.4f)\n", $$2, $$3, $$4, $$5, $$6, $$7, $$8, $$9, $$10 }
+cv_lines = jq -r '$(cv_rows)' $1 | awk -F'\t' '$(cv_format)'
+
+define fold_rules
+$(OUT)/fold$1/train.tokens $(OUT)/fold$1/validation.tokens &: $(OUT)/tokens $(OUT)/cv.args
+	@mkdir -p $(OUT)/fold$1
+	$(BIN)/newsclf-fit $(CV_ARGS) --fold $1 --split-out $(OUT)/fold$1/train.tokens $(OUT)/fold$1/validation.tokens $(OUT)/tokens
+
+$(OUT)/fold$1/model: $(OUT)/fold$1/train.tokens $(OUT)/embedding.npy $(OUT)/fit.args $(OUT)/ranks.args
+	$(FIT) $(FIT_ARGS) --embedding $(OUT)/embedding.npy -o $$@ $(OUT)/fold$1/train.tokens 2>&1 | tee $(OUT)/fold$1/train.log >&2
+
+$(OUT)/fold$1/metrics.json: $(OUT)/fold$1/model $(OUT)/fold$1/validation.tokens
+	$(BIN)/newsclf-eval --model $(OUT)/fold$1/model -o $$@ $(OUT)/fold$1/validation.tokens
+
+$(OUT)/fold$1/%.ft: $(OUT)/fold$1/%.tokens
+	$(BIN)/newsclf-tokenize -q --output-format fasttext -o $$@ $$<
+
+$(OUT)/fold$1/linearsvc.json: $(OUT)/fold$1/train.ft $(OUT)/fold$1/validation.ft
+	$(PYTHON) scripts/bench/tfidf_linearsvc.py train $(OUT)/fold$1/train.ft $(OUT)/fold$1/linearsvc.pkl
+	$(PYTHON) scripts/bench/tfidf_linearsvc.py predict $(OUT)/fold$1/linearsvc.pkl $(OUT)/fold$1/validation.ft > $(OUT)/fold$1/linearsvc.pred
+	sed 's/^__label__\([a-z]*\).*/\1/' $(OUT)/fold$1/validation.ft > $(OUT)/fold$1/validation.gold
+	$(PYTHON) scripts/bench/score.py $(OUT)/fold$1/validation.gold $(OUT)/fold$1/linearsvc.pred > $$@
+endef
+$(foreach i,$(folds),$(eval $(call fold_rules,$i)))
+
+$(OUT)/cv.json: $(foreach i,$(folds),$(OUT)/fold$i/metrics.json)
+	$(call cv_summary,$(cv_system),$^,newsclf-fit $(FIT_ARGS)) > $@
+
+$(OUT)/cv.linearsvc.json: $(foreach i,$(folds),$(OUT)/fold$i/linearsvc.json)
+	$(call cv_summary,sklearn-linearsvc,$^,scripts/bench/tfidf_linearsvc.py: TF-IDF 1-2 grams + LinearSVC) > $@
+
+cv: $(OUT)/cv.json
+	@$(call cv_lines,$<)
+
+linearsvc: $(OUT)/cv.linearsvc.json
+	@$(call cv_lines,$<)

@@ -28,6 +28,8 @@ struct Options {
     std::string embedding;
     std::string output = "-";
     std::vector<std::string> split_out;  // TRAIN VALIDATION: write the split instead of training
+    std::size_t folds = 0;               // with --split-out: fold `fold` of a k-fold split, not validation_split's
+    std::size_t fold = 1;
     Settings settings;  // hyperparameters as given, in order
     FitOptions fit;
 };
@@ -63,17 +65,34 @@ TokenInput token_input(const std::string& source, InputBytes file, const std::st
 }
 
 // The two sides of the split that fitting with these options would make, each a token stream of
-// its own: an experiment holds the same rows out of every arch's training.
+// its own: an experiment holds the same rows out of every arch's training. With --folds, the
+// other folds and fold --fold of a k-fold cross-validation instead, the same for every arch.
 void write_split(const Options& o) {
     if (!o.validation.empty()) throw UsageError("--split-out splits the token stream; it takes no --validation file");
-    if (o.fit.validation_split <= 0.0)
+    const bool folds = o.folds > 0;
+    if (folds) {
+        for (const auto& [name, value] : o.settings)
+            if (name == "validation_split")
+                throw UsageError("--folds holds out one fold of " + std::to_string(o.folds) +
+                                 "; it takes no --validation-split");
+        if (o.folds < 2) throw UsageError("--folds " + std::to_string(o.folds) + " makes no cross-validation: give 2 or more");
+        if (o.fold < 1 || o.fold > o.folds)
+            throw UsageError("--fold " + std::to_string(o.fold) + " is not a fold of --folds " + std::to_string(o.folds) +
+                             ": give 1 to " + std::to_string(o.folds));
+    } else if (o.fold != 1) {
+        throw UsageError("--fold " + std::to_string(o.fold) + " names a fold of --folds K, which is not given");
+    } else if (o.fit.validation_split <= 0.0) {
         throw UsageError("--split-out needs a validation_split above 0 (--validation-split), or there is nothing to hold out");
+    }
     const TokenInput input = token_input(display_name(o.input), read_bytes(o.input), o.input_format);
     TokenStream tokens = parse_token_stream(input.bytes(), input.source);
-    const DataSplit split = split_rows(tokens.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
+    const DataSplit split =
+        folds ? fold_split(tokens.corpus, split_by_named(o.fit.split_by), o.folds, o.fold, o.fit.seed)
+              : split_rows(tokens.corpus, o.fit.split_by, o.fit.validation_split, o.fit.seed);
     log_info(input.source + ": " + std::to_string(split.train.size()) + " training rows to " + o.split_out[0] + ", " +
-             std::to_string(split.validation.size()) + " validation rows to " + o.split_out[1] + " (split by " +
-             o.fit.split_by + ")");
+             std::to_string(split.validation.size()) + " validation rows to " + o.split_out[1] + " (" +
+             (folds ? "fold " + std::to_string(o.fold) + " of " + std::to_string(o.folds) + ", " : std::string()) +
+             "split by " + o.fit.split_by + ")");
     write_bytes(o.split_out[0], token_stream_bytes(select_rows(tokens, split.train)));
     write_bytes(o.split_out[1], token_stream_bytes(select_rows(tokens, split.validation)));
 }
@@ -85,6 +104,9 @@ void run(Options& o) {
     refuse_output_over_inputs(o.output, read);
     for (const auto& split : o.split_out) refuse_output_over_inputs(split, read);
     if (!o.split_out.empty()) return write_split(o);
+    if (o.folds > 0 || o.fold != 1)
+        throw UsageError("--folds and --fold choose the rows --split-out writes; give --split-out TRAIN VALIDATION, "
+                         "then fit on TRAIN");
     const Architecture& arch = architecture(o.fit.arch);
     if (arch.needs_pretrained && o.embedding.empty())
         throw UsageError("--arch " + arch.name +
@@ -193,6 +215,15 @@ int main(int argc, char** argv) {
                              ->allow_extra_args(false)
                              ->type_name("FILE")
                              ->default_str("");
+                         app.add_option("--folds", o.folds,
+                                        "with --split-out, a k-fold cross-validation instead of --validation-split: "
+                                        "the rows (--split-by row) or whole stories (--split-by story) dealt by "
+                                        "--seed into K folds, the same for every arch; 0: no folds")
+                             ->type_name("K");
+                         app.add_option("--fold", o.fold,
+                                        "with --folds, the fold (1 to K) written as the validation rows, the other "
+                                        "folds as the training rows")
+                             ->type_name("I");
                          // An unknown arch shows the mlp's defaults here; parsing then refuses it.
                          static const FitOptions defaults = [] {
                              try {

@@ -44,6 +44,8 @@ void write_stream(const TokenStream& ts, const Options& o) {
     OutputFile out(o.output);
     if (o.output_format == "jsonl") {
         write_lines(out, ts.corpus.size(), [&](std::size_t i) { return token_record_json(ts.corpus, i); });
+    } else if (o.output_format == "fasttext") {
+        write_lines(out, ts.corpus.size(), [&](std::size_t i) { return token_record_fasttext(ts, i); });
     } else {
         TokenStreamWriter writer(out, ts.info);
         write_token_stream(ts, writer);
@@ -67,9 +69,12 @@ void run(const Options& o) {
     for (const auto& input : o.inputs) {
         InputBytes bytes = read_bytes(input);
         if (is_token_stream(bytes)) {
-            // A token stream given alone is shown as JSON Lines: its readable view.
-            if (o.inputs.size() != 1 || o.output_format != "jsonl" || o.stats)
-                throw UsageError(display_name(input) + " is already a token stream; to view it, give it alone with --output-format jsonl");
+            // A token stream given alone is shown as JSON Lines (its readable view) or as fastText
+            // lines of its words (for the peers of an experiment's folds).
+            if (o.inputs.size() != 1 || o.output_format == "binary" || o.stats)
+                throw UsageError(display_name(input) +
+                                 " is already a token stream; to view it, give it alone with --output-format jsonl "
+                                 "(or fasttext for its words)");
             write_stream(parse_token_stream(bytes, display_name(input)), o);
             return;
         }

@@ -66,7 +66,7 @@ done <"$SCRATCH/blocks"
 # What the blocks should have left.
 for f in out/sample/ensemble/metrics.json out/sample/workshop/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
   out/story/metrics.json out/cnn/metrics.json out/cnn/final.model headlines.txt out/sample/report.html \
-  out/sample/report.png out/report.html; do
+  out/sample/report.png out/report.html out/cv-linear/cv.json; do
   [ -s "$tree/$f" ] || fail "the README's examples left no $f"
 done
 # Every file the README links to or shows as an image is in the tree.

@@ -82,6 +82,28 @@ TEST_CASE("token_record_json is one JSON object per record") {
     CHECK(token_record_json(c, 1) == "{\"id\":\"\",\"label\":null,\"story\":\"\",\"tokens\":[]}");
 }
 
+TEST_CASE("token_record_fasttext: a stream of every word gives its headlines' fastText lines") {
+    for (std::size_t max_words : {std::size_t{0}, std::size_t{3}}) {
+        CAPTURE(max_words);
+        CorpusBuilder b(NormalizerSettings{}, max_words, std::nullopt);
+        b.add(record("Apple beats Google", 1));
+        b.add(record("Google, Apple: apple!", 3));
+        b.add(record("Zebra", -1));
+        b.add(record("", 0));
+        const TokenStream ts = b.finish();
+        for (std::size_t i = 0; i < ts.corpus.size(); ++i) {
+            CAPTURE(i);
+            if (max_words == 0) CHECK(token_record_fasttext(ts, i) == b.fasttext_line(i));
+        }
+        if (max_words == 3) {  // apple and google kept: the other words are left out
+            CHECK(token_record_fasttext(ts, 0) == "__label__t apple google");
+            CHECK(token_record_fasttext(ts, 2) == "");
+        }
+        CHECK(token_record_fasttext(ts, 1) == "__label__m google apple apple");
+        CHECK(token_record_fasttext(ts, 3) == "__label__b");
+    }
+}
+
 TEST_CASE("parse_max_words: 0 or 2 to 2^31, else a UsageError saying so") {
     CHECK(parse_max_words("0") == 0);
     CHECK(parse_max_words("2") == 2);

@@ -203,3 +203,68 @@ TEST_CASE("split_by parses once into its kind; the name and the kind split alike
     CHECK(split_rows(corpus, SplitBy::row, 0.25, 4).validation == split_rows(corpus, "row", 0.25, 4).validation);
     CHECK(split_rows(corpus, SplitBy::story, 0.25, 4).validation == split_rows(corpus, "story", 0.25, 4).validation);
 }
+
+TEST_CASE("the folds of a story cross-validation: disjoint, covering, whole stories, balanced") {
+    TokenCorpus corpus;
+    PythonRandom rng(5);
+    // Stories of very different sizes, as the data set's are, and a few rows without a story.
+    for (std::size_t i = 0; i < 3000; ++i) {
+        const auto r = rng.randbelow(1000);
+        const std::string story = r < 20 ? "" : "story-" + std::to_string(r < 500 ? r % 10 : r);
+        corpus.add(0, i % 3 ? "id" + std::to_string(i) : "", story, {});
+    }
+    std::map<std::string, std::size_t> story_rows;
+    for (std::size_t i = 0; i < corpus.size(); ++i)
+        if (!corpus.stories[i].empty()) ++story_rows[corpus.stories[i]];
+    std::size_t largest = 0;
+    for (const auto& [story, rows] : story_rows) largest = std::max(largest, rows);
+    for (std::size_t k : {2, 3, 5, 10}) {
+        CAPTURE(k);
+        std::vector<std::size_t> seen(corpus.size(), 0), sizes;
+        std::map<std::string, std::set<std::size_t>> folds_of_story;
+        for (std::size_t fold = 1; fold <= k; ++fold) {
+            const DataSplit split = fold_split(corpus, SplitBy::story, k, fold, 99);
+            check_partition(split, corpus.size());
+            sizes.push_back(split.validation.size());
+            for (auto i : split.validation) {
+                ++seen[i];
+                if (!corpus.stories[i].empty()) folds_of_story[corpus.stories[i]].insert(fold);
+            }
+        }
+        CHECK(std::all_of(seen.begin(), seen.end(), [](std::size_t s) { return s == 1; }));  // each row in one fold
+        for (const auto& [story, folds] : folds_of_story) CHECK(folds.size() == 1);
+        const auto [small, large] = std::minmax_element(sizes.begin(), sizes.end());
+        CHECK(*large - *small <= largest);
+        CHECK(*small > 0);
+    }
+    // The same folds every time, other folds with another seed.
+    CHECK(fold_of_rows(corpus, SplitBy::story, 5, 99) == fold_of_rows(corpus, SplitBy::story, 5, 99));
+    CHECK(fold_of_rows(corpus, SplitBy::story, 5, 99) != fold_of_rows(corpus, SplitBy::story, 5, 7));
+}
+
+TEST_CASE("the folds of a row cross-validation: the shuffled rows dealt out, sizes within one") {
+    const TokenCorpus corpus = empty_rows(103);
+    std::vector<std::size_t> order = row_numbers(103);
+    PythonRandom(99).shuffle(order);
+    const std::vector<std::size_t> fold = fold_of_rows(corpus, SplitBy::row, 4, 99);
+    for (std::size_t p = 0; p < order.size(); ++p) CHECK(fold[order[p]] == p % 4);
+    std::vector<std::size_t> seen(103, 0);
+    for (std::size_t f = 1; f <= 4; ++f) {
+        const DataSplit split = fold_split(corpus, SplitBy::row, 4, f, 99);
+        check_partition(split, 103);
+        CHECK(split.validation.size() == (f <= 3 ? 26u : 25u));
+        for (auto i : split.validation) ++seen[i];
+    }
+    CHECK(std::all_of(seen.begin(), seen.end(), [](std::size_t s) { return s == 1; }));
+}
+
+TEST_CASE("fold settings out of range, and folds with no rows") {
+    const TokenCorpus corpus = empty_rows(10);
+    CHECK_THROWS_AS(fold_of_rows(corpus, SplitBy::row, 1, 99), UsageError);
+    CHECK_THROWS_AS(fold_split(corpus, SplitBy::row, 5, 0, 99), UsageError);
+    CHECK_THROWS_AS(fold_split(corpus, SplitBy::row, 5, 6, 99), UsageError);
+    TokenCorpus two_stories;
+    for (std::size_t i = 0; i < 10; ++i) two_stories.add(0, std::to_string(i), i < 5 ? "a" : "b", {});
+    CHECK_NOTHROW(fold_split(two_stories, SplitBy::story, 2, 2, 99));
+    CHECK_THROWS_AS(fold_split(two_stories, SplitBy::story, 3, 3, 99), DataError);
+}

@@ -147,4 +147,17 @@ std::string token_record_json(const TokenCorpus& corpus, std::size_t i) {
     return out;
 }
 
+std::string token_record_fasttext(const TokenStream& stream, std::size_t i) {
+    const TokenCorpus& corpus = stream.corpus;
+    std::string out;
+    if (corpus.labels[i] >= 0) out = "__label__" + std::string(label_codes[static_cast<std::size_t>(corpus.labels[i])]);
+    const std::uint32_t* t = corpus.tokens_of(i);
+    for (std::size_t k = 0; k < corpus.length(i); ++k) {
+        if (t[k] == 0) continue;
+        if (!out.empty()) out += ' ';
+        out += stream.info.vocabulary.word(t[k]);
+    }
+    return out;
+}
+
 }  // namespace newsclf

@@ -48,5 +48,9 @@ private:
 
 // One JSON line of a token stream record: {"id":...,"label":"b","story":...,"tokens":[...]}
 std::string token_record_json(const TokenCorpus& corpus, std::size_t i);
+// Record i of a token stream in fastText's format, "__label__b word word ...", its words those of
+// the stream's vocabulary (out-of-vocabulary tokens left out); of a stream of every word
+// (--max-words 0), the line CorpusBuilder::fasttext_line wrote for the headline.
+std::string token_record_fasttext(const TokenStream& stream, std::size_t i);
 
 }  // namespace newsclf

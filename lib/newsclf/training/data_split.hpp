@@ -1,4 +1,5 @@
-// Training and validation rows of a corpus: by shuffled rows, or by whole stories.
+// Training and validation rows of a corpus: by shuffled rows, or by whole stories; one split, or
+// the k folds of a cross-validation.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -25,6 +26,16 @@ SplitBy split_by_named(const std::string& name);
 DataSplit split_rows(const TokenCorpus& corpus, SplitBy split_by, double fraction, std::uint64_t seed);
 // The same with split_by by name (FitOptions keeps it so, for the model file's metadata).
 DataSplit split_rows(const TokenCorpus& corpus, const std::string& split_by, double fraction, std::uint64_t seed);
+// k-fold cross-validation: each row's fold, 0 to folds - 1, the same for any arch. row:
+// Python's random.Random(seed).shuffle of the row numbers, the row at position p in fold
+// p % folds. story: whole stories (keyed as split_rows keys them) shuffled by seed, then the
+// largest first, each to the fold with the fewest rows so far (scikit-learn's GroupKFold, in a
+// seeded order), so no story is in two folds and fold sizes differ by at most the largest story.
+// A UsageError for folds below 2.
+std::vector<std::size_t> fold_of_rows(const TokenCorpus& corpus, SplitBy split_by, std::size_t folds, std::uint64_t seed);
+// Fold `fold` (1 to folds) as validation, the other folds as training. A UsageError for a fold
+// out of range; a DataError when the fold has no rows (fewer rows or stories than folds).
+DataSplit fold_split(const TokenCorpus& corpus, SplitBy split_by, std::size_t folds, std::size_t fold, std::uint64_t seed);
 // A DataError when split has no training rows, in the same words for every arch: the input holds
 // no record, or the split sent every row to validation.
 void require_training_rows(const DataSplit& split);
