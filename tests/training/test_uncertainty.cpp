@@ -1,6 +1,7 @@
 // Bootstrap intervals, paired comparisons and McNemar's test: p-values and percentiles against
 // scipy and numpy, and the intervals of fixed rows against the same draws made in Python
-// (SplitMix64, multiply-shift, numpy.percentile), plus the invariants of grouping by story.
+// (SplitMix64, multiply-shift, numpy.percentile: bootstrap_reference.py), plus the invariants of
+// grouping by story.
 #include <doctest/doctest.h>
 
 #include <string>
