@@ -2,8 +2,10 @@
 # Benchmark of newsclf against the classifiers a user would pick instead, on the same train and
 # test files and the same words: every architecture newsclf-fit --help lists under --arch (each
 # with its defaults), fastText supervised (defaults; -wordNgrams 2 -epoch 10; both -thread 2) and
-# TF-IDF 1-2 grams (sublinear tf) + LinearSVC from scikit-learn. Prints one table: accuracy,
-# macro-F1, training wall time, prediction throughput, model size, training peak memory.
+# TF-IDF 1-2 grams (sublinear tf) + LinearSVC from scikit-learn. Prints one table: accuracy with
+# its 95% interval, macro-F1, training wall time, prediction throughput, model size, training
+# peak memory; then, per split, the most accurate newsclf system against the most accurate peer,
+# paired on the same test rows (newsclf-eval --compare: the difference, its interval, McNemar's p).
 #
 #   scripts/bench/peers.sh DATA GLOVE [--json FILE]
 #
@@ -17,7 +19,9 @@
 # included (newsclf-predict on the titles, fasttext predict-prob, tfidf_linearsvc.py predict).
 # Timings are medians of RUNS runs (default 3), peak memory the largest of the runs, accuracy and
 # macro-F1 those of the last run, all scored by score.py from the predicted labels (checked
-# against newsclf-eval on newsclf's own models). The peers come with scripts/setup.sh --bench.
+# against newsclf-eval on newsclf's own models). The intervals are newsclf-eval's percentile
+# bootstrap: 1000 resamples of the test rows on the row split, of whole stories on the story split
+# (tomorrow's headlines belong to stories nobody has seen). The peers come with scripts/setup.sh --bench.
 # Compact models, after the others: newsclf-bag-quantized and newsclf-linear-quantized are the
 # bag and linear models of the same run through newsclf-quantize (bag: --bits 4 --cutoff 200000,
 # linear: --cutoff 300000; train s adds the quantization to the fit), fasttext-quantized is
@@ -167,6 +171,15 @@ train_and_predict() {
   $python "$bench/score.py" "$d/$s.test.gold" "$out/pred" > "$out/score.json"
 }
 
+# unit_of SPLIT: what a bootstrap resample of its test rows draws.
+unit_of() { if [ "$1" = story ]; then echo story; else echo row; fi; }
+# labels_for_eval PRED GOLD: the predicted labels with an empty line (no prediction, which
+# score.py counts as wrong) made a wrong label, as newsclf-eval --compare needs a label a row.
+labels_for_eval() {
+  awk 'NR == FNR { gold[FNR] = $0; next }
+    $0 == "" { $0 = (gold[FNR] == "b" ? "t" : "b") } { print }' "$2" "$1"
+}
+
 for run in $(seq 1 "$runs"); do
   for s in "${splits[@]}"; do
     for sys in "${systems[@]}"; do
@@ -182,13 +195,36 @@ for s in "${splits[@]}"; do
   for sys in "${systems[@]}"; do
     case "$sys" in newsclf-*) ;; *) continue ;; esac
     out=$work/out/$sys.$s
-    "$bin/newsclf-eval" -q -m "$out/model" -o "$out/eval.json" "$work/splits/$s.test.tsv"
+    "$bin/newsclf-eval" -q -m "$out/model" --bootstrap-unit "$(unit_of "$s")" -o "$out/eval.json" "$work/splits/$s.test.tsv"
     if ! jq -e -n --slurpfile a "$out/score.json" --slurpfile b "$out/eval.json" \
       '($a[0].n == $b[0].n) and ((($a[0].accuracy - $b[0].accuracy) | fabs) < 1e-6)
        and ((($a[0].macro_f1 - $b[0].macro_f1) | fabs) < 1e-6)' > /dev/null; then
       echo "peers.sh: score.py and newsclf-eval disagree on $sys ($s split): $(jq -c . "$out/score.json") vs $(jq -c '{n, accuracy, macro_f1}' "$out/eval.json")" >&2
       disagree=1
     fi
+  done
+done
+
+# The 95% interval of each system's accuracy (newsclf-eval's percentile bootstrap, 1000 resamples:
+# of whole stories on the story split, of rows on the row split) in $out/interval as "lo hi". A
+# peer's comes from newsclf-eval --compare with its labels, as B's interval (any newsclf model of
+# the split is A; the draws are the same); without a newsclf model in the run, none.
+for s in "${splits[@]}"; do
+  ref=""
+  for sys in "${systems[@]}"; do case "$sys" in newsclf-*) ref=$work/out/$sys.$s/model; break ;; esac; done
+  for sys in "${systems[@]}"; do
+    out=$work/out/$sys.$s
+    case "$sys" in
+      newsclf-*) jq -r '.intervals.accuracy | "\(.[0]) \(.[1])"' "$out/eval.json" > "$out/interval" ;;
+      *)
+        : > "$out/interval"
+        [ -n "$ref" ] || continue
+        labels_for_eval "$out/pred" "$work/splits/$s.test.gold" > "$out/pred.labels"
+        "$bin/newsclf-eval" -q -m "$ref" --bootstrap-unit "$(unit_of "$s")" --compare "$out/pred.labels" \
+          -o "$out/compare.json" "$work/splits/$s.test.tsv"
+        jq -r '.comparison.accuracy.b_interval | "\(.[0]) \(.[1])"' "$out/compare.json" > "$out/interval"
+        ;;
+    esac
   done
 done
 
@@ -209,25 +245,27 @@ peer_of() {
   esac
 }
 
-# One line per system and split: "sys split accuracy macro_f1 train_s titles_per_s model_bytes peak_rss_bytes"
+# One line per system and split: "sys split accuracy macro_f1 train_s titles_per_s model_bytes peak_rss_bytes
+# accuracy_lo accuracy_hi" (the interval "- -" when there is none)
 for s in "${splits[@]}"; do
   n=$(wc -l < "$work/splits/$s.test.gold")
   for sys in "${systems[@]}"; do
     out=$work/out/$sys.$s
     echo "$sys $s $(jq -r '"\(.accuracy) \(.macro_f1)"' "$out/score.json") $(train_s "$sys" "$s")" \
       "$(awk -v n="$n" -v t="$(step_s "$sys" "$s" predict)" 'BEGIN { printf "%.0f", n / (t > 0 ? t : 0.005) }')" \
-      "$(cat "$out/model_bytes") $(( $(train_rss_kb "$sys" "$s") * 1024 ))"
+      "$(cat "$out/model_bytes") $(( $(train_rss_kb "$sys" "$s") * 1024 ))" \
+      "$(if [ -s "$out/interval" ]; then cat "$out/interval"; else echo - -; fi)"
   done
 done > "$work/rows"
 
 echo
 echo "newsclf against its peers on $(basename "$data"): $(wc -l < "$work/splits/row.test.gold") row-split and" \
   "$(wc -l < "$work/splits/story.test.gold") story-split test titles; medians of $runs run(s)"
-printf '| %-24s | %-5s | %8s | %8s | %8s | %-29s | %16s | %9s | %18s |\n' \
-  system split accuracy macro-F1 "train s" "train time vs peer" "predict titles/s" "model MiB" "train peak RSS MiB"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------------- ------- ---------: ---------: ---------: \
+printf '| %-24s | %-5s | %8s | %-16s | %8s | %8s | %-29s | %16s | %9s | %18s |\n' \
+  system split accuracy "95% interval" macro-F1 "train s" "train time vs peer" "predict titles/s" "model MiB" "train peak RSS MiB"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------------- ------- ---------: ------------------ ---------: ---------: \
   ------------------------------- -----------------: ----------: -------------------:
-while read -r sys s acc f1 tr tps bytes rss; do
+while read -r sys s acc f1 tr tps bytes rss lo hi; do
   ratio=""
   peer=$(peer_of "$sys")
   peer_tr=""
@@ -235,7 +273,9 @@ while read -r sys s acc f1 tr tps bytes rss; do
   if [ -n "$peer_tr" ]; then  # SYSTEMS may leave the peer out
     ratio=$(awk -v a="$tr" -v b="$peer_tr" -v p="$peer" 'BEGIN { printf "%.3f of %s", a / b, p }')
   fi
-  printf '| %-24s | %-5s | %8.4f | %8.4f | %8.2f | %-29s | %16s | %9.1f | %18.0f |\n' "$sys" "$s" "$acc" "$f1" "$tr" \
+  interval=""
+  [ "$lo" = - ] || interval=$(printf '[%.4f, %.4f]' "$lo" "$hi")
+  printf '| %-24s | %-5s | %8.4f | %-16s | %8.4f | %8.2f | %-29s | %16s | %9.1f | %18.0f |\n' "$sys" "$s" "$acc" "$interval" "$f1" "$tr" \
     "$ratio" "$(commas "$tps")" "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')" \
     "$(awk -v b="$rss" 'BEGIN { print b / 1048576 }')"
 done < "$work/rows"
@@ -252,16 +292,34 @@ for sys in "${systems[@]}"; do
   echo "$sys, fit with its defaults: train s = newsclf-tokenize (+ newsclf-embed) + newsclf-fit; the fit alone:" \
     "$(printf '%.2f s (row), %.2f s (story)' "$(step_s "$sys" row fit)" "$(step_s "$sys" story fit)")"
 done
+echo "95% interval: of the accuracy, newsclf-eval's percentile bootstrap (1000 resamples of the test" \
+  "rows on the row split, of whole stories on the story split)"
+# Per split, the most accurate newsclf system against the most accurate peer on the same test rows:
+# newsclf-eval --compare with the peer's labels (paired bootstrap, McNemar's test).
 for s in "${splits[@]}"; do
-  awk -v s="$s" '$2 == s {
+  read -r ns ps <<< "$(awk -v s="$s" '$2 == s {
       if ($1 ~ /^newsclf-/) { if ($3 > na) { na = $3; ns = $1 } } else if ($3 > pa) { pa = $3; ps = $1 } }
-    END { printf "%s split: most accurate newsclf model %s %.4f, best peer %s %.4f: %+.2f points\n", s, ns, na, ps, pa, 100 * (na - pa) }' \
-    "$work/rows"
+    END { print (ns == "" ? "-" : ns), (ps == "" ? "-" : ps) }' "$work/rows")"
+  if [ "$ns" = - ] || [ "$ps" = - ]; then continue; fi
+  labels_for_eval "$work/out/$ps.$s/pred" "$work/splits/$s.test.gold" > "$work/out/$ps.$s/pred.labels"
+  "$bin/newsclf-eval" -q -m "$work/out/$ns.$s/model" --bootstrap-unit "$(unit_of "$s")" \
+    --compare "$work/out/$ps.$s/pred.labels" -o "$work/compare.$s.json" "$work/splits/$s.test.tsv"
+  read -r acc_a acc_b diff lo hi units mb mc p <<< "$(jq -r '.comparison | [.accuracy.a, .accuracy.b, .accuracy.difference,
+    .accuracy.interval[0], .accuracy.interval[1], .units, .mcnemar.b, .mcnemar.c, .mcnemar.p_value] | map(tostring) | join(" ")' \
+    "$work/compare.$s.json")"
+  printf '%s split: most accurate newsclf model %s %.4f, best peer %s %.4f: %+.2f points, 95%% interval %+.2f to %+.2f' \
+    "$s" "$ns" "$acc_a" "$ps" "$acc_b" "$(awk -v d="$diff" 'BEGIN { print 100 * d }')" \
+    "$(awk -v d="$lo" 'BEGIN { print 100 * d }')" "$(awk -v d="$hi" 'BEGIN { print 100 * d }')"
+  units_of=rows
+  [ "$(unit_of "$s")" = story ] && units_of=stories
+  printf ' (paired bootstrap of %s %s); McNemar: %s rows right by %s alone, %s by %s alone, p = %.3g\n' \
+    "$units" "$units_of" "$mb" "$ns" "$mc" "$ps" "$p"
 done
 
 if [ -n "$json" ]; then
   awk 'BEGIN { print "[" } NR > 1 { print "," }
-    { printf "  {\"system\": \"%s\", \"split\": \"%s\", \"accuracy\": %s, \"macro_f1\": %s, \"train_s\": %s, \"predict_titles_per_s\": %s, \"model_bytes\": %s, \"peak_rss_bytes\": %s}", $1, $2, $3, $4, $5, $6, $7, $8 }
+    { interval = ($9 == "-" ? "null" : "[" $9 ", " $10 "]")
+      printf "  {\"system\": \"%s\", \"split\": \"%s\", \"accuracy\": %s, \"accuracy_interval\": %s, \"interval_unit\": \"%s\", \"macro_f1\": %s, \"train_s\": %s, \"predict_titles_per_s\": %s, \"model_bytes\": %s, \"peak_rss_bytes\": %s}", $1, $2, $3, interval, ($2 == "story" ? "story" : "row"), $4, $5, $6, $7, $8 }
     END { print ""; print "]" }' "$work/rows" > "$json.tmp"
   jq -e 'length > 0' "$json.tmp" > /dev/null && mv "$json.tmp" "$json"
 fi

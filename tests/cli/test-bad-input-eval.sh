@@ -2,12 +2,21 @@
 # newsclf-eval on bad input, one row each (bad_input.sh says what every row checks besides its exit
 # status and message): malformed or unlabelled rows, models and token streams that are cut short,
 # damaged or claim what they do not hold, bad choices, escape sequences in what a message quotes,
-# an output that is an input; then --skip-bad, which counts what it skipped.
+# --compare's labels cut short, too long or unknown, --bootstrap's options, an output that is an
+# input; then --skip-bad, which counts what it skipped.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bad_input.sh"
 
 make_model_fixtures
 ln -s small.tsv "$D/small-link.tsv"
+# Another system's labels for --compare: one a row of small.tsv (400), but cut short, too long,
+# or with a label that is none.
+cut -f 5 "$D/small.tsv" >"$D/gold.pred"
+head -n 399 "$D/gold.pred" >"$D/short.pred"
+{ cat "$D/gold.pred"; echo b; } >"$D/long.pred"
+sed '7s/.*/x/' "$D/gold.pred" >"$D/unknown.pred"
+sed '3s/.*/{"category": "b"}/' "$D/gold.pred" >"$D/no-label.pred"
+printf '{"title": "Apple unveils a new iPhone", "category": "t"}\n' >"$D/no-story.jsonl"
 fixtures_ready
 
 bad_table newsclf-eval <<'TABLE'
@@ -58,6 +67,20 @@ bad_table newsclf-eval <<'TABLE'
 2 | --input-format | -m "$M" --input-format csv "$D/small.tsv"
 2 | --subset | -m "$M" --subset test "$D/small.tsv"
 2 | --subset | -m "$M" --subset $'\e[2J' "$D/small.tsv"
+# --- --compare: labels that are not one a row, or not labels; a model that is no model; --bootstrap
+1 | $D/short.pred:400: end of the predictions after 399 line(s), but 400 rows are evaluated | -m "$M" --compare "$D/short.pred" "$D/small.tsv"
+1 | $D/long.pred:401: more predictions than the 400 rows evaluated | -m "$M" --compare "$D/long.pred" "$D/small.tsv"
+1 | $D/unknown.pred:7: unknown label "x" | -m "$M" --compare "$D/unknown.pred" "$D/small.tsv"
+1 | $D/no-label.pred:3: a JSON line without a "label" string | -m "$M" --compare "$D/no-label.pred" "$D/small.tsv"
+1 | $D/empty.tsv:1: end of the predictions after 0 line(s), but 400 rows are evaluated | -m "$M" --compare "$D/empty.tsv" "$D/small.tsv"
+1 | $D/missing.pred: cannot open | -m "$M" --compare "$D/missing.pred" "$D/small.tsv"
+3 | $D/half.newsclf: truncated | -m "$M" --compare "$D/half.newsclf" "$D/small.tsv"
+2 | the output $D/gold.pred is the input $D/gold.pred | -m "$M" --compare "$D/gold.pred" -o "$D/gold.pred" "$D/small.tsv"
+2 | --bootstrap | -m "$M" --bootstrap -1 "$D/small.tsv"
+2 | --bootstrap | -m "$M" --bootstrap many "$D/small.tsv"
+2 | --bootstrap-unit | -m "$M" --bootstrap-unit rows "$D/small.tsv"
+2 | --bootstrap-unit story: the rows have no stories | -m "$M" --bootstrap-unit story "$D/no-story.jsonl"
+2 | --seed | -m "$M" --seed x "$D/small.tsv"
 # --- an output that is an input, by its own name or a symbolic link: refused before reading
 2 | the output $D/small.tsv is the input $D/small.tsv | -m "$M" -o "$D/small.tsv" "$D/small.tsv"
 2 | the output $D/small-link.tsv is the input $D/small.tsv | -m "$M" -o "$D/small-link.tsv" "$D/small.tsv"

@@ -33,7 +33,7 @@ expect_exit 2 newsclf-fit --arch linear --calibrate platt -o x.model train.token
 # The keys: every one there was, and the new ones.
 newsclf-eval -q -m cal.model -o after.json test.tsv || fail "newsclf-eval failed"
 newsclf-eval -q --uncalibrated -m cal.model -o before.json test.tsv || fail "newsclf-eval --uncalibrated failed"
-jq -e '(keys == ["accuracy","brier","confusion_matrix","ece","log_loss","macro_f1","n","per_class","reliability"])
+jq -e '(keys == ["accuracy","brier","confusion_matrix","ece","intervals","log_loss","macro_f1","n","per_class","reliability"])
        and (.per_class | to_entries | all(.value | keys ==
             ["brier","category","ece","f1","log_loss","precision","recall","support"]))
        and (.reliability | length == 15) and (.reliability | map(.rows) | add) == .n

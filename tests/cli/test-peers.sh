@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/bench/peers.sh on the bundled sample, one run: a row of the table and of the JSON for
 # every system (each newsclf-fit --arch choice, the three peers, the quantized bag, linear and
-# fastText models) on both splits, with the JSON keys the benchmark promises. Skipped when
+# fastText models) on both splits, with the JSON keys the benchmark promises, every accuracy's
+# interval around it, and each split's paired comparison of the best newsclf system and peer. Skipped when
 # fastText or scikit-learn is not installed (scripts/setup.sh --bench installs them).
 . "$(dirname "$0")/lib.sh"
 
@@ -27,13 +28,32 @@ for a in bag linear; do
   case " $archs " in *" $a "*) systems="$systems newsclf-$a-quantized" ;; esac
 done
 
-keys='["accuracy","macro_f1","model_bytes","peak_rss_bytes","predict_titles_per_s","split","system","train_s"]'
+keys='["accuracy","accuracy_interval","interval_unit","macro_f1","model_bytes","peak_rss_bytes","predict_titles_per_s","split","system","train_s"]'
 jq -e --argjson k "$keys" 'type == "array" and all(.[]; (keys == $k))' "$json" > /dev/null ||
   fail "the JSON's objects do not have exactly the keys $keys: $(head -c 300 "$json")"
 jq -e 'all(.[]; (.accuracy | type) == "number" and .accuracy > 0.25 and .accuracy <= 1
                 and .macro_f1 > 0 and .macro_f1 <= 1 and .train_s > 0 and .predict_titles_per_s > 0
                 and .model_bytes > 0 and .peak_rss_bytes > 0)' "$json" > /dev/null ||
   fail "implausible values in the JSON: $(cat "$json")"
+# Every accuracy, the peers' too, has its 95% interval around it: of stories on the story split, of
+# rows on the row split; the table shows it.
+jq -e 'all(.[]; (.accuracy_interval | type) == "array" and (.accuracy_interval | length) == 2
+                and .accuracy_interval[0] <= .accuracy and .accuracy <= .accuracy_interval[1]
+                and .accuracy_interval[0] < .accuracy_interval[1] and .accuracy_interval[1] <= 1
+                and .interval_unit == (if .split == "story" then "story" else "row" end))' "$json" > /dev/null ||
+  fail "accuracy intervals missing or not around the accuracy: $(jq -c '[.[] | {system, split, accuracy, accuracy_interval, interval_unit}]' "$json")"
+grep -Eq '^\| sklearn-linearsvc +\| story +\| +0\.[0-9]{4} \| \[0\.[0-9]{4}, [01]\.[0-9]{4}\] +\|' "$SCRATCH/table.txt" ||
+  fail "the table has no interval column: $(grep sklearn "$SCRATCH/table.txt")"
+# Per split, the best newsclf system against the best peer, paired: difference, interval, McNemar.
+for split in row story; do
+  line=$(grep "^$split split: most accurate newsclf model " "$SCRATCH/table.txt") || fail "no comparison for the $split split"
+  echo "$line" | grep -Eq ": [-+][0-9.]+ points, 95% interval [-+][0-9.]+ to [-+][0-9.]+ \(paired bootstrap of [0-9]+ (rows|stories)\); McNemar: [0-9]+ rows right by newsclf-[a-z-]+ alone, [0-9]+ by [a-z-]+ alone, p = [0-9.e+-]+$" ||
+    fail "the $split split's comparison: $line"
+  lo=$(echo "$line" | sed 's/.*95% interval \([-+][0-9.]*\) to.*/\1/'); hi=$(echo "$line" | sed 's/.* to \([-+][0-9.]*\) (paired.*/\1/')
+  d=$(echo "$line" | sed 's/.*: \([-+][0-9.]*\) points,.*/\1/')
+  awk -v l="$lo" -v h="$hi" -v d="$d" 'BEGIN { exit !(l <= d + 0.005 && d <= h + 0.005 && l <= h) }' ||
+    fail "the $split split's difference $d is not inside its interval [$lo, $hi]"
+done
 for sys in $systems; do
   for split in row story; do
     n=$(jq --arg s "$sys" --arg p "$split" '[.[] | select(.system == $s and .split == $p)] | length' "$json")

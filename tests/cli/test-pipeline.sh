@@ -78,10 +78,54 @@ jq -r '(keys_unsorted | join(" ")),
        (.per_class | keys_unsorted | join(" ")),
        (.per_class.b | keys_unsorted | join(" ")),
        (.confusion_matrix | keys_unsorted | join(" ")),
+       (.intervals | keys_unsorted | join(" ")),
+       "unit=\(.intervals.unit) units=\(.intervals.units)",
        "n=\(.n)",
        "confusion total=\([.confusion_matrix.matrix[][]] | add)"' eval.json >eval.keys.txt || fail "eval's output is not JSON"
 golden pipeline.eval.keys.txt eval.keys.txt
 newsclf-eval -m model.newsclf tokens.bin | cmp -s - eval.json || fail "eval of the token stream differs from eval of the TSV"
+
+# --- eval's intervals: 95%, 1000 resamples of whole stories (the TSV has them) or of rows; the
+# point estimate inside; --bootstrap 0 leaves the rest as it was; another --seed, other draws
+sane='.intervals as $i | $i.level == 0.95 and $i.resamples == 1000
+  and $i.accuracy[0] <= .accuracy and .accuracy <= $i.accuracy[1] and $i.accuracy[0] < $i.accuracy[1]
+  and $i.macro_f1[0] <= .macro_f1 and .macro_f1 <= $i.macro_f1[1] and $i.accuracy[1] <= 1'
+jq -e "$sane" eval.json >/dev/null || fail "eval's intervals: $(jq -c .intervals eval.json)"
+newsclf-eval -q -m model.newsclf --bootstrap-unit row "$NEWS" >eval.row.json || fail "eval --bootstrap-unit row failed"
+jq -e "$sane and .intervals.unit == \"row\" and .intervals.units == .n" eval.row.json >/dev/null ||
+  fail "eval --bootstrap-unit row: $(jq -c .intervals eval.row.json)"
+# Rows drawn one at a time vary less than stories drawn whole, whose headlines share their fate.
+jq -e -n --slurpfile s eval.json --slurpfile r eval.row.json \
+  '($r[0].intervals.accuracy[1] - $r[0].intervals.accuracy[0]) < ($s[0].intervals.accuracy[1] - $s[0].intervals.accuracy[0])' \
+  >/dev/null || fail "the row interval should be narrower than the story interval"
+newsclf-eval -q -m model.newsclf --bootstrap 0 "$NEWS" | cmp -s - <(jq -c 'del(.intervals)' eval.json) ||
+  fail "eval --bootstrap 0 should print the same object without intervals"
+newsclf-eval -q -m model.newsclf --seed 7 "$NEWS" | jq -e --argjson i "$(jq -c .intervals eval.json)" \
+  '.intervals != $i and .intervals.units == $i.units' >/dev/null || fail "eval --seed 7 should draw other resamples"
+printf '{"title": "Apple unveils a new iPhone", "category": "t"}\n{"title": "Ebola spreads", "category": "m", "story": "x"}\n' |
+  newsclf-eval -q -m model.newsclf --bootstrap 10 | jq -e '.intervals.unit == "story" and .intervals.units == 2' >/dev/null ||
+  fail "JSON Lines with a story are resampled by story, a row without one alone"
+
+# --- eval --compare: another model, or another system's labels, on the same rows, paired
+cut -f 2 "$NEWS" | newsclf-predict -q -m model.newsclf --input-format lines >own.jsonl || fail "predict for --compare failed"
+jq -r .label own.jsonl >own.labels
+for b in model.newsclf own.jsonl own.labels; do
+  newsclf-eval -q -m model.newsclf --compare "$b" "$NEWS" >cmp.json || fail "eval --compare $b failed"
+  jq -e --arg b "$b" '.comparison as $c | $c.b == $b and $c.n == .n and $c.unit == "story"
+    and $c.accuracy.a == .accuracy and $c.accuracy.b == .accuracy and $c.accuracy.difference == 0
+    and $c.accuracy.interval == [0, 0] and $c.macro_f1.interval == [0, 0]
+    and $c.accuracy.a_interval == .intervals.accuracy and $c.accuracy.b_interval == .intervals.accuracy
+    and $c.mcnemar == {"b": 0, "c": 0, "test": "exact", "p_value": 1}' cmp.json >/dev/null ||
+    fail "eval --compare $b, the model itself: $(jq -c .comparison cmp.json)"
+done
+cut -f 5 "$NEWS" >gold.labels
+newsclf-eval -q -m model.newsclf --compare gold.labels "$NEWS" >cmp.json || fail "eval --compare gold.labels failed"
+jq -e '.comparison as $c | $c.accuracy.b == 1 and $c.mcnemar.b == 0
+  and $c.mcnemar.c == ([.confusion_matrix.matrix[][]] | add) - ([range(4) as $k | .confusion_matrix.matrix[$k][$k]] | add)
+  and $c.mcnemar.test == "chi-square" and $c.mcnemar.p_value < 1e-6
+  and $c.accuracy.interval[1] < 0 and $c.accuracy.interval[0] <= $c.accuracy.difference
+  and $c.accuracy.difference <= $c.accuracy.interval[1]' cmp.json >/dev/null ||
+  fail "eval --compare with the true labels: $(jq -c .comparison cmp.json)"
 
 expect_exit 0 newsclf-eval -m model.newsclf --subset validation "$NEWS" >eval.validation.json
 [ "$(jq .n eval.validation.json)" = 2001 ] || fail "the validation subset should hold 2001 rows"

@@ -94,3 +94,30 @@ TEST_CASE("a token stream of another vocabulary is refused, saying what to do") 
     CHECK(contains(message, "other.tokens: the token stream was made with another vocabulary"));
     CHECK(contains(message, "tokenize them with the model's vocabulary"));
 }
+
+TEST_CASE("evaluate_rows gives each row's predicted label, the confusion matrix's columns") {
+    auto classifier = load_classifier(fixture_path("tiny.model"));
+    TokenCorpus corpus;
+    add_labelled_input(corpus, fixture_path("tiny.tokens"), *classifier, {});
+    std::vector<std::int8_t> predicted;
+    const MetricsAccumulator m = evaluate_rows(*classifier, corpus, all_rows(corpus), &predicted);
+    REQUIRE(predicted.size() == corpus.size());
+    ConfusionMatrix c{};
+    for (std::size_t i = 0; i < corpus.size(); ++i)
+        ++c[static_cast<std::size_t>(corpus.labels[i])][static_cast<std::size_t>(predicted[i])];
+    CHECK(c == m.confusion());
+}
+
+TEST_CASE("another system's labels: codes or JSON lines with \"label\", one a row, named file and line otherwise") {
+    CHECK(read_predicted_labels("b\nt\r\n{\"label\": \"e\", \"category\": \"Entertainment\"}\n m \n", "p", 4) ==
+          std::vector<std::int8_t>{0, 1, 2, 3});
+    CHECK(read_predicted_labels("b\nm", "p", 2) == std::vector<std::int8_t>{0, 3});
+    CHECK(contains(message_of<DataError>([] { read_predicted_labels("b\nx\n", "p.txt", 2); }), "p.txt:2: unknown label \"x\""));
+    CHECK(contains(message_of<DataError>([] { read_predicted_labels("b\n\n", "p.txt", 2); }), "p.txt:2: unknown label \"\""));
+    CHECK(contains(message_of<DataError>([] { read_predicted_labels("{\"labels\": 1}\n", "p.jsonl", 1); }),
+                   "p.jsonl:1: a JSON line without a \"label\" string"));
+    CHECK(contains(message_of<DataError>([] { read_predicted_labels("b\nt\nb\n", "p.txt", 2); }),
+                   "p.txt:3: more predictions than the 2 rows evaluated"));
+    CHECK(contains(message_of<DataError>([] { read_predicted_labels("b\n", "p.txt", 3); }),
+                   "p.txt:2: end of the predictions after 1 line(s), but 3 rows are evaluated"));
+}

@@ -7,6 +7,8 @@
 #include <simdjson.h>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/json.hpp"
+#include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/formats/token_stream.hpp"
 #include "newsclf/io/input_bytes.hpp"
@@ -106,7 +108,7 @@ std::vector<std::size_t> evaluation_rows(const TokenCorpus& corpus, const std::s
 }
 
 MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus& corpus,
-                                 const std::vector<std::size_t>& rows) {
+                                 const std::vector<std::size_t>& rows, std::vector<std::int8_t>* predicted) {
     // In slices, for the progress bar of a long evaluation.
     constexpr std::size_t slice = 8192;
     std::vector<float> p;
@@ -121,13 +123,49 @@ MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus
     }
     bar.finish();
     MetricsAccumulator metrics;
+    if (predicted) predicted->assign(rows.size(), no_label);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         Probabilities row;
         std::copy(p.begin() + static_cast<std::ptrdiff_t>(i * label_count),
                   p.begin() + static_cast<std::ptrdiff_t>((i + 1) * label_count), row.begin());
         metrics.add(corpus.labels[rows[i]], row);
+        if (predicted) (*predicted)[i] = static_cast<std::int8_t>(best_label(row));
     }
     return metrics;
+}
+
+std::vector<std::int8_t> read_predicted_labels(std::string_view bytes, const std::string& source, std::size_t rows) {
+    std::vector<std::int8_t> labels;
+    labels.reserve(rows);
+    simdjson::dom::parser parser;
+    std::string_view text = without_utf8_bom(bytes);
+    std::size_t line = 0;
+    while (!text.empty()) {
+        const std::size_t end = text.find('\n');
+        std::string_view l = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        ++line;
+        while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        if (line > rows)
+            throw DataError(where(source, line) + "more predictions than the " + std::to_string(rows) +
+                            " rows evaluated; give one a row, in the rows' order");
+        std::string_view code = l;
+        if (!l.empty() && l.front() == '{') {
+            simdjson::dom::element e;
+            if (parser.parse(l.data(), l.size()).get(e) || e["label"].get(code))
+                throw DataError(where(source, line) + "a JSON line without a \"label\" string");
+        }
+        const int label = label_index(code);
+        if (label == no_label)
+            throw DataError(where(source, line) + "unknown label " + json_string(code) +
+                            ": a prediction is b, t, e or m, or a JSON line with \"label\"");
+        labels.push_back(static_cast<std::int8_t>(label));
+    }
+    if (labels.size() != rows)
+        throw DataError(where(source, line + 1) + "end of the predictions after " + std::to_string(labels.size()) +
+                        " line(s), but " + std::to_string(rows) + " rows are evaluated; give one a row, in the rows' order");
+    return labels;
 }
 
 }  // namespace newsclf

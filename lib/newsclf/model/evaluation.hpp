@@ -45,8 +45,15 @@ DataOrigin add_labelled_bytes(TokenCorpus& corpus, std::string_view bytes, const
 std::vector<std::size_t> evaluation_rows(const TokenCorpus& corpus, const std::string& subset, const Model& model,
                                          const std::vector<DataOrigin>& origins);
 
-// The metrics of the classifier on corpus's rows `rows` (in batches, as training evaluates).
+// The metrics of the classifier on corpus's rows `rows` (in batches, as training evaluates); with
+// `predicted`, also each row's predicted label index there, in the order of rows.
 MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus& corpus,
-                                 const std::vector<std::size_t>& rows);
+                                 const std::vector<std::size_t>& rows, std::vector<std::int8_t>* predicted = nullptr);
+
+// Another system's predicted labels for `rows` rows, in their order, from bytes named `source`:
+// one label code a line (b, t, e or m), or a JSON object a line with "label" (newsclf-predict's
+// output). An unknown label, or another number of lines than rows, is a DataError naming the
+// source and line.
+std::vector<std::int8_t> read_predicted_labels(std::string_view bytes, const std::string& source, std::size_t rows);
 
 }  // namespace newsclf

@@ -76,21 +76,23 @@ double MetricsAccumulator::class_log_loss(std::size_t c) const {
     return support ? class_log_loss_sum_[c] / static_cast<double>(support) : 0.0;
 }
 
-double MetricsAccumulator::accuracy() const {
-    std::size_t hits = 0;
-    for (std::size_t c = 0; c < label_count; ++c) hits += confusion_[c][c];
-    return n_ ? static_cast<double>(hits) / static_cast<double>(n_) : 0.0;
+double accuracy_of(const ConfusionMatrix& m) {
+    std::size_t hits = 0, n = 0;
+    for (std::size_t t = 0; t < label_count; ++t)
+        for (std::size_t p = 0; p < label_count; ++p) {
+            n += m[t][p];
+            if (t == p) hits += m[t][p];
+        }
+    return n ? static_cast<double>(hits) / static_cast<double>(n) : 0.0;
 }
 
-ClassScores MetricsAccumulator::class_scores(std::size_t c) const { return scores(confusion_, c); }
-
-double MetricsAccumulator::macro_f1() const {
+double macro_f1_of(const ConfusionMatrix& m) {
     double sum = 0;
     std::size_t present = 0;
     for (std::size_t c = 0; c < label_count; ++c) {
-        ClassScores s = scores(confusion_, c);
+        ClassScores s = scores(m, c);
         std::size_t predicted = 0;
-        for (std::size_t t = 0; t < label_count; ++t) predicted += confusion_[t][c];
+        for (std::size_t t = 0; t < label_count; ++t) predicted += m[t][c];
         if (s.support == 0 && predicted == 0) continue;  // a class absent from data and predictions
         sum += s.f1;
         ++present;
@@ -98,9 +100,19 @@ double MetricsAccumulator::macro_f1() const {
     return present ? sum / static_cast<double>(present) : 0.0;
 }
 
+double MetricsAccumulator::accuracy() const { return accuracy_of(confusion_); }
+
+ClassScores MetricsAccumulator::class_scores(std::size_t c) const { return scores(confusion_, c); }
+
+double MetricsAccumulator::macro_f1() const { return macro_f1_of(confusion_); }
+
 double MetricsAccumulator::log_loss() const { return n_ ? log_loss_sum_ / static_cast<double>(n_) : 0.0; }
 
 std::string MetricsAccumulator::json() const {
+    return json([](JsonWriter&) {});
+}
+
+std::string MetricsAccumulator::json(const std::function<void(JsonWriter&)>& more) const {
     std::string out;
     JsonWriter w(out);
     w.begin_object().member("n", n_).member("accuracy", accuracy()).member("macro_f1", macro_f1()).member("log_loss", log_loss());
@@ -140,7 +152,9 @@ std::string MetricsAccumulator::json() const {
         for (std::size_t p = 0; p < label_count; ++p) w.value(confusion_[t][p]);
         w.end_array();
     }
-    w.end_array().end_object().end_object();
+    w.end_array().end_object();
+    more(w);
+    w.end_object();
     return out;
 }
 

@@ -3,9 +3,11 @@
 // Brier score, the reliability diagram's bins), written as one JSON object.
 #pragma once
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 
 namespace newsclf {
@@ -32,12 +34,18 @@ struct ClassScores {
     std::size_t support = 0;
 };
 
+// Accuracy, and the mean F1 of the classes that occur in the data or among the predictions.
+double accuracy_of(const ConfusionMatrix& m);
+double macro_f1_of(const ConfusionMatrix& m);
+
 class MetricsAccumulator {
 public:
     void add(int label, const Probabilities& p);
     std::size_t count() const { return n_; }
     // {"n":..,"accuracy":..,"macro_f1":..,"log_loss":..,"per_class":{"b":{...}},"confusion_matrix":{...}}
     std::string json() const;
+    // The same object with more members at its end, written by `more`.
+    std::string json(const std::function<void(JsonWriter&)>& more) const;
     double accuracy() const;
     double macro_f1() const;
     double log_loss() const;
