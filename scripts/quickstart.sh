@@ -2,7 +2,8 @@
 # Sets newsclf up and trains two models on the bundled sample (testdata/): newsclf's ensemble of a
 # TF-IDF linear model, a bag of words and n-grams and a CNN, and the workshop's own network. Each
 # is scored on the same 20% of the rows, held out of its training (out/sample/MODEL/metrics.json),
-# and asked for the workshop's headlines. With one training thread, every run prints the same.
+# and asked for the workshop's headlines; newsclf-report shows both on one page with charts
+# (out/sample/report.html). With one training thread, every run prints the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >&2
@@ -37,3 +38,7 @@ paste -d '\n' <(echo "$headlines") \
 echo
 echo "The workshop's network squeezes each headline through a Dense layer of 2 units, too few for"
 echo "four classes; the ensemble sees every word and word pair (newsclf-fit --arch ensemble --help)."
+build/bin/newsclf-report -q --title "newsclf on the sample: the ensemble and the workshop's network" \
+  -m out/sample/ensemble/model -m out/sample/workshop/model -o out/sample/report.html out/sample/ensemble/validation.tokens
+echo
+echo "Both models side by side, with charts: out/sample/report.html"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages newsclf's build, tests and benchmarks need (only those missing),
+# Installs the Debian packages newsclf's build, tests and benchmarks need (only those missing;
+# gnuplot draws newsclf-report's charts, and the report's test renders the page in Chromium),
 # then configures a Release build in build/ (or --build-dir DIR) and builds the tools and tests.
 # With --bench it also installs the peers of scripts/bench/peers.sh: fastText, scikit-learn (for
 # /usr/bin/python3), bc, and wrk for scripts/bench/serve.sh. Compilations are cached by ccache,
@@ -31,6 +32,7 @@ packages=(
   libcli11-dev libsimdjson-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
   zlib1g-dev liblzma-dev libboost-dev openmpi-bin libopenmpi-dev
   xz-utils gzip time jq man-db curl ccache
+  gnuplot-nox chromium python3-pil
 )
 if $bench; then
   packages+=(fasttext python3-sklearn bc wrk)

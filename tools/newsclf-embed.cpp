@@ -17,7 +17,7 @@ struct Options {
     std::string vectors = "-";
     std::string vocab;
     std::string output = "-";
-    std::size_t dim = 100;
+    std::size_t dim = default_vector_dimension;
     std::size_t rows = 0;
 };
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # newsclf-fit on bad input, one row each (bad_input.sh says what every row checks besides its exit
 # status and message): token streams and matrices cut short, of another kind, or claiming what
-# they do not hold; every hyperparameter out of range, not a number, nan, inf, 1e400, negative or
-# of a size no memory holds; an empty token stream for every arch; an output that is an input.
+# they do not hold; headline files with an unlabelled or bad line, and word vectors that do not fit
+# them; every hyperparameter out of range, not a number, nan, inf, 1e400, negative or of a size no
+# memory holds; an empty token stream for every arch; an output that is an input.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bad_input.sh"
 
@@ -10,6 +11,11 @@ make_embedding_fixtures
 # A model, for the rows that give it where a token stream or a matrix belongs: the committed one.
 cp "$TESTDATA/fixtures/tiny.model" "$D/linear.newsclf"
 ln -s tokens.bin "$D/tokens-link.bin"
+# fastText lines, the third without a label; JSON Lines, the second without a category; word
+# vectors whose second line is short of values.
+printf '__label__b stocks rally\n__label__e kim and kanye wed\nfed holds rates\n' >"$D/unlabelled.ft"
+printf '{"title": "Stocks rally", "category": "b"}\n{"title": "Stocks fall"}\n' >"$D/unlabelled.jsonl"
+printf 'the 0.1 0.2 0.3\nto 0.1 0.2\n' >"$D/short.vec"
 fixtures_ready
 
 bad_table newsclf-fit <<'TABLE'
@@ -19,7 +25,6 @@ bad_table newsclf-fit <<'TABLE'
 3 | $D/half.bin: truncated | -e "$D/emb.npy" "$D/half.bin"
 3 | $D/v2.bin: written in tokens format version 2, newer than this newsclf reads (1); upgrade newsclf | -e "$D/emb.npy" "$D/v2.bin"
 3 | $D/linear.newsclf: this is a newsclf model file, but a tokens file is needed | -e "$D/emb.npy" "$D/linear.newsclf"
-3 | $D/small.tsv | -e "$D/emb.npy" "$D/small.tsv"
 3 | $D/tokens-count-more.bin: holds 400 records but its trailer says 1099511628176 | -e "$D/emb.npy" "$D/tokens-count-more.bin"
 3 | $D/tokens-count-huge.bin: holds 400 records but its trailer says 9223372036854775807 | -e "$D/emb.npy" "$D/tokens-count-huge.bin"
 3 | $D/tokens-length-huge.bin: the trailer records 9223372036854775807 bytes | -e "$D/emb.npy" "$D/tokens-length-huge.bin"
@@ -29,6 +34,19 @@ bad_table newsclf-fit <<'TABLE'
 3 | $D/tokens-record-tag.bin: record 1 has an unknown tag | -e "$D/emb.npy" "$D/tokens-record-tag.bin"
 3 | $D/half.bin: truncated | -e "$D/emb.npy" --validation "$D/half.bin" "$D/tokens.bin"
 1 | $D/unlabelled.bin | -e "$D/emb.npy" "$D/unlabelled.bin"
+# --- headline files: a line without a label names file, line and field; an .npy with headlines
+1 | $D/unlabelled.ft:3: no __label__ at the start | --arch bag "$D/unlabelled.ft"
+1 | $D/unlabelled.ft:3: no __label__ on the line: every training headline needs one of __label__b | --arch bag --input-format fasttext "$D/unlabelled.ft"
+1 | $D/no-label.tsv:3: field 5 (CATEGORY) is "" | --arch linear "$D/no-label.tsv"
+1 | $D/unlabelled.jsonl:2: no "category" field | --arch bag "$D/unlabelled.jsonl"
+1 | $D/unlabelled.txt:1: plain headline lines carry no category | --arch bag --input-format lines "$D/unlabelled.txt"
+1 | $D/unlabelled.ft:3: no __label__ at the start | --arch bag --validation "$D/unlabelled.ft" "$D/small.tsv"
+1 | $D/label.tsv:4: field 5 (CATEGORY) is "x" | --arch bag "$D/label.tsv"
+1 | $D/empty.tsv | --arch bag "$D/empty.tsv"
+2 | --embedding $D/emb.npy is an .npy matrix, whose rows follow the token ids of another token stream | -e "$D/emb.npy" "$D/small.tsv"
+2 | --input-format: nope not in {auto,tsv,jsonl,fasttext,lines} | --arch bag --input-format nope "$D/small.tsv"
+1 | $D/short.vec:2: has 2 values, expected 3 | --arch bag -e "$D/short.vec" "$D/small.tsv"
+1 | $D/missing.txt: cannot open | -e "$D/missing.txt" "$D/small.tsv"
 # --- an empty token stream: every arch says so in the same words
 1 | no training rows: the input is empty or everything went to validation | -e "$D/emb.npy" "$D/tokens-no-records.bin"
 1 | no training rows: the input is empty or everything went to validation | --arch linear "$D/tokens-no-records.bin"

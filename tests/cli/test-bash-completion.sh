@@ -6,7 +6,7 @@
 prefix="$SCRATCH/prefix"
 cmake --install "$NEWSCLF_BIN/.." --prefix "$prefix" > "$SCRATCH/install.log" 2>&1 || fail "cmake --install failed: $(tail -3 "$SCRATCH/install.log")"
 completions="$prefix/share/bash-completion/completions"
-for tool in tokenize embed fit eval predict train serve quantize; do
+for tool in tokenize embed fit eval predict train serve quantize report; do
   [ -x "$prefix/bin/newsclf-$tool" ] || fail "cmake --install left out bin/newsclf-$tool"
   [ -f "$completions/newsclf-$tool" ] || fail "cmake --install left out the completion of newsclf-$tool"
   [ -f "$prefix/share/man/man1/newsclf-$tool.1" ] || fail "cmake --install left out man1/newsclf-$tool.1"
@@ -26,7 +26,7 @@ complete_words() {
   "$function" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
   [ "${#COMPREPLY[@]}" -eq 0 ] || printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
 }
-for tool in tokenize embed fit eval predict train serve quantize; do
+for tool in tokenize embed fit eval predict train serve quantize report; do
   # shellcheck disable=SC1090
   . "$completions/newsclf-$tool" || fail "the completion of newsclf-$tool does not source"
 done
@@ -36,6 +36,8 @@ done
   fail "newsclf-fit --arch: $(complete_words newsclf-fit --arch '')"
 # --optimizer=ad: bash splits the word at the "=".
 [ "$(complete_words newsclf-fit --optimizer = ad)" = "adam " ] || fail "newsclf-fit --optimizer=ad: $(complete_words newsclf-fit --optimizer = ad)"
+[ "$(complete_words newsclf-fit --input-format '')" = "auto fasttext jsonl lines tsv " ] ||
+  fail "newsclf-fit --input-format: $(complete_words newsclf-fit --input-format '')"
 [ "$(complete_words newsclf-predict --input-format '')" = "auto fasttext jsonl lines tsv " ] ||
   fail "newsclf-predict --input-format: $(complete_words newsclf-predict --input-format '')"
 [ "$(complete_words newsclf-predict --output-format f)" = "fasttext " ] || fail "newsclf-predict --output-format f: $(complete_words newsclf-predict --output-format f)"

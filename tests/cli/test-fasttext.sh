@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # fastText interoperability: newsclf-tokenize's --output-format fasttext reads back (detected, or
 # --input-format fasttext) into the same tokens and labels as the TSV it came from; bad fastText
-# lines are refused with file:line; newsclf-predict --output-format fasttext writes the lines of
-# `fasttext predict-prob`, k labels a line with --top-k.
+# lines are refused with file:line; newsclf-fit trains on fastText lines (and a GloVe file) as the
+# pipeline of tokenize --max-words 0, embed and fit does, byte for byte; newsclf-predict
+# --output-format fasttext writes the lines of `fasttext predict-prob`, k labels a line with --top-k.
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
 command -v jq >/dev/null || { echo "FAIL: jq is needed (scripts/setup.sh installs it)" >&2; exit 1; }
@@ -33,6 +34,34 @@ newsclf-tokenize -q mixed.ft > /dev/null 2> err.txt
 grep -q 'mixed.ft:2: no __label__ at the start' err.txt || fail "mixed lines: $(cat err.txt)"
 newsclf-tokenize -q --input-format fasttext --output-format jsonl mixed.ft | jq -e -s 'length == 2 and .[1].label == null' > /dev/null ||
   fail "--input-format fasttext does not read a line without a label as an unlabelled headline"
+
+# newsclf-fit on the fastText lines themselves: the model of the pipeline, byte for byte, for linear
+# and bag; mlp with -e the GloVe slice itself; a separate validation file of fastText lines too.
+GLOVE="$TESTDATA/glove.sample.100d.txt.xz"
+newsclf-tokenize -q --max-words 0 --vocab-out all.vocab -o all.tokens news.ft || fail "tokenize --max-words 0 failed"
+for arch in linear bag; do
+  newsclf-fit -q --arch "$arch" --threads 1 -o "pipeline.$arch" all.tokens || fail "fit --arch $arch on the token stream failed"
+  newsclf-fit -q --arch "$arch" --threads 1 -o "direct.$arch" news.ft || fail "fit --arch $arch on fastText lines failed"
+  cmp -s "pipeline.$arch" "direct.$arch" || fail "--arch $arch: the model of the fastText lines differs from the pipeline's"
+done
+newsclf-embed -q --vocab all.tokens -o all.npy "$GLOVE" &&
+  newsclf-fit -q --threads 1 -e all.npy -o pipeline.mlp all.tokens || fail "the pipeline's mlp failed"
+newsclf-fit -q --threads 1 -e "$GLOVE" -o direct.mlp news.ft || fail "fit -e GLOVE on fastText lines failed"
+cmp -s pipeline.mlp direct.mlp || fail "mlp: the model of the fastText lines and the GloVe file differs from the pipeline's"
+head -n 1500 news.ft > train.ft
+tail -n +1501 news.ft > valid.ft
+newsclf-tokenize -q --max-words 0 --vocab-out train.vocab -o train.tokens train.ft &&
+  newsclf-tokenize -q --vocab train.vocab -o valid.tokens valid.ft &&
+  newsclf-fit -q --arch bag --threads 1 --validation valid.tokens -o pipeline.valid train.tokens ||
+  fail "the pipeline with a validation file failed"
+newsclf-fit -q --arch bag --threads 1 --input-format fasttext --validation valid.ft -o direct.valid train.ft ||
+  fail "fit --validation on fastText lines failed"
+cmp -s pipeline.valid direct.valid || fail "--validation: the model of the fastText lines differs from the pipeline's"
+# An .npy with headlines: its rows belong to another vocabulary.
+newsclf-fit -q -e all.npy -o refused.mlp news.ft 2> err.txt
+[ $? -eq 2 ] || fail "an .npy matrix with fastText lines: expected exit 2"
+grep -q 'all.npy is an .npy matrix' err.txt || fail "an .npy with headlines: $(cat err.txt)"
+[ -e refused.mlp ] && fail "an .npy with headlines left a model behind"
 
 # Train on fastText lines, predict as fasttext predict-prob does.
 newsclf-tokenize -q news.ft -o tokens.bin && newsclf-fit -q --arch bag --epochs 1 --buckets 1000 tokens.bin -o model ||

@@ -7,7 +7,7 @@ cd "$SCRATCH" || exit 1
 # has_line TOOL REGEX: a line of TOOL's help matches the extended REGEX.
 has_line() { grep -Eq -- "$2" "$1.help" || fail "$1 --help shows no line matching '$2'"; }
 
-for tool in newsclf-tokenize newsclf-embed newsclf-fit newsclf-eval newsclf-predict newsclf-quantize; do
+for tool in newsclf-tokenize newsclf-embed newsclf-fit newsclf-eval newsclf-predict newsclf-quantize newsclf-report; do
   "$tool" --help >"$tool.help" 2>"$tool.err"
   status=$?
   [ "$status" -eq 0 ] || fail "$tool --help exited $status"
@@ -41,6 +41,9 @@ has_line newsclf-predict '^ +--inspect( |$)'
 has_line newsclf-quantize '^ +-m,--model [A-Z]+ REQUIRED'
 has_line newsclf-quantize '^ +--bits .*=8( |$)'
 has_line newsclf-quantize '^ +--cutoff '
+has_line newsclf-report '^ +-m,--model TEXT \.\.\. '
+has_line newsclf-report '^ +--words .*=12( |$)'
+has_line newsclf-report '^ +--title TEXT=newsclf report '
 
 # newsclf-train has no --output: it writes under the job's directory.
 unset NEWSCLF_OPT_ML
@@ -56,7 +59,7 @@ NEWSCLF_OPT_ML=/srv/job newsclf-train --help | grep -Eq -- '^ +--opt-ml [A-Z]+=/
 # --version: the tool and newsclf's version, the MPI it was built with (or none), OpenBLAS's
 # build, on stdout with exit 0.
 version=$(sed -nE 's/^project\(newsclf VERSION ([0-9.]+).*/\1/p' "$NEWSCLF_SOURCE_DIR/CMakeLists.txt")
-for tool in newsclf-tokenize newsclf-embed newsclf-fit newsclf-eval newsclf-predict newsclf-train newsclf-serve newsclf-quantize; do
+for tool in newsclf-tokenize newsclf-embed newsclf-fit newsclf-eval newsclf-predict newsclf-train newsclf-serve newsclf-quantize newsclf-report; do
   "$tool" --version >"$tool.version" 2>"$tool.err" || fail "$tool --version failed"
   [ -s "$tool.err" ] && fail "$tool --version wrote to stderr: $(cat "$tool.err")"
   [ "$(head -n 1 "$tool.version")" = "$tool $version" ] || fail "$tool --version: first line '$(head -n 1 "$tool.version")'"

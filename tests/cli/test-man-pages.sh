@@ -6,7 +6,7 @@
 
 MAN_DIR="$NEWSCLF_SOURCE_DIR/man"
 LIB_DIR="$NEWSCLF_SOURCE_DIR/lib/newsclf"
-TOOLS="tokenize embed fit eval predict train serve quantize"
+TOOLS="tokenize embed fit eval predict train serve quantize report"
 unset NEWSCLF_OPT_ML  # newsclf-train --help shows it as the default of --opt-ml
 # For the examples' mpirun, when the tests run as root (in this test only).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

@@ -2,7 +2,8 @@
 # newsclf-fit under mpirun (2 ranks on this machine, oversubscribed): every arch scores within
 # half a point of the one-rank model on held-out rows (the linear arch, by CoCoA+, within a tenth
 # at --tolerance 0.01); an ensemble with as many members as ranks trains them side by side into
-# the one-rank model; only rank 0 speaks and writes; stdin is refused; ranks whose weights differ
+# the one-rank model; headlines, which every rank tokenises, give the model of their token stream;
+# only rank 0 speaks and writes; stdin is refused; ranks whose weights differ
 # at the end fail the run (NEWSCLF_TEST_PERTURB_RANK, a test-only hook of the trainer); a killed
 # rank, or one that fails alone, ends the job.
 # Horovod's equivalence (batches of B on 2 ranks = batches of 2B on one) through mpirun here, on
@@ -116,6 +117,17 @@ a=$(held_out ensemble.one.model) b=$(held_out ensemble.two.model)
 echo "ensemble (linear, bag): held-out accuracy: one rank $a, two ranks $b"
 cmp -s <(newsclf-eval -q -m ensemble.one.model held) <(newsclf-eval -q -m ensemble.two.model held) ||
   fail "the ensemble trained on two ranks scores otherwise than the one trained on one"
+
+# Headlines under mpirun: every rank tokenises the file itself, and the model is the one of the
+# token stream newsclf-tokenize --max-words 0 makes of it (with the matrix newsclf-embed makes).
+newsclf-tokenize -q --max-words 0 -o small0.tokens small.tsv &&
+  newsclf-embed -q --vocab small0.tokens -o small0.npy "$TESTDATA/glove.sample.100d.txt.xz" || fail "tokenize --max-words 0 of 400 rows failed"
+for arch in mlp bag; do
+  mpi newsclf-fit -q --arch "$arch" --threads 1 -e small0.npy -o "$arch.tokens.model" small0.tokens &&
+    mpi newsclf-fit -q --arch "$arch" --threads 1 -e "$TESTDATA/glove.sample.100d.txt.xz" -o "$arch.tsv.model" small.tsv ||
+    fail "--arch $arch on two ranks, from the token stream or the headlines, failed"
+  cmp -s "$arch.tokens.model" "$arch.tsv.model" || fail "--arch $arch on two ranks: the model of the headlines differs from the token stream's"
+done
 
 # Refusals: stdin.
 expect_exit 2 mpi newsclf-fit -q -e emb.npy -o stdin.model - <train 2>err

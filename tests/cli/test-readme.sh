@@ -65,8 +65,13 @@ done <"$SCRATCH/blocks"
 [ "$shown" -ge 1 ] || fail "no shell block of the README had its output checked (a \`\`\`json or \`\`\`output block after it)"
 # What the blocks should have left.
 for f in out/sample/ensemble/metrics.json out/sample/workshop/metrics.json tokens embedding.npy model linear.model best.model out/base/metrics.json \
-  out/story/metrics.json out/cnn/metrics.json out/cnn/final.model headlines.txt; do
+  out/story/metrics.json out/cnn/metrics.json out/cnn/final.model headlines.txt out/sample/report.html \
+  out/sample/report.png out/report.html; do
   [ -s "$tree/$f" ] || fail "the README's examples left no $f"
 done
+# Every file the README links to or shows as an image is in the tree.
+while IFS= read -r target; do
+  [ -e "$NEWSCLF_SOURCE_DIR/$target" ] || fail "README.md links to $target, which is not in the tree"
+done < <(grep -oE '\]\([^)#]+\)' "$README" | sed -E 's/^\]\((.*)\)$/\1/' | grep -v '^[a-z]*://')
 
 finish

@@ -152,3 +152,12 @@ TEST_CASE("a nan or inf in a word vector is refused, naming the line and field")
         CHECK(contains(m, "not a finite number"));
     }
 }
+
+TEST_CASE("vector_file_dimension: a .vec header's, or the values of the first line") {
+    CHECK(vector_file_dimension(glove, "g.txt") == 3);
+    CHECK(vector_file_dimension("2 5\nthe 1 2 3 4 5\n", "g.vec") == 5);
+    CHECK(vector_file_dimension("\xEF\xBB\xBFthe 1 2\n", "g.txt") == 2);
+    CHECK_THROWS_AS(vector_file_dimension("", "g.txt"), DataError);
+    CHECK_THROWS_AS(vector_file_dimension("the\n", "g.txt"), DataError);
+    CHECK_THROWS_AS(vector_file_dimension("2 0\n", "g.vec"), DataError);
+}

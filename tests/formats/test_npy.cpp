@@ -216,3 +216,12 @@ TEST_CASE("a NaN or an infinity in a .npy matrix is refused, naming its row and 
     m(2, 1) = std::numeric_limits<float>::infinity();
     CHECK(contains(message_of<DataError>([&] { parse_npy(npy_bytes(m), "e.npy"); }), "row 2, column 1"));
 }
+
+TEST_CASE("is_npy: the magic alone") {
+    Matrix m = Matrix::from_shape({2, 3});
+    m.fill(1.0f);
+    CHECK(is_npy(npy_bytes(m)));
+    CHECK_FALSE(is_npy("the 0.1 0.2\n"));
+    CHECK_FALSE(is_npy("\x93NUMP"));
+    CHECK_FALSE(is_npy(""));
+}

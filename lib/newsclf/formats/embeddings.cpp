@@ -41,6 +41,23 @@ bool is_vec_header(std::string_view line, std::size_t* dimension) {
 
 }  // namespace
 
+std::size_t vector_file_dimension(std::string_view text, const std::string& source) {
+    text = without_utf8_bom(text);
+    if (text.empty()) throw DataError(where(source) + "the vector file is empty");
+    const std::string_view line = text.substr(0, text.find('\n'));
+    std::size_t dimension = 0;
+    if (is_vec_header(line, &dimension)) {
+        if (dimension == 0 || dimension > 65536)  // newsclf-embed's bounds of --dim
+            throw DataError(where(source, 1) + "the header says the vectors have " + std::to_string(dimension) +
+                            " dimensions; expected 1 to 65536");
+        return dimension;
+    }
+    const std::size_t fields = for_each_field(line, [](std::size_t, std::string_view) {});
+    if (fields < 2 || fields > 65537)
+        throw DataError(where(source, 1) + "not a word vector (a word, then 1 to 65536 values)");
+    return fields - 1;
+}
+
 EmbeddingMatrix build_embedding_matrix(std::string_view text, const std::string& source, const Vocabulary& vocabulary,
                                        std::size_t rows, std::size_t dimension) {
     text = without_utf8_bom(text);

@@ -15,6 +15,13 @@ struct EmbeddingMatrix {
     std::size_t vectors = 0;   // vectors in the file
 };
 
+// newsclf-embed's --dim: GloVe 6B 100d's.
+constexpr std::size_t default_vector_dimension = 100;
+
+// The dimension of the vectors of a vector file: its .vec header's, or the values of its first
+// line; a DataError when the file is empty or its first line holds no vector.
+std::size_t vector_file_dimension(std::string_view vector_text, const std::string& source);
+
 // rows: at least vocabulary.size() + 1. dimension: what the matrix needs; a file of another
 // dimension is a DataError naming its line.
 EmbeddingMatrix build_embedding_matrix(std::string_view vector_text, const std::string& source,

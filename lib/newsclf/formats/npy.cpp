@@ -14,6 +14,8 @@ namespace {
 constexpr std::string_view npy_magic("\x93NUMPY", 6);
 }
 
+bool is_npy(std::string_view bytes) { return bytes.substr(0, npy_magic.size()) == npy_magic; }
+
 std::string npy_bytes(const Matrix& m) {
     std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(m.shape(0)) + ", " +
                          std::to_string(m.shape(1)) + "), }";

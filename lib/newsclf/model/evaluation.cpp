@@ -57,8 +57,11 @@ std::uint64_t validation_file_rows(simdjson::dom::element training) {
 
 DataOrigin add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
                               const LabelledInputOptions& options) {
-    const std::string source = display_name(input);
-    InputBytes bytes = read_bytes(input);
+    return add_labelled_bytes(corpus, read_bytes(input), display_name(input), classifier, options);
+}
+
+DataOrigin add_labelled_bytes(TokenCorpus& corpus, std::string_view bytes, const std::string& source,
+                              const Classifier& classifier, const LabelledInputOptions& options) {
     if (is_token_stream(bytes)) {
         TokenStream ts = parse_token_stream(bytes, source);
         const std::uint32_t checksum = ts.checksum;

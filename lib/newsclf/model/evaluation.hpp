@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "newsclf/model/classifier.hpp"
@@ -32,6 +33,9 @@ struct DataOrigin {
 // input and record, unless skip_bad.
 DataOrigin add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
                               const LabelledInputOptions& options);
+// The same for an input's bytes, read already; source names it in errors.
+DataOrigin add_labelled_bytes(TokenCorpus& corpus, std::string_view bytes, const std::string& source,
+                              const Classifier& classifier, const LabelledInputOptions& options);
 
 // The rows of corpus in a subset ("all", "train" or "validation") as subset_rows (fitting.hpp)
 // gives them. The train and validation subsets recompute the split of the model's training data,

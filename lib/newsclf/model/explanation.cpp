@@ -150,31 +150,79 @@ void explain_by_occlusion(const Classifier& classifier, const std::vector<std::u
     e.contributions = std::move(tally).ranked();
 }
 
+// The network of a model whose explanations are exact, or none of them.
+struct ExactNetwork {
+    const LinearNetwork* linear = nullptr;
+    const BagNetwork* bag = nullptr;
+};
+
+ExactNetwork exact_network(const Classifier& classifier) {
+    ExactNetwork n{dynamic_cast<const LinearNetwork*>(&classifier.uncalibrated_network()),
+                   dynamic_cast<const BagNetwork*>(&classifier.uncalibrated_network())};
+    if (n.bag && n.bag->shape().hidden > 0) n.bag = nullptr;  // behind a relu layer the logit is no sum over the rows
+    return n;
+}
+
+// e.label's logit (before the model's temperature) split into the shares of the features of ids.
+void explain_exactly(const ExactNetwork& n, const Classifier& classifier, const std::vector<std::uint32_t>& ids,
+                     Explanation& e) {
+    const float* params = classifier.model().parameters.data();
+    if (n.linear) explain_linear(*n.linear, params, classifier.model().vocabulary, ids, e);
+    else explain_bag(*n.bag, params, classifier.model().vocabulary, ids, e);
+}
+
 }  // namespace
 
 Explanation explain(const Classifier& classifier, std::string_view title) {
     const std::vector<std::uint32_t> ids = classifier.encode(title);
-    const float* params = classifier.model().parameters.data();
-    const Vocabulary& vocabulary = classifier.model().vocabulary;
     Explanation e;
-    const auto* linear = dynamic_cast<const LinearNetwork*>(&classifier.uncalibrated_network());
-    const auto* bag = dynamic_cast<const BagNetwork*>(&classifier.uncalibrated_network());
-    if (bag && bag->shape().hidden > 0) bag = nullptr;  // behind a relu layer the logit is no sum over the rows
-    if (!linear && !bag) {
+    const ExactNetwork exact = exact_network(classifier);
+    if (!exact.linear && !exact.bag) {
         e.method = Explanation::Method::occlusion;
         explain_by_occlusion(classifier, ids, e);
         return e;
     }
     e.method = Explanation::Method::exact;
     e.label = best_label(classifier.predict(ids, {ids.size()})[0]);
-    if (linear) explain_linear(*linear, params, vocabulary, ids, e);
-    else explain_bag(*bag, params, vocabulary, ids, e);
+    explain_exactly(exact, classifier, ids, e);
     // The model's probabilities are the softmax of the network's logits times its temperature.
     const double t = classifier.model().temperature;
     e.logit *= t;
     e.bias *= t;
     for (Contribution& c : e.contributions) c.weight *= t;
     return e;
+}
+
+std::array<std::vector<Contribution>, label_count> strongest_words(const Classifier& classifier, std::size_t count) {
+    std::array<std::vector<Contribution>, label_count> strongest;
+    const ExactNetwork exact = exact_network(classifier);
+    if (!exact.linear && !exact.bag) return strongest;
+    const Vocabulary& vocabulary = classifier.model().vocabulary;
+    const double t = classifier.model().temperature;
+    std::array<std::vector<Contribution>, label_count> all;
+    for (std::uint32_t id = 1; id <= vocabulary.size(); ++id) {
+        const std::string& word = vocabulary.word(id);
+        std::array<double, label_count> share{};
+        bool found = false;
+        for (std::size_t c = 0; c < label_count; ++c) {
+            Explanation e;
+            e.label = c;
+            explain_exactly(exact, classifier, {id}, e);
+            for (const Contribution& part : e.contributions)
+                if (part.text == word) share[c] = part.weight, found = true;
+        }
+        if (!found) continue;  // a word without weights of its own (no training headline had it)
+        const double mean = (share[0] + share[1] + share[2] + share[3]) / label_count;
+        for (std::size_t c = 0; c < label_count; ++c) all[c].push_back({word, t * (share[c] - mean)});
+    }
+    for (std::size_t c = 0; c < label_count; ++c) {
+        auto& words = all[c];
+        const std::size_t kept = std::min(count, words.size());
+        std::partial_sort(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(kept), words.end(),
+                          [](const Contribution& a, const Contribution& b) { return a.weight > b.weight; });
+        strongest[c].assign(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(kept));
+    }
+    return strongest;
 }
 
 void write_explanation_json(JsonWriter& w, const Explanation& e) {

@@ -3,6 +3,7 @@
 // layer), by leaving each word out for the others. Computed only when asked: prediction alone
 // never comes here.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ struct Explanation {
 
 // The explanation of the class the classifier gives the title.
 Explanation explain(const Classifier& classifier, std::string_view title);
+
+// For the models whose explanations are exact (linear, bag without a hidden layer): the `count`
+// words of the vocabulary that raise each class's logit most above the four classes' mean, when
+// the word is a headline's only word (the weight: that difference, at the model's temperature).
+// Empty lists for the other models.
+std::array<std::vector<Contribution>, label_count> strongest_words(const Classifier& classifier, std::size_t count);
 
 // {"method": "exact", "class": "m", "space": "logit", "logit": ..., "bias": ..., "contributions":
 // [{"text": "weight loss", "weight": 1.23}, ...]}, or for occlusion {"method": "occlusion",

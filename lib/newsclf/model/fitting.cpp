@@ -195,6 +195,31 @@ bool trained_on_every_row(const Model& model) {
     return training["final_training"].get(final_training) == simdjson::SUCCESS && final_training == "all_rows";
 }
 
+std::vector<EpochResult> training_history(const Model& model) {
+    std::vector<EpochResult> history;
+    simdjson::dom::parser parser;
+    simdjson::dom::array epochs;
+    if (model.training_json.empty() || parser.parse(model.training_json)["history"].get(epochs) != simdjson::SUCCESS)
+        return history;
+    auto read = [](simdjson::dom::element e, Evaluation& into) {
+        std::uint64_t rows = 0;
+        if (e["rows"].get(rows) == simdjson::SUCCESS) into.rows = rows;
+        if (e["loss"].get(into.loss) != simdjson::SUCCESS) into.loss = 0;
+        if (e["accuracy"].get(into.accuracy) != simdjson::SUCCESS) into.accuracy = 0;
+    };
+    for (simdjson::dom::element e : epochs) {
+        EpochResult r;
+        std::uint64_t epoch = 0;
+        if (e["epoch"].get(epoch) == simdjson::SUCCESS) r.epoch = epoch;
+        simdjson::dom::element part;
+        if (e["train"].get(part) == simdjson::SUCCESS) read(part, r.train);
+        if (e["validation"].get(part) == simdjson::SUCCESS) read(part, r.validation);
+        r.epochs = epochs.size();
+        history.push_back(r);
+    }
+    return history;
+}
+
 std::vector<std::size_t> subset_rows(const TokenCorpus& corpus, const std::string& subset, const Model& model) {
     if (subset == "validation" && trained_on_every_row(model))
         throw UsageError("the model's final training took every row, its validation rows included (an " +

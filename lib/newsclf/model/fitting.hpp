@@ -71,6 +71,8 @@ std::string training_json(const TrainingSet& set, const std::vector<EpochResult>
 // Whether a model's final training took its validation rows too (its training metadata says
 // "final_training": "all_rows"); models written before that key existed say no.
 bool trained_on_every_row(const Model& model);
+// The history training_json recorded in the model (empty when it has none).
+std::vector<EpochResult> training_history(const Model& model);
 // The rows of a subset ("all", "train" or "validation") of the split the model was trained with,
 // as subset_rows; "validation" of a model trained on every row in the end is a UsageError, since
 // those rows are no longer held out.

@@ -6,22 +6,18 @@
 #include <optional>
 #include <system_error>
 
-#include "newsclf/formats/corpus_builder.hpp"
-#include "newsclf/formats/embeddings.hpp"
 #include "newsclf/base/error.hpp"
 #include "newsclf/io/input_bytes.hpp"
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/archs/architecture.hpp"
-#include "newsclf/text/records.hpp"
+#include "newsclf/model/headline_input.hpp"
 
 namespace fs = std::filesystem;
 
 namespace newsclf {
 
 namespace {
-
-constexpr std::size_t vector_dimension = 100;  // GloVe 6B 100d, as newsclf-embed's default
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -52,14 +48,9 @@ std::string unknown_hyperparameter(const std::string& name, const std::string& s
 
 // The corpus of a channel's headline files, in order; every record must have a category.
 TokenStream tokenize_files(const std::vector<std::string>& files, std::optional<Vocabulary> vocabulary) {
-    CorpusBuilder builder(NormalizerSettings{}, 0, std::move(vocabulary));
-    RecordReadOptions options;
-    options.require_label = true;
-    for (const auto& file : files)
-        read_records(read_bytes(file), file, options, [&](NewsRecord&& r) { builder.add(r); });
-    // Through the token stream's bytes, so that the rows, the checksum and the model are those of
-    // the pipeline of tools.
-    return parse_token_stream(token_stream_bytes(builder.finish()), "the token stream of " + files.front());
+    HeadlineTokenizer tokenizer(RecordFormat::automatic, std::move(vocabulary));
+    for (const auto& file : files) tokenizer.add(read_bytes(file), file);
+    return parse_token_stream(tokenizer.token_stream_bytes(), "the token stream of " + files.front());
 }
 
 void write_epoch(JsonWriter& w, const EpochResult& e) {
@@ -138,13 +129,8 @@ JobTraining train_job(const TrainingJob& job, const FitOptions& fit, const std::
              std::to_string(tokens.info.vocabulary.size()) + " words");
 
     std::optional<Matrix> vectors;
-    if (!files.vectors.empty()) {
-        EmbeddingMatrix m = build_embedding_matrix(read_bytes(files.vectors[0]), files.vectors[0], tokens.info.vocabulary,
-                                                   tokens.info.max_words, vector_dimension);
-        log_info(files.vectors[0] + ": " + std::to_string(m.found) + " of " + std::to_string(tokens.info.vocabulary.size()) +
-                 " words have a vector");
-        vectors = std::move(m.weights);
-    }
+    if (!files.vectors.empty())
+        vectors = word_vector_matrix(read_bytes(files.vectors[0]), files.vectors[0], tokens.info);
 
     std::optional<TokenStream> validation;
     std::string validation_source;

@@ -9,12 +9,8 @@
 namespace newsclf {
 
 namespace {
-struct ClassScores {
-    double precision = 0, recall = 0, f1 = 0;
-    std::size_t support = 0;
-};
 
-ClassScores scores(const std::array<std::array<std::size_t, 4>, 4>& m, std::size_t c) {
+ClassScores scores(const ConfusionMatrix& m, std::size_t c) {
     ClassScores s;
     std::size_t predicted = 0;
     for (std::size_t t = 0; t < label_count; ++t) predicted += m[t][c];
@@ -85,6 +81,8 @@ double MetricsAccumulator::accuracy() const {
     for (std::size_t c = 0; c < label_count; ++c) hits += confusion_[c][c];
     return n_ ? static_cast<double>(hits) / static_cast<double>(n_) : 0.0;
 }
+
+ClassScores MetricsAccumulator::class_scores(std::size_t c) const { return scores(confusion_, c); }
 
 double MetricsAccumulator::macro_f1() const {
     double sum = 0;

@@ -25,6 +25,13 @@ using ReliabilityBins = std::array<ReliabilityBin, calibration_bins>;
 // |hits/rows - mean probability|; 0 without rows.
 double expected_calibration_error(const ReliabilityBins& bins);
 
+using ConfusionMatrix = std::array<std::array<std::size_t, 4>, 4>;  // [true][predicted]
+
+struct ClassScores {
+    double precision = 0, recall = 0, f1 = 0;
+    std::size_t support = 0;
+};
+
 class MetricsAccumulator {
 public:
     void add(int label, const Probabilities& p);
@@ -43,11 +50,13 @@ public:
     double class_ece(std::size_t c) const { return expected_calibration_error(class_bins_[c]); }
     double class_brier(std::size_t c) const;
     double class_log_loss(std::size_t c) const;
+    const ConfusionMatrix& confusion() const { return confusion_; }
+    ClassScores class_scores(std::size_t c) const;
     // The bins of the reliability diagram of the confidence (hits: the prediction was right).
     const ReliabilityBins& confidence_bins() const { return confidence_bins_; }
 
 private:
-    std::array<std::array<std::size_t, 4>, 4> confusion_{};  // [true][predicted]
+    ConfusionMatrix confusion_{};
     std::size_t n_ = 0;
     double log_loss_sum_ = 0;
     std::array<double, 4> class_log_loss_sum_{};
