@@ -144,7 +144,7 @@ ignored() {
 
 # tools: the executables tools/CMakeLists.txt defines.
 tools() {
-  sed -nE 's/^[[:space:]]*foreach\(tool ([^)]*)\).*/\1/p' "$SRC/tools/CMakeLists.txt" | tr ' ' '\n' |
+  sed -nE 's/^[[:space:]]*set\(newsclf_tools ([^)]*)\).*/\1/p' "$SRC/tools/CMakeLists.txt" | tr ' ' '\n' |
     sed -n 's/^\([a-z].*\)/newsclf-\1/p'
   grep -oE 'add_executable\(newsclf-[a-z0-9-]+[ )]' "$SRC/tools/CMakeLists.txt" | sed -E 's/add_executable\(//; s/[ )]$//'
 }

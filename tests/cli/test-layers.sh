@@ -6,8 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 LIB_DIR=${NEWSCLF_LIB_DIR:-$NEWSCLF_SOURCE_DIR/lib/newsclf}
-# Bottom to top; serving and sagemaker are siblings at the top (one rank), neither including the other.
-ORDER="base io text formats nn training archs model serving sagemaker"
+# Bottom to top; serving, sagemaker and reporting are siblings at the top (one rank), none including another.
+ORDER="base io text formats nn training archs model serving sagemaker reporting"
 
 # Reads "folder NAME" lines, then grep -Hn's include lines ("include FOLDER/FILE:LINE:TEXT"), and
 # prints each problem.
@@ -16,6 +16,7 @@ BEGIN {
   n = split(order, layers, " ")
   for (i = 1; i <= n; i++) rank[layers[i]] = i
   rank["sagemaker"] = rank["serving"]
+  rank["reporting"] = rank["serving"]
 }
 $1 == "folder" { if (!($2 in rank)) print "lib/newsclf/" $2 " is not a layer of: " order; next }
 {

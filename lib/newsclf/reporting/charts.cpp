@@ -55,6 +55,17 @@ std::string tick_room(const std::vector<std::string>& labels) {
     return two_lines ? "set bmargin 4.5\n" : "";
 }
 
+// Lines "i v0 v1 ...": row i and the series' i-th values (NaN where one has none).
+std::vector<std::string> series_lines(std::size_t rows, const std::vector<Series>& series) {
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < rows; ++i) {
+        std::string line = std::to_string(i);
+        for (const auto& s : series) line += " " + number(i < s.values.size() ? s.values[i] : NAN);
+        lines.push_back(line);
+    }
+    return lines;
+}
+
 std::string title_line(const std::string& title) { return "set title " + gnuplot_string(title) + "\n"; }
 
 }  // namespace
@@ -88,12 +99,7 @@ Chart count_bars(const std::string& title, const std::string& ylabel, const std:
 
 Chart grouped_bars(const std::string& title, const std::string& ylabel, const std::vector<std::string>& categories,
                    const std::vector<Series>& series) {
-    std::vector<std::string> lines;
-    for (std::size_t c = 0; c < categories.size(); ++c) {
-        std::string line = std::to_string(c);
-        for (const auto& s : series) line += " " + number(c < s.values.size() ? s.values[c] : NAN);
-        lines.push_back(line);
-    }
+    const std::vector<std::string> lines = series_lines(categories.size(), series);
     const std::size_t n = series.size();
     std::string plot = "plot ";
     for (std::size_t k = 0; k < n; ++k)
@@ -224,12 +230,7 @@ Chart reliability_diagram(const std::vector<ReliabilitySeries>& series) {
 
 Chart dot_plot(const std::string& title, const std::string& xlabel, const std::vector<std::string>& rows,
                const std::vector<Series>& series) {
-    std::vector<std::string> lines;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        std::string line = std::to_string(r);
-        for (const auto& s : series) line += " " + number(r < s.values.size() ? s.values[r] : NAN);
-        lines.push_back(line);
-    }
+    const std::vector<std::string> lines = series_lines(rows.size(), series);
     static constexpr int point_types[] = {7, 5, 9, 11, 13};
     std::string plot = "plot ";
     for (std::size_t k = 0; k < series.size(); ++k)

@@ -37,7 +37,7 @@ figcaption { font-size: 13px; color: #555; margin-top: 2px; }
 .models > div { min-width: 0; }
 code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 .hyper { font-size: 12px; color: #444; word-break: break-word; }
-.word { display: flex; justify-content: space-between; gap: 8px; }
+.word { display: flex; justify-content: space-between; gap: 8px; white-space: nowrap; }
 .word .bar { display: inline-block; height: 8px; background: #0173B2; margin-right: 6px; vertical-align: middle; }
 .muted { color: #777; font-size: 13px; }
 )";
