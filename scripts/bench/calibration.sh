@@ -15,8 +15,9 @@
 # rows, so by default each arch's validation rows are drawn as the split's test rows are:
 # newsclf-fit --split-by row on the row split, --split-by story on the story split;
 # VALIDATION_SPLIT_BY=arch keeps each arch's own split_by instead. An arch whose defaults hold out
-# no validation rows (linear, bag, cnn, lstm) has nothing to calibrate on, so it is fit again with
-# --validation-split 0.15. Prints one table; --json writes one object
+# no validation rows (linear, bag, cnn, lstm: --validation-split 0 in newsclf-fit --arch ARCH
+# --help) has nothing to calibrate on, so it is fit with --validation-split 0.15 (and any arch that
+# held out no rows all the same is fit again with it). Prints one table; --json writes one object
 # per arch and split with the keys arch, split, validation_rows, temperature, accuracy,
 # ece_before, ece_after, log_loss_before, log_loss_after, brier_before and brier_after.
 set -euo pipefail
@@ -67,10 +68,17 @@ for s in "${splits[@]}"; do
     fit_opts=()
     [ "$a" = linear ] || fit_opts=(-e "$d/$s.npy")
     [ "$validation_split_by" = arch ] || fit_opts+=(--split-by "$s")
+    # An arch whose --help gives --validation-split 0 gets 0.15 from the start, not after a fit
+    # that would hold out nothing; one that held out nothing all the same is fit again with it.
+    held_out=(--validation-split 0.15)
+    if "$bin/newsclf-fit" --arch "$a" --help | grep -qE -- '^ *--validation-split FLOAT=0(\.0*)? '; then
+      fit_opts+=("${held_out[@]}")
+      held_out=()
+    fi
     step "$a.$s.fit" "$bin/newsclf-fit" --arch "$a" "${fit_opts[@]}" -o "$out/model" "$d/$s.tokens"
     step "$a.$s.inspect" "$bin/newsclf-predict" --inspect -m "$out/model" -o "$out/inspect.json"
-    if [ "$(jq '.calibration.validation_rows // 0' "$out/inspect.json")" = 0 ]; then
-      step "$a.$s.fit" "$bin/newsclf-fit" --arch "$a" --validation-split 0.15 "${fit_opts[@]}" -o "$out/model" "$d/$s.tokens"
+    if [ "$(jq '.calibration.validation_rows // 0' "$out/inspect.json")" = 0 ] && [ ${#held_out[@]} -gt 0 ]; then
+      step "$a.$s.fit" "$bin/newsclf-fit" --arch "$a" "${held_out[@]}" "${fit_opts[@]}" -o "$out/model" "$d/$s.tokens"
       step "$a.$s.inspect" "$bin/newsclf-predict" --inspect -m "$out/model" -o "$out/inspect.json"
     fi
     step "$a.$s.eval" "$bin/newsclf-eval" -q -m "$out/model" -o "$out/after.json" "$d/$s.test.tsv"

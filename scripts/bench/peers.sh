@@ -42,15 +42,6 @@ case "$fasttext_bucket" in ''|*[!0-9]*) echo "peers.sh: FASTTEXT_BUCKET must be 
 for t in tokenize embed fit eval predict; do
   [ -x "$bin/newsclf-$t" ] || { echo "peers.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
 done
-missing=()
-command -v fasttext > /dev/null || missing+=("fasttext")
-$python -c 'import sklearn' 2> /dev/null || missing+=("python3-sklearn (for $python)")
-[ -x /usr/bin/time ] || missing+=("time (/usr/bin/time)")
-command -v jq > /dev/null || missing+=("jq")
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "peers.sh: missing ${missing[*]}: run scripts/setup.sh --bench" >&2
-  exit 1
-fi
 
 # Whatever architectures newsclf-fit offers, as its --help lists them: "--arch {mlp,linear}=mlp".
 archs=$(fit_archs "$bin")
@@ -74,6 +65,16 @@ if [ -n "${SYSTEMS:-}" ]; then
     sklearn-linearsvc newsclf-bag-quantized newsclf-linear-quantized fasttext-quantized; do
     case " ${chosen[*]} " in *" $sys "*) systems+=("$sys") ;; esac
   done
+fi
+# The peers' programs, for the systems that run them.
+missing=()
+case " ${systems[*]} " in *" fasttext-"*) command -v fasttext > /dev/null || missing+=("fasttext") ;; esac
+case " ${systems[*]} " in *" sklearn-"*) $python -c 'import sklearn' 2> /dev/null || missing+=("python3-sklearn (for $python)") ;; esac
+[ -x /usr/bin/time ] || missing+=("time (/usr/bin/time)")
+command -v jq > /dev/null || missing+=("jq")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "peers.sh: missing ${missing[*]}: run scripts/setup.sh --bench" >&2
+  exit 1
 fi
 splits=(row story)
 
@@ -300,7 +301,12 @@ for s in "${splits[@]}"; do
   read -r ns ps <<< "$(awk -v s="$s" '$2 == s {
       if ($1 ~ /^newsclf-/) { if ($3 > na) { na = $3; ns = $1 } } else if ($3 > pa) { pa = $3; ps = $1 } }
     END { print (ns == "" ? "-" : ns), (ps == "" ? "-" : ps) }' "$work/rows")"
-  if [ "$ns" = - ] || [ "$ps" = - ]; then continue; fi
+  [ "$ns" = - ] && continue
+  if [ "$ps" = - ]; then
+    printf '%s split: most accurate newsclf model %s %.4f (no peer ran)\n' "$s" "$ns" \
+      "$(awk -v s="$s" -v n="$ns" '$1 == n && $2 == s { print $3 }' "$work/rows")"
+    continue
+  fi
   labels_for_eval "$work/out/$ps.$s/pred" "$work/splits/$s.test.gold" > "$work/out/$ps.$s/pred.labels"
   "$bin/newsclf-eval" -q -m "$work/out/$ns.$s/model" --bootstrap-unit "$(unit_of "$s")" \
     --compare "$work/out/$ps.$s/pred.labels" -o "$work/compare.$s.json" "$work/splits/$s.test.tsv"

@@ -82,11 +82,35 @@ map_packages() {
   done
 }
 
-# libraries BINARY: the paths of the shared libraries ldd resolves ("not found" is printed as is).
+# libraries BINARY: LIBS, the paths of the shared libraries ldd resolves ("not found: NAME" for
+# one it cannot find). ldd runs once a binary (LIBRARIES_OF): the checks of the mutated
+# Dockerfiles below ask again for the same binaries.
+declare -A LIBRARIES_OF=()
+LIBS=()
 libraries() {
-  ldd "$1" | awk '/=> not found/ { print "not found: " $1; next }
-                  /=> \// { print $3; next }
-                  $1 ~ /^\// { print $1 }'
+  [ -n "${LIBRARIES_OF[$1]+set}" ] ||
+    LIBRARIES_OF[$1]=$(ldd "$1" | awk '/=> not found/ { print "not found: " $1; next }
+                                       /=> \// { print $3; next }
+                                       $1 ~ /^\// { print $1 }')
+  LIBS=()
+  [ -z "${LIBRARIES_OF[$1]}" ] || mapfile -t LIBS <<<"${LIBRARIES_OF[$1]}"
+}
+
+# package_status PACKAGE: STATUS, "installed" on this machine, "listed" in apt's lists only, or
+# "unknown"; asked of dpkg-query and apt-cache once a package (STATUS_OF), for the same reason.
+declare -A STATUS_OF=()
+STATUS=""
+package_status() {
+  if [ -z "${STATUS_OF[$1]:-}" ]; then
+    if dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; then
+      STATUS_OF[$1]=installed
+    elif apt-cache show --no-all-versions "$1" >/dev/null 2>&1; then
+      STATUS_OF[$1]=listed
+    else
+      STATUS_OF[$1]=unknown
+    fi
+  fi
+  STATUS=${STATUS_OF[$1]}
 }
 
 # The patterns of .dockerignore, "!" kept, leading "/", trailing "/" and "**/" dropped.
@@ -301,13 +325,15 @@ check_dockerfile() {
   local binary lib
   local -a unmapped=()
   for binary in "${binaries[@]}"; do
-    while IFS= read -r lib; do
+    libraries "$binary"
+    for lib in "${LIBS[@]}"; do
       [[ "$lib" == "not found: "* ]] || [ -n "${PACKAGE_OF[$lib]+set}" ] || unmapped+=("$lib")
-    done < <(libraries "$binary")
+    done
   done
   map_packages $(printf '%s\n' "${unmapped[@]}" | sort -u)
   for binary in "${binaries[@]}"; do
-    while IFS= read -r lib; do
+    libraries "$binary"
+    for lib in "${LIBS[@]}"; do
       if [[ "$lib" == "not found: "* ]]; then
         fail "$(basename "$binary"): ldd cannot find ${lib#not found: }"
         continue
@@ -321,17 +347,17 @@ check_dockerfile() {
       [[ " $BASE_PACKAGES " == *" $package "* ]] && continue
       [ -n "${runtime[$package]:-}" ] ||
         fail "$(basename "$binary") loads $lib of package $package, which the runtime stage does not install"
-    done < <(libraries "$binary")
+    done
   done
   for package in "${runtime_packages[@]}"; do
     if [ -z "${needed[$package]:-}" ] && [[ " $PROGRAM_PACKAGES " != *" $package "* ]]; then
       fail "the runtime stage installs $package, which no copied tool loads (and it is not in PROGRAM_PACKAGES)"
     fi
     # A misspelt or vanished name: every package is installed here too, but the image-only ones.
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' &&
-       [[ " ${ENTRYPOINT_PACKAGE[*]} " != *" $package "* ]]; then
+    package_status "$package"
+    if [ "$STATUS" != installed ] && [[ " ${ENTRYPOINT_PACKAGE[*]} " != *" $package "* ]]; then
       if [[ " $IMAGE_ONLY_PACKAGES " == *" $package "* ]]; then
-        apt-cache show --no-all-versions "$package" >/dev/null 2>&1 ||
+        [ "$STATUS" = listed ] ||
           fail "the runtime package $package is not in apt's lists (is the name right? after apt-get update?)"
       else
         fail "the runtime package $package is not installed on this machine (is the name right?)"
@@ -410,10 +436,11 @@ check_dockerfile "$SRC/Dockerfile"
 
 # The checks can fail: the Dockerfile without the first library package it installs.
 first=""
-while IFS= read -r lib; do
+libraries "$NEWSCLF_BIN/newsclf-fit"
+for lib in "${LIBS[@]}"; do
   p=${PACKAGE_OF[$lib]:-}
   if [ -n "$p" ] && [[ " $BASE_PACKAGES " != *" $p "* ]]; then first=$p; break; fi
-done < <(libraries "$NEWSCLF_BIN/newsclf-fit")
+done
 if [ -z "$first" ]; then
   fail "newsclf-fit loads no library outside the base packages, so the package check cannot be tried"
 else

@@ -6,6 +6,7 @@
 # messages, every chart loaded, and each chart's region of the screenshot drawn (not blank, in
 # the report's colours).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/browser.sh"
 cd "$SCRATCH" || exit 1
 
 newsclf-tokenize -q --max-words 0 -o sample.tokens "$TESTDATA/news.sample.tsv" || fail "tokenize failed"
@@ -87,43 +88,8 @@ for table in tables:
 print("ok")
 PYTHON
 
-# Headless Chromium: a copy of the page with a probe that reports each chart's box, then a
-# screenshot of the page itself, both without console messages.
-chromium_run() {
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --enable-logging=stderr --v=0 "$@"
-}
-sed 's|</body>|<script>window.addEventListener("load", () => { document.title = JSON.stringify({height: document.documentElement.scrollHeight, charts: Array.from(document.querySelectorAll("figure.chart img")).map(img => { const r = img.getBoundingClientRect(); return {chart: img.parentElement.dataset.chart, x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height, loaded: img.complete \&\& img.naturalWidth > 0}; })}); });</script></body>|' \
-  report.html > probe.html
-chromium_run --window-size=1600,1000 --dump-dom "file://$SCRATCH/probe.html" > probe.dom 2> probe.err || fail "chromium --dump-dom failed: $(tail -n 3 probe.err)"
-height=$(/usr/bin/python3 -c '
-import html, json, re, sys
-print(json.loads(html.unescape(re.search(r"<title>(.*?)</title>", open(sys.argv[1]).read(), re.S).group(1)))["height"])' probe.dom) ||
-  fail "no layout from the probe: $(head -c 300 probe.dom)"
-chromium_run --window-size="1600,${height:-4000}" --screenshot="$SCRATCH/report.png" "file://$SCRATCH/report.html" > shot.out 2> shot.err ||
-  fail "chromium --screenshot failed: $(tail -n 3 shot.err)"
-if grep -h 'CONSOLE' probe.err shot.err | grep -q .; then fail "console messages: $(grep -h CONSOLE probe.err shot.err | head -n 3)"; fi
-/usr/bin/python3 - probe.dom report.png > render.log 2>&1 <<'PYTHON' || fail "rendering: $(cat render.log)"
-import html, json, re, sys
-from PIL import Image
-layout = json.loads(html.unescape(re.search(r"<title>(.*?)</title>", open(sys.argv[1]).read(), re.S).group(1)))
-shot = Image.open(sys.argv[2]).convert("RGB")
-palette = [(0x01, 0x73, 0xB2), (0xDE, 0x8F, 0x05), (0x02, 0x9E, 0x73)]
-assert len(layout["charts"]) == 16, f"{len(layout['charts'])} charts in the layout"
-for chart in layout["charts"]:
-    name = chart["chart"]
-    assert chart["loaded"], f"{name}: the image did not load"
-    assert chart["w"] > 300 and chart["h"] > 150, f"{name}: drawn {chart['w']:.0f} x {chart['h']:.0f} px"
-    box = (int(chart["x"]), int(chart["y"]), int(chart["x"] + chart["w"]), int(chart["y"] + chart["h"]))
-    assert box[2] <= shot.width and box[3] <= shot.height, f"{name}: {box} outside the {shot.size} screenshot"
-    pixels = list(shot.crop(box).getdata())
-    inked = sum(1 for p in pixels if min(p) < 230) / len(pixels)
-    colours = len(set(pixels))
-    coloured = any(all(abs(p[i] - c[i]) < 40 for i in range(3)) for p in pixels[::3] for c in palette)
-    assert inked > 0.02, f"{name}: {inked:.1%} of its region drawn"
-    assert colours > 20, f"{name}: {colours} colours"
-    assert coloured, f"{name}: none of the report's colours"
-print("ok")
-PYTHON
+# Headless Chromium renders it: 16 charts drawn, no console message.
+check_page_renders report.html 16
 
 # A single model, its data after it, no peers: the page has no side-by-side or peers part.
 newsclf-report -q -m linear.model test.tokens > single.html || fail "newsclf-report of one model failed"
