@@ -57,6 +57,14 @@ std::uint64_t validation_file_rows(simdjson::dom::element training) {
 
 }  // namespace
 
+RecordReadOptions labelled_record_options(const LabelledInputOptions& options) {
+    RecordReadOptions read_options;
+    read_options.format = parse_record_format(options.input_format);
+    read_options.require_label = true;
+    read_options.skip_bad = options.skip_bad;
+    return read_options;
+}
+
 DataOrigin add_labelled_input(TokenCorpus& corpus, const std::string& input, const Classifier& classifier,
                               const LabelledInputOptions& options) {
     return add_labelled_bytes(corpus, read_bytes(input), display_name(input), classifier, options);
@@ -70,11 +78,7 @@ DataOrigin add_labelled_bytes(TokenCorpus& corpus, std::string_view bytes, const
         add_token_stream(corpus, std::move(ts), source, classifier, options.skip_bad);
         return {source, checksum};
     }
-    RecordReadOptions read_options;
-    read_options.format = parse_record_format(options.input_format);
-    read_options.require_label = true;
-    read_options.skip_bad = options.skip_bad;
-    read_records(bytes, source, read_options, [&](NewsRecord&& r) {
+    read_records(bytes, source, labelled_record_options(options), [&](NewsRecord&& r) {
         corpus.add(r.label, std::move(r.id), std::move(r.story), classifier.encode(r.title, r.words));
     });
     return {source, std::nullopt};

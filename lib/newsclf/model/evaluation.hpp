@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "newsclf/model/classifier.hpp"
+#include "newsclf/text/records.hpp"
 #include "newsclf/text/token_corpus.hpp"
 #include "newsclf/training/metrics.hpp"
 
@@ -18,6 +19,10 @@ struct LabelledInputOptions {
     std::string input_format = "auto";  // of headline files; a token stream is recognised by its magic
     bool skip_bad = false;              // skip (and count) bad or unlabelled rows instead of failing
 };
+
+// How labelled headline rows are read: the format given, a category required, bad rows skipped
+// when skip_bad.
+RecordReadOptions labelled_record_options(const LabelledInputOptions& options);
 
 // Where rows came from: the input's name and, for a token stream, the CRC-32 of its body (what a
 // model's training metadata records as data_crc32).

@@ -39,11 +39,7 @@ DataSummary summarize_data(const std::vector<LabelledData>& data, const Labelled
             }
             continue;
         }
-        RecordReadOptions read_options;
-        read_options.format = parse_record_format(options.input_format);
-        read_options.require_label = true;
-        read_options.skip_bad = options.skip_bad;
-        read_records(input.bytes, input.source, read_options, [&](NewsRecord&& r) {
+        read_records(input.bytes, input.source, labelled_record_options(options), [&](NewsRecord&& r) {
             std::size_t words = 0;
             for_each_token(r.title, r.words ? word_settings({}) : NormalizerSettings{}, [&](std::string_view) { ++words; });
             count_title(summary, r.label, words);
