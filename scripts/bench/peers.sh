@@ -14,7 +14,7 @@
 # (int(md5(STORY), 16) % 5 == 0 is test) are written by split.py, and newsclf-tokenize
 # --output-format fasttext turns them into the words every peer reads.
 # Timed, whole processes, one at a time: training from the train file to a model file (newsclf:
-# tokenize with every word + embed (all archs but linear) + fit with the arch's defaults; fastText: supervised;
+# tokenize with every word + embed + fit with the arch's defaults; fastText: supervised;
 # scikit-learn: tfidf_linearsvc.py train), then prediction of the whole test file, model load
 # included (newsclf-predict on the titles, fasttext predict-prob, tfidf_linearsvc.py predict).
 # Timings are medians of RUNS runs (default 3), peak memory the largest of the runs, accuracy and
@@ -133,14 +133,11 @@ train_and_predict() {
       ;;
     newsclf-*)
       # Every word of the train file; each arch keeps the words it wants (its max_words default).
-      # The word vectors are read by every arch but linear.
-      local arch=${sys#newsclf-} fit_opts=()
+      # Every arch reads the word vectors (linear: the direction of a headline's mean vector).
+      local arch=${sys#newsclf-}
       timed "$sys" "$s" tokenize "$run" "$bin/newsclf-tokenize" -q --max-words 0 -o "$out/tokens" "$d/$s.train.tsv"
-      if [ "$arch" != linear ]; then
-        timed "$sys" "$s" embed "$run" "$bin/newsclf-embed" -q --vocab "$out/tokens" -o "$out/embedding.npy" "$work/glove.txt"
-        fit_opts=(-e "$out/embedding.npy")
-      fi
-      timed "$sys" "$s" fit "$run" "$bin/newsclf-fit" -q --arch "$arch" "${fit_opts[@]}" -o "$out/model" "$out/tokens"
+      timed "$sys" "$s" embed "$run" "$bin/newsclf-embed" -q --vocab "$out/tokens" -o "$out/embedding.npy" "$work/glove.txt"
+      timed "$sys" "$s" fit "$run" "$bin/newsclf-fit" -q --arch "$arch" -e "$out/embedding.npy" -o "$out/model" "$out/tokens"
       timed "$sys" "$s" predict "$run" "$bin/newsclf-predict" -q -m "$out/model" --input-format lines \
         -o "$out/pred.jsonl" "$d/$s.test.titles"
       jq -r .label "$out/pred.jsonl" > "$out/pred"
@@ -290,7 +287,7 @@ for sys in "${systems[@]}"; do
     newsclf-*) ;;
     *) continue ;;
   esac
-  echo "$sys, fit with its defaults: train s = newsclf-tokenize (+ newsclf-embed) + newsclf-fit; the fit alone:" \
+  echo "$sys, fit with its defaults: train s = newsclf-tokenize + newsclf-embed + newsclf-fit; the fit alone:" \
     "$(printf '%.2f s (row), %.2f s (story)' "$(step_s "$sys" row fit)" "$(step_s "$sys" story fit)")"
 done
 echo "95% interval: of the accuracy, newsclf-eval's percentile bootstrap (1000 resamples of the test" \

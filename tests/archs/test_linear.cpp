@@ -26,7 +26,7 @@ using namespace newsclf::test;
 
 namespace {
 
-Model train_sample(const TokenStream& ts, const Settings& extra) {
+Model train_sample(const TokenStream& ts, const Settings& extra, const Matrix* vectors = nullptr) {
     Settings settings = {{"arch", "linear"}, {"buckets", "65536"}, {"validation_split", "0.2"}};
     settings.insert(settings.end(), extra.begin(), extra.end());
     Model m;
@@ -35,7 +35,7 @@ Model train_sample(const TokenStream& ts, const Settings& extra) {
     m.vocabulary = ts.info.vocabulary;
     m.max_words = ts.info.max_words;
     const DataSplit split = split_rows(ts.corpus, m.options.split_by, m.options.validation_split, m.options.seed);
-    TrainingData data{ts.corpus, split, nullptr, {}};
+    TrainingData data{ts.corpus, split, vectors, {}};
     const auto history = architecture("linear").train(m, data);
     REQUIRE(history.size() == 1);
     CHECK(history[0].validation.rows == split.validation.size());
@@ -94,6 +94,77 @@ TEST_CASE("LinearNetwork: blocks, and decision values w . tfidf(x) + b with soft
         }
         for (std::size_t c = 0; c < 4; ++c) CHECK(p[b * 4 + c] == doctest::Approx(expected_p[c] / total).epsilon(1e-5));
     }
+}
+
+TEST_CASE("LinearNetwork with word vectors: their block, and the weighted direction of the summed vectors added") {
+    LinearShape shape;
+    shape.vocabulary = 5;
+    shape.buckets = 7;
+    shape.vector_dim = 3;
+    shape.vector_weight = 0.5f;
+    Matrix vectors = random_embedding(6, 3, 5);
+    for (std::size_t d = 0; d < 3; ++d) vectors(0, d) = vectors(4, d) = 0.0f;  // padding, and a word without a vector
+    CHECK_THROWS_AS(LinearNetwork{shape}, InternalError);
+    const LinearNetwork network(shape, &vectors);
+    const LinearNetwork plain({5, 2, 7, 4});
+    const auto blocks = network.parameter_blocks();
+    REQUIRE(blocks.size() == 5);
+    CHECK(blocks[4].name == "vector_weights");
+    CHECK(blocks[4].shape == std::vector<std::size_t>{3, 4});
+    CHECK(blocks[4].storage == Storage::f32);
+    CHECK(network.parameter_count() == plain.parameter_count() + 12);
+
+    std::vector<float> params(network.parameter_count());
+    for (std::size_t i = 0; i < params.size(); ++i) params[i] = std::cos(static_cast<float>(i) * 0.3f);
+    const std::vector<std::vector<std::uint32_t>> headlines = {{3, 1, 3, 2}, {}, {4}, {5, 9, 1}, {4, 4}};
+    TokenBatch batch;
+    for (const auto& h : headlines) batch.push_back({h.data(), h.size()});
+    std::vector<float> z(batch.size() * 4), tfidf_only(batch.size() * 4);
+    network.decision_values(params.data(), batch, z.data());
+    plain.decision_values(params.data(), batch, tfidf_only.data());  // the same first blocks
+    for (std::size_t b = 0; b < headlines.size(); ++b) {
+        CAPTURE(b);
+        double sum[3] = {0, 0, 0}, norm = 0;
+        for (std::uint32_t id : headlines[b])
+            if (id < 6)
+                for (std::size_t d = 0; d < 3; ++d) sum[d] += vectors(id, d);
+        for (double v : sum) norm += v * v;
+        norm = std::sqrt(norm);
+        for (std::size_t c = 0; c < 4; ++c) {
+            double s = tfidf_only[b * 4 + c];
+            if (norm > 0)
+                for (std::size_t d = 0; d < 3; ++d)
+                    s += 0.5 * sum[d] / norm * params[network.vector_weights_offset() + d * 4 + c];
+            CHECK(z[b * 4 + c] == doctest::Approx(s).epsilon(1e-5));
+        }
+    }
+    // Headlines whose words have no vector score as without them.
+    for (std::size_t b : {1, 2, 4})
+        for (std::size_t c = 0; c < 4; ++c) CHECK(z[b * 4 + c] == tfidf_only[b * 4 + c]);
+}
+
+TEST_CASE("a linear model with word vectors trained on the sample: the embedding in the file, round trip, "
+          "self-tests, vector_weight 0 leaves them out") {
+    const TokenStream ts = sample_stream();
+    const Matrix vectors = random_embedding(ts.info.vocabulary.size() + 1, 8, 3);
+    const Model model = train_sample(ts, {{"threads", "1"}}, &vectors);
+    CHECK(model.embedding == vectors);
+    const Model again = parse_model(model_bytes(model), "linear.model");
+    CHECK(again.embedding == vectors);
+    CHECK(again.parameters == model.parameters);
+    Classifier(again).check_self_tests("linear.model");
+    const auto blocks = architecture("linear").network(again)->parameter_blocks();
+    REQUIRE(blocks.size() == 5);
+    CHECK(blocks[4].name == "vector_weights");
+    // The direction's weights are used: not all zero.
+    const float* w = again.parameters.data() + blocks[4].offset;
+    CHECK(std::any_of(w, w + blocks[4].size(), [](float v) { return v != 0.0f; }));
+    // The same parameters whatever the threads.
+    CHECK(train_sample(ts, {{"threads", "2"}}, &vectors).parameters == model.parameters);
+
+    const Model without = train_sample(ts, {{"threads", "1"}, {"vector_weight", "0"}}, &vectors);
+    CHECK(without.embedding.size() == 0);
+    CHECK(without.parameters == train_sample(ts, {{"threads", "1"}}).parameters);
 }
 
 TEST_CASE("a linear model trained on the sample: file round trip, same predictions, reproducible bit for bit") {

@@ -22,12 +22,14 @@ namespace {
 
 const std::vector<std::string> words = {"weight", "loss", "exercise", "apple", "iphone", "fed", "rates", "kim"};
 
-Model model_of(const Settings& settings) {
+// with_vectors: a linear model with word vectors.
+Model model_of(const Settings& settings, bool with_vectors = false) {
     Model m;
     m.options = fit_options(settings);
     m.vocabulary = Vocabulary(words);
     m.max_words = 0;
-    if (m.options.arch != "linear" && m.options.arch != "bag") {  // a frozen embedding: the input of mlp, cnn and lstm
+    // A frozen embedding: the input of mlp, cnn and lstm, a linear model's word vectors.
+    if ((m.options.arch != "linear" && m.options.arch != "bag") || with_vectors) {
         m.embedding = Matrix::from_shape({words.size() + 1, 3});
         for (std::size_t i = 3; i < m.embedding.size(); ++i) m.embedding.data()[i] = std::cos(static_cast<float>(i));
     }
@@ -59,13 +61,17 @@ const std::vector<std::string> titles = {"Why exercise alone may not be the key 
 }  // namespace
 
 TEST_CASE("linear: the features' shares plus the bias are the logit, temperature times the decision value") {
-    Model m = model_of({{"arch", "linear"}, {"buckets", "5"}, {"ngrams", "2"}});
+    bool with_vectors = false;
+    SUBCASE("TF-IDF features") {}
+    SUBCASE("and word vectors, their shares added to the words'") { with_vectors = true; }
+    Model m = model_of({{"arch", "linear"}, {"buckets", "5"}, {"ngrams", "2"}, {"vector_weight", "0.8"}}, with_vectors);
     auto& params = m.parameters;
     const LinearNetwork probe(LinearShape{words.size(), 2, 5, 4});
     params[probe.temperature_offset()] = 1.6f;
     for (std::size_t j = 0; j < probe.features(); ++j) params[probe.idf_offset() + j] = j == 0 ? 0.0f : 1.0f + 0.1f * static_cast<float>(j);
     const Classifier classifier(std::move(m));
     const auto& network = dynamic_cast<const LinearNetwork&>(classifier.network());
+    CHECK(network.vector_dim() == (with_vectors ? 3 : 0));
     for (const std::string& title : titles) {
         CAPTURE(title);
         const Explanation e = explain(classifier, title);

@@ -95,6 +95,7 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     set_hyperparameter(o, "average_every", "1000");  // likewise
     set_hyperparameter(o, "calibrate", "none");      // likewise
     set_hyperparameter(o, "preset", "workshop-85");  // likewise
+    set_hyperparameter(o, "vector_weight", "0.5");   // likewise
     simdjson::dom::parser parser;
     simdjson::dom::object object;
     REQUIRE_FALSE(parser.parse(hyperparameters_json(o)).get_object().get(object));
@@ -108,6 +109,7 @@ TEST_CASE("hyperparameters_json holds every name with a string value") {
     CHECK(std::string_view(object["scale_lr"].get_string()) == "1");
     CHECK(std::string_view(object["average_every"].get_string()) == "1000");
     CHECK(std::string_view(object["calibrate"].get_string()) == "none");
+    CHECK(std::string_view(object["vector_weight"].get_string()) == "0.5");
     // At their defaults, the settings of mpirun stay out, so that the models trained without them
     // keep their bytes.
     set_hyperparameter(o, "scale_lr", "0");

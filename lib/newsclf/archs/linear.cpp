@@ -8,14 +8,21 @@
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/nn/activations.hpp"
+#include "newsclf/nn/vector_direction.hpp"
 #include "newsclf/archs/architecture.hpp"
 #include "newsclf/archs/linear_training.hpp"
 
 namespace newsclf {
 
-LinearNetwork::LinearNetwork(const LinearShape& shape)
-    : ngrams_(shape.vocabulary, shape.ngrams, shape.buckets), classes_(shape.classes) {
+LinearNetwork::LinearNetwork(const LinearShape& shape, const Matrix* vectors)
+    : ngrams_(shape.vocabulary, shape.ngrams, shape.buckets),
+      classes_(shape.classes),
+      vector_dim_(shape.vector_dim),
+      vector_weight_(shape.vector_weight),
+      vectors_(vectors) {
     if (classes_ < 2) throw UsageError("a linear model needs at least 2 classes");
+    if (vector_dim_ > 0 && (!vectors_ || vectors_->shape(1) != vector_dim_))
+        throw InternalError("a linear network with word vectors needs them");
     if (shape.buckets > (std::size_t{1} << 26))
         throw UsageError("buckets: at most 2^26 (67108864) for --arch linear, a model file of 700 MB already");
 }
@@ -26,6 +33,7 @@ std::vector<ParameterBlock> LinearNetwork::parameter_blocks() const {
     blocks.push_back({"bias", bias_offset(), {classes_}});
     blocks.push_back({"idf", idf_offset(), {features()}, Storage::f16});
     blocks.push_back({"temperature", temperature_offset(), {1}});
+    if (vector_dim_ > 0) blocks.push_back({"vector_weights", vector_weights_offset(), {vector_dim_, classes_}});
     return blocks;
 }
 
@@ -35,7 +43,8 @@ void LinearNetwork::decision_values(const float* params, const TokenBatch& batch
     const float* idf = params + idf_offset();
     std::vector<std::uint32_t> scratch;
     std::vector<FeatureCount> counts;
-    std::vector<float> sums(classes_);
+    std::vector<float> sums(classes_), direction(vector_dim_);
+    const float* vector_weights = params + vector_weights_offset();
     scratch.reserve(256);
     counts.reserve(256);
     for (std::size_t b = 0; b < batch.size(); ++b) {
@@ -52,6 +61,12 @@ void LinearNetwork::decision_values(const float* params, const TokenBatch& batch
         }
         const float scale = norm > 0 ? 1.0f / std::sqrt(norm) : 0.0f;
         for (std::size_t c = 0; c < classes_; ++c) scores[b * classes_ + c] = sums[c] * scale + bias[c];
+        if (vector_dim_ == 0) continue;
+        vector_direction(batch[b], *vectors_, direction.data());
+        for (std::size_t d = 0; d < vector_dim_; ++d) {
+            const float v = vector_weight_ * direction[d];
+            for (std::size_t c = 0; c < classes_; ++c) scores[b * classes_ + c] += v * vector_weights[d * classes_ + c];
+        }
     }
 }
 
@@ -68,6 +83,10 @@ LinearShape linear_shape(const Model& m) {
     shape.ngrams = m.options.ngrams;
     shape.buckets = m.options.buckets;
     shape.classes = label_count;
+    if (m.embedding.size() > 0) {
+        shape.vector_dim = m.embedding.shape(1);
+        shape.vector_weight = static_cast<float>(m.options.vector_weight);
+    }
     return shape;
 }
 
@@ -82,9 +101,12 @@ Architecture linear_architecture() {
                   {"tolerance", "0.5"},      {"epochs", "1000"}, {"validation_split", "0"}};
     a.needs_pretrained = false;
     a.activations_per_row = [](const FitOptions&, double) { return 0.0; };  // the features are data, not activations
-    a.network = [](const Model& m) -> std::unique_ptr<Network> { return std::make_unique<LinearNetwork>(linear_shape(m)); };
+    a.network = [](const Model& m) -> std::unique_ptr<Network> {
+        return std::make_unique<LinearNetwork>(linear_shape(m), &m.embedding);
+    };
     a.train = [](Model& m, const TrainingData& data) {
-        LinearNetwork network(linear_shape(m));
+        if (data.pretrained && m.options.vector_weight > 0) m.embedding = *data.pretrained;
+        LinearNetwork network(linear_shape(m), &m.embedding);
         auto history = train_linear(network, m.parameters, data.corpus, data.split, m.options, *data.ranks);
         if (data.on_epoch)
             for (const auto& e : history) data.on_epoch(e);

@@ -1,5 +1,6 @@
-// train_linear: TF-IDF features of the training and validation rows, one-vs-rest by the dual
-// solver, weights rounded as the file keeps them, then the scale of the decision values.
+// train_linear: TF-IDF features of the training and validation rows (and the direction of their
+// word vectors), one-vs-rest by the dual solver, weights rounded as the file keeps them, then the
+// scale of the decision values.
 #include "newsclf/archs/linear_training.hpp"
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "newsclf/nn/linear_solver.hpp"
 #include "newsclf/nn/temperature.hpp"
 #include "newsclf/nn/tfidf_features.hpp"
+#include "newsclf/nn/vector_direction.hpp"
 #include "newsclf/training/trainer.hpp"
 
 namespace newsclf {
@@ -71,6 +73,29 @@ RankReductions reductions_of(Communicator& comm) {
     return r;
 }
 
+// Each row of x (those `rows` of the corpus) followed by the network's weighted vector direction
+// as the features first, first + 1, ..., first + vector_dim - 1.
+void append_vector_features(SparseMatrix& x, const LinearNetwork& network, const TokenCorpus& corpus,
+                            const std::vector<std::size_t>& rows, std::uint32_t first, std::size_t threads) {
+    const std::size_t dim = network.vector_dim(), n = x.size();
+    SparseMatrix y;
+    y.offsets.resize(n + 1);
+    for (std::size_t i = 0; i <= n; ++i) y.offsets[i] = x.offsets[i] + i * dim;
+    assign_on_huge_pages(y.entries, y.offsets[n], SparseEntry{});
+    const std::size_t chunks = std::max<std::size_t>(1, std::min(threads, n / 1024 + 1));
+    parallel_for(chunks, chunks, [&](std::size_t k) {
+        std::vector<float> direction(dim);
+        for (std::size_t i = n * k / chunks; i < n * (k + 1) / chunks; ++i) {
+            SparseEntry* out = std::copy(x.entries.data() + x.offsets[i], x.entries.data() + x.offsets[i + 1],
+                                         y.entries.data() + y.offsets[i]);
+            vector_direction({corpus.tokens_of(rows[i]), corpus.length(rows[i])}, *network.vectors(), direction.data());
+            for (std::size_t d = 0; d < dim; ++d)
+                out[d] = {first + static_cast<std::uint32_t>(d), network.vector_weight() * direction[d]};
+        }
+    });
+    x = std::move(y);
+}
+
 }  // namespace
 
 std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<float>& params, const TokenCorpus& corpus,
@@ -105,10 +130,18 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
     const std::vector<std::uint32_t> original = renumber_by_frequency(number, split.train.size());
     counts_to_tfidf(train_x, idf, number, threads);
     counts_to_tfidf(validation_x, idf, number, threads);
+    // The solver's features: the TF-IDF ones it sees, then the vector direction's.
+    const std::size_t dim = network.vector_dim(), solved = original.size() + dim;
+    if (dim > 0) {
+        const auto first = static_cast<std::uint32_t>(original.size());
+        append_vector_features(train_x, network, corpus, train_rows, first, threads);
+        append_vector_features(validation_x, network, corpus, split.validation, first, threads);
+    }
     log_verbose("linear: " + std::to_string(train_x.entries.size()) + " non-zero features in " +
                 (ranks > 1 ? "this rank's " + std::to_string(train_x.size()) + " of " : std::string()) +
                 std::to_string(split.train.size()) + " training rows, " + std::to_string(original.size()) + " of " +
-                std::to_string(features) + " features used");
+                std::to_string(features) + " features used" +
+                (dim > 0 ? ", and the " + std::to_string(dim) + " of the word vectors' direction" : ""));
 
     const std::vector<std::int8_t> train_labels = labels_of(corpus, train_rows);
     SolverSettings settings;
@@ -118,8 +151,8 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
     settings.max_passes = options.epochs;
     settings.seed = options.seed + 3;  // training.cpp draws from seed + 1 and seed + 2
     const std::vector<BinarySolution> solutions =
-        ranks > 1 ? solve_one_vs_rest_cocoa(train_x, original.size(), train_labels, classes, settings, reductions_of(comm))
-                  : solve_one_vs_rest(train_x, original.size(), train_labels, classes, settings, threads);
+        ranks > 1 ? solve_one_vs_rest_cocoa(train_x, solved, train_labels, classes, settings, reductions_of(comm))
+                  : solve_one_vs_rest(train_x, solved, train_labels, classes, settings, threads);
     std::size_t passes = 0;
     for (std::size_t c = 0; c < classes; ++c) {
         const BinarySolution& s = solutions[c];
@@ -133,16 +166,23 @@ std::vector<EpochResult> train_linear(const LinearNetwork& network, std::vector<
                      "; more --epochs or a larger --tolerance would let it finish");
     }
 
-    // Weights as the file keeps them (f16), in the solver's numbering too for the scores below.
+    // Weights as the file keeps them (f16 for the TF-IDF features, floats for the vector's), in the
+    // solver's numbering too for the scores below.
     std::vector<float> compact_weights;
-    assign_on_huge_pages(compact_weights, original.size() * classes, 0.0f);
+    assign_on_huge_pages(compact_weights, solved * classes, 0.0f);
     float* weights = params.data() + network.weights_offset();
+    float* vector_weights = params.data() + network.vector_weights_offset();
     float* bias = params.data() + network.bias_offset();
-    for (std::size_t k = 0; k < original.size(); ++k)
+    for (std::size_t k = 0; k < solved; ++k)
         for (std::size_t c = 0; c < classes; ++c) {
-            const float w = round_to_half(solutions[c].weights[k]);
-            compact_weights[k * classes + c] = w;
-            weights[static_cast<std::size_t>(original[k]) * classes + c] = w;
+            const float w = solutions[c].weights[k];
+            if (k < original.size()) {
+                compact_weights[k * classes + c] = round_to_half(w);
+                weights[static_cast<std::size_t>(original[k]) * classes + c] = round_to_half(w);
+            } else {
+                compact_weights[k * classes + c] = w;
+                vector_weights[(k - original.size()) * classes + c] = w;
+            }
         }
     for (std::size_t c = 0; c < classes; ++c) bias[c] = static_cast<float>(solutions[c].bias);
 

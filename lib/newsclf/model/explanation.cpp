@@ -9,6 +9,7 @@
 #include "newsclf/archs/bag.hpp"
 #include "newsclf/archs/linear.hpp"
 #include "newsclf/base/labels.hpp"
+#include "newsclf/nn/vector_direction.hpp"
 
 namespace newsclf {
 
@@ -50,7 +51,9 @@ std::string words_of(const Vocabulary& vocabulary, const std::vector<std::uint32
 
 // logit_c = T (sum_f v_f w_fc / |v| + b_c), as LinearNetwork::decision_values computes it: each
 // feature's share is T v_f w_fc / |v|. A hashed n-gram is named by the words that make it in this
-// headline (two that share a bucket here: both, joined by " | ").
+// headline (two that share a bucket here: both, joined by " | "). With word vectors the logit also
+// holds T a (sum_i g_i) . u_c / |sum_i g_i| (a the vector weight, u_c the class's vector weights):
+// each word's vector g_i adds T a g_i . u_c / |sum_i g_i| to that word's share.
 void explain_linear(const LinearNetwork& network, const float* params, const Vocabulary& vocabulary,
                     const std::vector<std::uint32_t>& ids, Explanation& e) {
     const TokenSpan tokens{ids.data(), ids.size()};
@@ -90,6 +93,19 @@ void explain_linear(const LinearNetwork& network, const float* params, const Voc
             counts.begin());
         if (values[k] == 0) continue;  // a feature no training headline had: no part
         tally.add(names[index], temperature * values[k] * scale * weights[static_cast<std::size_t>(index) * classes + e.label]);
+    }
+    if (network.vector_dim() > 0) {
+        const Matrix& vectors = *network.vectors();
+        const std::size_t dim = network.vector_dim();
+        std::vector<float> direction(dim);
+        const double norm = vector_direction(tokens, vectors, direction.data());
+        const float* u = params + network.vector_weights_offset();
+        for (std::uint32_t id : ids) {
+            if (norm == 0 || id >= vectors.shape(0)) continue;
+            double share = 0;
+            for (std::size_t d = 0; d < dim; ++d) share += static_cast<double>(vectors(id, d)) * u[d * classes + e.label];
+            if (share != 0) tally.add(vocabulary.word(id), temperature * network.vector_weight() * share / norm);
+        }
     }
     e.bias = temperature * params[network.bias_offset() + e.label];
     e.logit = e.bias + tally.sum();

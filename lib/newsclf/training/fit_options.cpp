@@ -155,6 +155,11 @@ std::vector<Hyperparameter> make_table() {
              "linear: coordinate descent stops when a pass's projected gradients span at most this (squared_hinge) or "
              "none exceeds it (logistic)",
              1.0, &FitOptions::tolerance);
+    t.push_back({"vector_weight",
+                 "linear: with --embedding, the headline's word vectors summed and L2-normalised (the direction of their "
+                 "mean) join its TF-IDF features at this weight; 0: TF-IDF alone",
+                 "FLOAT", [](FitOptions& o, const std::string& v) { o.vector_weight = parse_real("vector_weight", v, 0.0, 100.0); },
+                 [](const FitOptions& o) { return text(o.vector_weight); }});
     count("dim", "bag: width of the word and n-gram vectors without --embedding (with one, the embedding's width)", 1,
           &FitOptions::dim);
     count("bag_hidden", "bag: units of a hidden Dense(relu) layer between the mean vector and the output; 0: none, as fastText",
@@ -227,8 +232,10 @@ std::string hyperparameters_json(const FitOptions& options) {
     for (const auto& h : hyperparameters()) {
         // The preset and the settings of training under mpirun are written only when they differ
         // from their defaults, so that the models trained without them keep their bytes. So is
-        // calibrate, whose default came later: the metadata "calibration" records it anyway.
-        if ((h.name == "preset" || h.name == "scale_lr" || h.name == "average_every" || h.name == "calibrate") &&
+        // calibrate, whose default came later: the metadata "calibration" records it anyway; and
+        // vector_weight, which came later too.
+        if ((h.name == "preset" || h.name == "scale_lr" || h.name == "average_every" || h.name == "calibrate" ||
+             h.name == "vector_weight") &&
             h.get(options) == h.get(FitOptions()))
             continue;
         w.member(h.name, h.get(options));

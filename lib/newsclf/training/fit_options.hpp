@@ -40,6 +40,7 @@ struct FitOptions {
     double c = 1.0;                        // linear: weight of the loss against the L2 penalty
     std::string loss = "squared_hinge";    // linear: squared_hinge (a linear SVM) or logistic
     double tolerance = 1e-4;               // linear: stopping tolerance of the coordinate descent
+    double vector_weight = 1.0;            // linear: weight of the mean word vector features (with --embedding)
     std::size_t dim = 100;            // bag: vector width without --embedding (with one, the embedding's)
     std::size_t bag_hidden = 0;       // bag: units of a hidden Dense(relu) layer; 0: none, as fastText
     std::size_t ngram_dim = 16;       // bag: width of the n-gram vectors
