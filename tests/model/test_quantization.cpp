@@ -27,11 +27,13 @@ namespace {
 const std::vector<std::string> words = {"fed", "rates", "stocks", "apple", "iphone", "google", "kim",
                                         "wedding", "film", "ebola", "vaccine", "cancer", "oil", "bank"};
 
-// A model of the arch with random parameters (a linear model's idf positive) and its self-tests.
-Model random_model(const Settings& settings) {
+// A model of the arch with random parameters (a linear model's idf positive) and its self-tests;
+// vectors: a linear model's word vectors.
+Model random_model(const Settings& settings, const Matrix& vectors = {}) {
     Model m;
     m.options = fit_options(settings);
     m.vocabulary = Vocabulary(words);
+    m.embedding = vectors;
     auto network = architecture(m.options.arch).network(m);
     PythonRandom rng(3);
     m.parameters = uniform_vector(rng, network->parameter_count(), -1.0, 1.0);
@@ -142,6 +144,29 @@ TEST_CASE("a linear model's idf loses the rows its weights lose") {
             CHECK(std::fabs(q.parameters[idf.offset + r] - original.parameters[idf.offset + r]) < 0.01f);
     }
     CHECK(parse_model(model_bytes(q), "q").parameters == q.parameters);
+}
+
+TEST_CASE("a linear model's word vectors are quantized with its tables, every row kept, and the file keeps them so") {
+    const Matrix vectors = random_embedding(words.size() + 1, 5, 9);
+    const Model original = random_model({{"arch", "linear"}, {"buckets", "64"}}, vectors);
+    REQUIRE(block(original, "vector_weights").shape == std::vector<std::size_t>{5, 4});
+    Model q = original;
+    const auto tables = quantize_model(q, {30, 4});
+    REQUIRE(tables.size() == 3);
+    CHECK(tables[2].name == "embedding");
+    CHECK(tables[2].kept == words.size() + 1 - 3);  // random_embedding's rows 0, 3 and 9 are zeros
+    for (std::size_t r = 0; r < vectors.shape(0); ++r) {
+        float largest = 0;
+        for (std::size_t d = 0; d < 5; ++d) largest = std::max(largest, std::fabs(vectors(r, d)));
+        for (std::size_t d = 0; d < 5; ++d) CHECK(std::fabs(q.embedding(r, d) - vectors(r, d)) <= largest / 7 * 0.502f);
+    }
+    const std::string bytes = model_bytes(q);
+    CHECK(bytes.size() < model_bytes(original).size());
+    const Model back = parse_model(bytes, "q");
+    CHECK(back.table_storage == Storage::q4);
+    CHECK(back.embedding == q.embedding);
+    CHECK(back.parameters == q.parameters);
+    Classifier(back).check_self_tests("q");
 }
 
 TEST_CASE("only bag and linear models quantize, to 8 or 4 bits; the others stay format 1.2") {

@@ -265,7 +265,8 @@ std::string model_bytes(const Model& model) {
     const std::size_t items = blocks.size() + (has_embedding ? 1 : 0);
     w.u32(static_cast<std::uint32_t>(items));
     if (has_embedding)
-        write_tensor(w, "embedding", {model.embedding.shape(0), model.embedding.shape(1)}, model.embedding.data(), Storage::f32);
+        write_tensor(w, "embedding", {model.embedding.shape(0), model.embedding.shape(1)}, model.embedding.data(),
+                     is_quantized(model.table_storage) ? model.table_storage : Storage::f32);
     for (const auto& b : blocks) write_tensor(w, b.name, b.shape, model.parameters.data() + b.offset, file_storage(model, b));
     w.u32(static_cast<std::uint32_t>(model.members.size()));
     for (const auto& member : model.members) w.string64(model_bytes(member));
@@ -320,7 +321,7 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     std::size_t next = 0;
     if (!tensors.empty() && tensors[0].name == "embedding") {
         const TensorView& e = tensors[0];
-        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1 || is_quantized(e.storage))
+        if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1)
             r.fail("the embedding tensor is not a matrix for the vocabulary; the file is corrupt");
         m.embedding = Matrix::from_shape({e.shape[0], e.shape[1]});
         e.decode(m.embedding.data(), source);
@@ -344,6 +345,9 @@ Model parse_model(std::string_view bytes, const std::string& source) {
             m.table_storage = tensors[next + k].storage;
             break;
         }
+    // So is a quantized model's embedding (a linear model's word vectors); no other is.
+    if (next == 1 && is_quantized(tensors[0].storage) && tensors[0].storage != m.table_storage)
+        r.fail("the embedding tensor is quantized but the model's tables are not alike; the file is corrupt");
     for (std::size_t k = 0; k < blocks.size(); ++k) {
         const TensorView& t = tensors[next + k];
         const ParameterBlock& b = blocks[k];

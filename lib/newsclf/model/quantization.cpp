@@ -112,6 +112,16 @@ std::vector<QuantizedTable> quantize_model(Model& model, const QuantizeOptions& 
             t.kept += std::any_of(data + r * cols, data + (r + 1) * cols, [](float v) { return v != 0.0f; });
         tables.push_back(t);
     }
+    // A linear model's word vectors, which every headline reads whole: rounded, none pruned.
+    if (model.embedding.size() > 0) {
+        const std::size_t rows = model.embedding.shape(0), cols = model.embedding.shape(1);
+        round_to_quantized(model.embedding.data(), rows, cols, options.bits);
+        QuantizedTable t{"embedding", rows, 0};
+        for (std::size_t r = 0; r < rows; ++r)
+            t.kept += std::any_of(model.embedding.data() + r * cols, model.embedding.data() + (r + 1) * cols,
+                                  [](float v) { return v != 0.0f; });
+        tables.push_back(t);
+    }
     model.table_storage = options.bits == 4 ? Storage::q4 : Storage::q8;
     // The self-tests are those of the quantized values, which the file gives back exactly.
     Classifier classifier(std::move(model));
