@@ -156,8 +156,8 @@ std::vector<Hyperparameter> make_table() {
              "none exceeds it (logistic)",
              1.0, &FitOptions::tolerance);
     t.push_back({"vector_weight",
-                 "linear: with --embedding, the headline's word vectors summed and L2-normalised (the direction of their "
-                 "mean) join its TF-IDF features at this weight; 0: TF-IDF alone",
+                 "linear (and an ensemble's linear member): with --embedding, the headline's word vectors summed and "
+                 "L2-normalised (the direction of their mean) join its TF-IDF features at this weight; 0: TF-IDF alone",
                  "FLOAT", [](FitOptions& o, const std::string& v) { o.vector_weight = parse_real("vector_weight", v, 0.0, 100.0); },
                  [](const FitOptions& o) { return text(o.vector_weight); }});
     count("dim", "bag: width of the word and n-gram vectors without --embedding (with one, the embedding's width)", 1,
