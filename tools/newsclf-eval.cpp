@@ -74,19 +74,8 @@ void run(const Options& o) {
     std::vector<std::int8_t> predicted;
     const MetricsAccumulator metrics = evaluate_rows(*classifier, corpus, rows, &predicted);
 
-    std::vector<std::int8_t> labels(rows.size());
-    std::vector<std::string> stories(rows.size());
-    bool has_stories = false;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        labels[i] = corpus.labels[rows[i]];
-        stories[i] = corpus.stories[rows[i]];
-        has_stories = has_stories || !stories[i].empty();
-    }
-    if (o.bootstrap_unit == "story" && !has_stories)
-        throw UsageError("--bootstrap-unit story: the rows have no stories (a TSV's STORY field, JSON \"story\"); "
-                         "use --bootstrap-unit row or auto");
-    const ResampleUnit unit = o.bootstrap_unit == "row" || !has_stories ? ResampleUnit::row : ResampleUnit::story;
-    const std::vector<std::uint32_t> units = resampling_units(stories, unit);
+    const ResampledRows resampled = resampled_rows(corpus, rows, o.bootstrap_unit);
+    const auto& [labels, unit, units] = resampled;
     BootstrapOptions bootstrap;
     bootstrap.resamples = o.bootstrap;
     bootstrap.seed = o.seed;

@@ -18,7 +18,8 @@ newsclf-fit -q --arch bag --buckets 65536 --threads 1 -o bag.model train.tokens 
 newsclf-fit -q --preset workshop --validation-split 0.1 -e embedding.npy -o mlp.model train.tokens || fail "fit mlp failed"
 cat > peers.json <<'JSON'
 [
-  {"system": "newsclf-linear", "split": "row", "accuracy": 0.9594, "macro_f1": 0.9569, "train_s": 3.14, "model_bytes": 22004358},
+  {"system": "newsclf-linear", "split": "row", "accuracy": 0.9594, "accuracy_interval": [0.9579, 0.9607],
+   "interval_unit": "row", "macro_f1": 0.9569, "train_s": 3.14, "model_bytes": 22004358},
   {"system": "newsclf-linear", "split": "story", "accuracy": 0.9123, "macro_f1": 0.9071},
   {"system": "fasttext-default", "split": "row", "accuracy": 0.9466, "macro_f1": 0.9432}
 ]
@@ -34,7 +35,8 @@ if grep -Eo '(src|href)="[^"d][^"]*"|<script|<link' report.html | head -n 3 | gr
 fi
 grep -q '<title>Three models</title>' report.html || fail "no title"
 
-# The summary table's accuracy and macro-F1 are newsclf-eval's, for each model.
+# The summary table's accuracy and macro-F1 are newsclf-eval's, for each model, and so are their
+# 95% intervals (the same default bootstrap).
 for pair in linear:linear bag:bag "mlp (workshop):mlp"; do
   label=${pair%:*} model=${pair##*:}
   newsclf-eval -q -m "$model.model" -o "$model.eval.json" test.tokens || fail "$model: newsclf-eval failed"
@@ -43,8 +45,14 @@ for pair in linear:linear bag:bag "mlp (workshop):mlp"; do
     value=$(jq -r ".$field * 10000 | round / 10000 | tostring" "$model.eval.json")
     printf -v value '%.4f' "$value"
     [[ "$row" == *"<td class=\"n\">$value</td>"* ]] || fail "$model: $field $value not in its summary row: ${row:0:300}"
+    interval=$(jq -r ".intervals.$field | map(. * 10000 | round / 10000) | \"[\(.[0]), \(.[1])]\"" "$model.eval.json")
+    interval=$(printf '[%.4f, %.4f]' $(tr -d '[],' <<<"$interval"))
+    [[ "$row" == *"<td class=\"n\">$interval</td>"* ]] || fail "$model: $field interval $interval not in its summary row: ${row:0:400}"
   done
 done
+grep -q '95% interval: percentile bootstrap of 1000 resamples of whole stories' report.html ||
+  fail "the summary does not say how its intervals were drawn"
+grep -qF '<td class="n">[0.9579, 0.9607] by row</td>' report.html || fail "the peers table lacks the interval of a peers row"
 
 # The charts: SVG documents, each figure with one; the class balance counts each category's rows.
 /usr/bin/python3 - report.html linear.eval.json > charts.log 2>&1 <<'PYTHON' || fail "charts: $(cat charts.log)"

@@ -138,6 +138,24 @@ MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus
     return metrics;
 }
 
+ResampledRows resampled_rows(const TokenCorpus& corpus, const std::vector<std::size_t>& rows, const std::string& unit) {
+    ResampledRows r;
+    r.labels.resize(rows.size());
+    std::vector<std::string> stories(rows.size());
+    bool has_stories = false;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        r.labels[i] = corpus.labels[rows[i]];
+        stories[i] = corpus.stories[rows[i]];
+        has_stories = has_stories || !stories[i].empty();
+    }
+    if (unit == "story" && !has_stories)
+        throw UsageError("--bootstrap-unit story: the rows have no stories (a TSV's STORY field, JSON \"story\"); "
+                         "use --bootstrap-unit row or auto");
+    r.unit = unit == "row" || !has_stories ? ResampleUnit::row : ResampleUnit::story;
+    r.unit_of_row = resampling_units(stories, r.unit);
+    return r;
+}
+
 std::vector<std::int8_t> read_predicted_labels(std::string_view bytes, const std::string& source, std::size_t rows) {
     std::vector<std::int8_t> labels;
     labels.reserve(rows);

@@ -12,6 +12,7 @@
 #include "newsclf/text/records.hpp"
 #include "newsclf/text/token_corpus.hpp"
 #include "newsclf/training/metrics.hpp"
+#include "newsclf/training/uncertainty.hpp"
 
 namespace newsclf {
 
@@ -54,6 +55,16 @@ std::vector<std::size_t> evaluation_rows(const TokenCorpus& corpus, const std::s
 // `predicted`, also each row's predicted label index there, in the order of rows.
 MetricsAccumulator evaluate_rows(const Classifier& classifier, const TokenCorpus& corpus,
                                  const std::vector<std::size_t>& rows, std::vector<std::int8_t>* predicted = nullptr);
+
+// What the bootstrap of a score on corpus rows resamples: the rows' label indices, in the order of
+// rows, and each row's unit. unit: "story" (a UsageError when no row has one), "row", or "auto",
+// which is story when some row has one and row otherwise.
+struct ResampledRows {
+    std::vector<std::int8_t> labels;
+    ResampleUnit unit = ResampleUnit::row;
+    std::vector<std::uint32_t> unit_of_row;
+};
+ResampledRows resampled_rows(const TokenCorpus& corpus, const std::vector<std::size_t>& rows, const std::string& unit);
 
 // Another system's predicted labels for `rows` rows, in their order, from bytes named `source`:
 // one label code a line (b, t, e or m), or a JSON object a line with "label" (newsclf-predict's

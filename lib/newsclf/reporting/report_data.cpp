@@ -65,7 +65,11 @@ ModelSummary summarize_model(const std::string& path, const std::vector<Labelled
     for (const LabelledData& input : data) add_labelled_bytes(corpus, input.bytes, input.source, *classifier, options);
     std::vector<std::size_t> rows(corpus.size());
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-    summary.metrics = evaluate_rows(*classifier, corpus, rows);
+    std::vector<std::int8_t> predicted;
+    summary.metrics = evaluate_rows(*classifier, corpus, rows, &predicted);
+    const ResampledRows resampled = resampled_rows(corpus, rows, "auto");
+    summary.intervals =
+        score_intervals(resampled.labels, predicted, resampled.unit_of_row, resampled.unit, BootstrapOptions{});
     if (words_per_class == 0) return summary;
     if (model.options.arch == "linear" || model.options.arch == "bag") {
         StrongestWords words{"the model", strongest_words(*classifier, words_per_class)};
@@ -108,6 +112,17 @@ std::vector<PeerResult> read_peer_results(const std::string& path) {
             throw DataError(where + ": field \"accuracy\" is not a number from 0 to 1");
         if (row["macro_f1"].get(r.macro_f1) != simdjson::SUCCESS || r.macro_f1 < 0 || r.macro_f1 > 1)
             throw DataError(where + ": field \"macro_f1\" is not a number from 0 to 1");
+        simdjson::dom::array interval;
+        double bounds[2];
+        std::size_t n = 0;
+        if (row["accuracy_interval"].get(interval) == simdjson::SUCCESS) {
+            for (simdjson::dom::element e : interval)
+                if (n >= 2 || e.get(bounds[n++]) != simdjson::SUCCESS)
+                    throw DataError(where + ": field \"accuracy_interval\" is not [lower, upper]");
+            if (n != 2) throw DataError(where + ": field \"accuracy_interval\" is not [lower, upper]");
+            r.accuracy_interval = Interval{bounds[0], bounds[1]};
+            if (row["interval_unit"].get(text) == simdjson::SUCCESS) r.interval_unit = text;
+        }
         double number = 0;
         if (row["train_s"].get(number) == simdjson::SUCCESS) r.train_seconds = number;
         if (row["model_bytes"].get(number) == simdjson::SUCCESS) r.model_bytes = number;

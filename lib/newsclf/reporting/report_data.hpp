@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,11 +48,12 @@ struct ModelSummary {
     std::string summary_json;  // newsclf-predict --inspect's object
     std::string arch;
     MetricsAccumulator metrics;
+    ScoreIntervals intervals;  // 95%, by story when the data has stories (as newsclf-eval's)
     std::vector<EpochResult> history;
     std::vector<StrongestWords> strongest;
 };
 
-// Loads the model at path and scores it on every row of data.
+// Loads the model at path and scores it on every row of data, with newsclf-eval's default intervals.
 ModelSummary summarize_model(const std::string& path, const std::vector<LabelledData>& data,
                              const LabelledInputOptions& options, std::size_t words_per_class);
 
@@ -62,6 +64,8 @@ void name_models(std::vector<ModelSummary>& models);
 struct PeerResult {
     std::string system, split;
     double accuracy = 0, macro_f1 = 0;
+    std::optional<Interval> accuracy_interval;  // its 95% interval, when the row has one
+    std::string interval_unit;                  // "story" or "row"
     double train_seconds = -1;  // -1: not given
     double model_bytes = -1;
 };

@@ -70,19 +70,28 @@ private:
 };
 
 std::string td(const std::string& text) { return "<td>" + text + "</td>"; }
+std::string interval_text(const Interval& i) { return "[" + fixed(i.lower, 4) + ", " + fixed(i.upper, 4) + "]"; }
 std::string tdn(const std::string& text) { return "<td class=\"n\">" + text + "</td>"; }
 
 void write_summary_table(PageWriter& page, const ReportContent& c) {
     page.html += "<table><tr><th>model</th><th>file</th><th class=\"n\">size</th><th class=\"n\">rows</th>"
-                 "<th class=\"n\">accuracy</th><th class=\"n\">macro-F1</th><th class=\"n\">log-loss</th>"
+                 "<th class=\"n\">accuracy</th><th class=\"n\">95% interval</th><th class=\"n\">macro-F1</th>"
+                 "<th class=\"n\">95% interval</th><th class=\"n\">log-loss</th>"
                  "<th class=\"n\">ECE</th><th class=\"n\">Brier</th></tr>\n";
     for (const auto& m : c.models)
         page.html += "<tr>" + td(html_escape(m.label)) + td("<code>" + html_escape(m.path) + "</code>") +
                      tdn(byte_size(static_cast<double>(m.file_bytes))) + tdn(std::to_string(m.metrics.count())) +
-                     tdn(fixed(m.metrics.accuracy(), 4)) + tdn(fixed(m.metrics.macro_f1(), 4)) +
+                     tdn(fixed(m.metrics.accuracy(), 4)) + tdn(interval_text(m.intervals.accuracy)) +
+                     tdn(fixed(m.metrics.macro_f1(), 4)) + tdn(interval_text(m.intervals.macro_f1)) +
                      tdn(fixed(m.metrics.log_loss(), 4)) + tdn(percent(m.metrics.ece())) + tdn(fixed(m.metrics.brier(), 4)) +
                      "</tr>\n";
-    page.html += "</table>\n<p class=\"muted\">ECE: expected calibration error of the predicted category's "
+    std::string units;
+    if (!c.models.empty())
+        units = c.models[0].intervals.unit == ResampleUnit::story
+                    ? "whole stories (" + std::to_string(c.models[0].intervals.units) + "), as a new story's headlines come together"
+                    : "rows (the data has no stories)";
+    page.html += "</table>\n<p class=\"muted\">95% interval: percentile bootstrap of 1000 resamples of " + units +
+                 ", as newsclf-eval gives it. ECE: expected calibration error of the predicted category's "
                  "probability over 15 equal-width bins; Brier: mean squared error of the probability vector; "
                  "log-loss: mean cross-entropy. Lower is better for all three.</p>\n";
 }
@@ -326,10 +335,14 @@ void write_peers(PageWriter& page, const ReportContent& c) {
                  "own test rows, not on the data above.</p>\n<div class=\"charts\">\n";
     page.figure(dot_plot("Accuracy on each split's test rows", "accuracy", systems, accuracy), "peers",
                 "dot plot of each system's accuracy on each split", "One row a system, one marker a split.");
-    page.html += "</div>\n<table><tr><th>system</th><th>split</th><th class=\"n\">accuracy</th><th class=\"n\">macro-F1</th>"
+    page.html += "</div>\n<table><tr><th>system</th><th>split</th><th class=\"n\">accuracy</th>"
+                 "<th class=\"n\">95% interval</th><th class=\"n\">macro-F1</th>"
                  "<th class=\"n\">training</th><th class=\"n\">model</th></tr>\n";
     for (const auto& p : c.peers)
         page.html += "<tr>" + td(html_escape(p.system)) + td(html_escape(p.split)) + tdn(fixed(p.accuracy, 4)) +
+                     tdn(p.accuracy_interval ? interval_text(*p.accuracy_interval) +
+                                                   (p.interval_unit.empty() ? "" : " by " + html_escape(p.interval_unit))
+                                             : "") +
                      tdn(fixed(p.macro_f1, 4)) + tdn(p.train_seconds >= 0 ? fixed(p.train_seconds, 2) + " s" : "") +
                      tdn(p.model_bytes >= 0 ? byte_size(p.model_bytes) : "") + "</tr>\n";
     page.html += "</table>\n";
