@@ -23,10 +23,14 @@ for model in "${models[@]}"; do
   build/bin/newsclf-predict -q --model "out/sample/$model/model" <<<"$headlines" >"out/sample/$model/predictions.jsonl"
 done
 
-echo "Accuracy on the $(jq .n out/sample/ensemble/metrics.json) rows held out of training:"
+echo "Accuracy on the $(jq .n out/sample/ensemble/metrics.json) rows held out of training, with its 95% interval:"
 for model in "${models[@]}"; do
-  printf '  %-9s %.3f\n' "$model" "$(jq .accuracy "out/sample/$model/metrics.json")"
+  # shellcheck disable=SC2046  # the three numbers, as printf's arguments
+  printf '  %-9s %.3f  [%.3f, %.3f]\n' "$model" \
+    $(jq -r '"\(.accuracy) \(.intervals.accuracy[0]) \(.intervals.accuracy[1])"' "out/sample/$model/metrics.json")
 done
+units=$(jq -r '"\(.intervals.units) \(if .intervals.unit == "story" then "stories" else "rows" end)"' out/sample/ensemble/metrics.json)
+echo "  (newsclf-eval's bootstrap over the $units they come from)"
 echo
 # Each headline, then each model's label, category and probability.
 paste -d '\n' <(echo "$headlines") \

@@ -42,13 +42,15 @@ for run in $(seq 1 "$runs"); do
   timed tokenize "$bin/newsclf-tokenize" -q -o "$out/tokens" "$work/data.tsv"
   timed embed "$bin/newsclf-embed" --vocab "$out/tokens" -o "$out/embedding.npy" "$work/glove.txt" 2>> "$out/embed.log"
   timed fit "$bin/newsclf-fit" --embedding "$out/embedding.npy" -o "$out/model" "$out/tokens" 2> "$out/train.log"
-  timed eval "$bin/newsclf-eval" -q --model "$out/model" --subset validation -o "$out/metrics.json" "$out/tokens"
+  timed eval "$bin/newsclf-eval" -q --model "$out/model" --subset validation --bootstrap-unit row \
+    -o "$out/metrics.json" "$out/tokens"
   end=$(date +%s.%N)
   echo "experiment $(echo "$end - $start" | bc) 0" >> "$work/times"
   echo "run $run: $(grep -o 'val_acc: [0-9.]*' "$out/train.log" | tr '\n' ' ')" >&2
   timed fit85 "$bin/newsclf-fit" --preset workshop-85 --embedding "$out/embedding.npy" -o "$out/model85" "$out/tokens" \
     2> "$out/train85.log"
-  "$bin/newsclf-eval" -q --model "$out/model85" --subset validation -o "$out/metrics85.json" "$out/tokens"
+  "$bin/newsclf-eval" -q --model "$out/model85" --subset validation --bootstrap-unit row \
+    -o "$out/metrics85.json" "$out/tokens"
   echo "run $run, --preset workshop-85: $(grep -o 'val_acc: [0-9.]*' "$out/train85.log" | tr '\n' ' ')" >&2
 done
 
@@ -77,6 +79,10 @@ accuracy85=$(jq .accuracy "$last/metrics85.json")
 macro_f1_85=$(jq .macro_f1 "$last/metrics85.json")
 epochs85=$(grep -o 'val_acc: [0-9.]*' "$last/train85.log" | awk '{ print $2 }' | paste -sd, -)
 fit85_s=$(med_of fit85 2)
+# interval FILE FIELD: the 95% interval newsclf-eval gives FIELD, as "[lower, upper]" to 4 places.
+interval() { jq -r --arg f "$2" '.intervals[$f] | map(. * 10000 | round / 10000) | "[\(.[0]), \(.[1])]"' "$1"; }
+accuracy_interval=$(interval "$last/metrics.json" accuracy) macro_f1_interval=$(interval "$last/metrics.json" macro_f1)
+accuracy85_interval=$(interval "$last/metrics85.json" accuracy)
 acc_ok=$(awk -v a="$accuracy" 'BEGIN { print (a >= 0.78 && a <= 0.82) ? "true" : "false" }')
 fit_ok=$(awk -v t="$fit_s" 'BEGIN { print (t < 2) ? "true" : "false" }')
 exp_ok=$(awk -v t="$experiment_s" 'BEGIN { print (t < 15) ? "true" : "false" }')
@@ -102,21 +108,22 @@ if $peer; then
   echo "newsclf-fit takes $(echo "scale=3; $fit_s / $torch_s" | bc) of PyTorch's time ($(echo "scale=1; $torch_s / $fit_s" | bc)x faster)"
 fi
 echo
-echo "validation accuracy per epoch: $epochs; newsclf-eval on the validation split: accuracy $accuracy, macro-F1 $macro_f1 (n=$rows)"
-echo "--preset workshop-85 (Dense(32) x 2): validation accuracy per epoch: $epochs85; accuracy $accuracy85, macro-F1 $macro_f1_85; fit $fit85_s s"
+echo "validation accuracy per epoch: $epochs; newsclf-eval on the validation split: accuracy $accuracy $accuracy_interval, macro-F1 $macro_f1 $macro_f1_interval (n=$rows; 95% intervals, bootstrap of the rows)"
+echo "--preset workshop-85 (Dense(32) x 2): validation accuracy per epoch: $epochs85; accuracy $accuracy85 $accuracy85_interval, macro-F1 $macro_f1_85; fit $fit85_s s"
 echo "checks: accuracy in [0.78, 0.82]: $acc_ok; fit < 2 s: $fit_ok; experiment < 15 s: $exp_ok"
 
 if [ -n "$json" ]; then
   {
     echo "{"
     echo "  \"data\": \"$(basename "$data")\", \"runs\": $runs, \"validation_rows\": $rows,"
-    echo "  \"val_accuracy_per_epoch\": [$epochs], \"accuracy\": $accuracy, \"macro_f1\": $macro_f1,"
+    echo "  \"val_accuracy_per_epoch\": [$epochs], \"accuracy\": $accuracy, \"accuracy_interval\": $accuracy_interval,"
+    echo "  \"macro_f1\": $macro_f1, \"macro_f1_interval\": $macro_f1_interval,"
     echo "  \"model_bytes\": $model_bytes,"
     for s in tokenize embed fit eval; do
       echo "  \"${s}_s\": $(med_of $s 2), \"${s}_peak_rss_bytes\": $(( $(med_of $s 3 | cut -d. -f1) * 1024 )),"
     done
     echo "  \"experiment_s\": $experiment_s,"
-    echo "  \"workshop_85\": {\"val_accuracy_per_epoch\": [$epochs85], \"accuracy\": $accuracy85, \"macro_f1\": $macro_f1_85, \"fit_s\": $fit85_s},"
+    echo "  \"workshop_85\": {\"val_accuracy_per_epoch\": [$epochs85], \"accuracy\": $accuracy85, \"accuracy_interval\": $accuracy85_interval, \"macro_f1\": $macro_f1_85, \"fit_s\": $fit85_s},"
     if $peer; then
       echo "  \"torch_fit_s\": $torch_s, \"torch_fit_peak_rss_bytes\": $(( $(med_of torch_fit 3 | cut -d. -f1) * 1024 )),"
       echo "  \"torch_val_accuracy_per_epoch\": [$torch_epochs], \"fit_time_ratio_to_torch\": $(echo "scale=4; $fit_s / $torch_s" | bc),"
