@@ -73,6 +73,7 @@ compare bag 0.005 --buckets 65536 --threads 1 -- --buckets 65536 --threads 1
 # The linear arch by CoCoA+: at its default tolerance of 0.5 both stop short of the optimum, as
 # far apart as one rank's runs with two seeds (0.15 points); at 0.01, within a tenth of a point.
 compare linear 0.005 --
+compare linear 0.005 -e emb.npy -- -e emb.npy  # with the word vectors' direction as features
 [ -n "${NEWSCLF_SANITIZE:-}" ] || compare linear 0.001 --tolerance 0.01 -- --tolerance 0.01
 
 # Each rank keeps the tokens of its shard of the training rows only (and of the validation rows).
