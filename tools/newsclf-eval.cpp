@@ -35,8 +35,7 @@ struct Options {
 // B of --compare is a model (a model file, or a directory holding one), or else a file of labels.
 bool is_model(const std::string& path) {
     if (path == "-") return false;
-    if (std::filesystem::is_directory(path)) return true;
-    return is_model_file(read_bytes(path).view());
+    return std::filesystem::is_directory(path) || file_holds_model(path);
 }
 
 std::unique_ptr<Classifier> load(const std::string& path, bool uncalibrated) {

@@ -22,18 +22,14 @@
 # ece_before, ece_after, log_loss_before, log_loss_after, brier_before and brier_after.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-here=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$here/scripts/bench
-bin=${NEWSCLF_BIN:-$here/build/bin}
 python=/usr/bin/python3
 validation_split_by=${VALIDATION_SPLIT_BY:-test}
 data_glove_args "$@"
 case "$validation_split_by" in test | arch) ;; *)
   echo "calibration.sh: VALIDATION_SPLIT_BY must be test or arch, not '$validation_split_by'" >&2; exit 2 ;;
 esac
-for t in tokenize embed fit eval predict; do
-  [ -x "$bin/newsclf-$t" ] || { echo "calibration.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
-done
+require_tools "$bin" tokenize embed fit eval predict
 command -v jq > /dev/null || { echo "calibration.sh: missing jq: run scripts/setup.sh" >&2; exit 1; }
 
 archs=$(fit_archs "$bin")

@@ -1,6 +1,20 @@
 # Shared by the benchmark scripts (sourced): decompressing inputs, taking medians, and waiting for
 # a newsclf-serve to answer.
 
+# The tree's root, and the directory of the tools benchmarked: NEWSCLF_BIN, or the tree's build/bin.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=${NEWSCLF_BIN:-$here/build/bin}
+
+# require_tools DIR TOOL...: DIR/newsclf-TOOL is there for each TOOL, or the script ends (status 1)
+# naming the one missing.
+require_tools() {
+  local dir=$1 t
+  shift
+  for t in "$@"; do
+    [ -x "$dir/newsclf-$t" ] || { echo "$(basename "$0"): $dir/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
+  done
+}
+
 # plain SRC OUT: OUT is SRC decompressed (xz or gzip, by magic bytes), or a link to it.
 plain() {
   case "$(head -c 6 "$1" | od -An -tx1 | tr -d ' \n')" in

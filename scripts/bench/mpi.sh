@@ -21,16 +21,12 @@
 # work and allreduce figures; --json writes it as "estimate".
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-here=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$here/scripts/bench
-bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
 read -r -a mpirun_args <<<"${MPIRUN_ARGS:-}"
 python=/usr/bin/python3
 data_glove_args "$@"
-for t in tokenize embed fit eval; do
-  [ -x "$bin/newsclf-$t" ] || { echo "mpi.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
-done
+require_tools "$bin" tokenize embed fit eval
 command -v mpirun >/dev/null || { echo "mpi.sh: no mpirun: run scripts/setup.sh (openmpi-bin)" >&2; exit 1; }
 if "$bin/newsclf-fit" --version | grep -q '^MPI: none'; then
   echo "mpi.sh: newsclf was built without MPI" >&2

@@ -31,17 +31,13 @@
 # test lowers it, as the default's 765 MB model takes most of a run on a small sample.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-here=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$here/scripts/bench
-bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
 fasttext_bucket=${FASTTEXT_BUCKET:-2000000}
 python=/usr/bin/python3
 data_glove_args "$@"
 case "$fasttext_bucket" in ''|*[!0-9]*) echo "peers.sh: FASTTEXT_BUCKET must be an integer, not '$fasttext_bucket'" >&2; exit 2 ;; esac
-for t in tokenize embed fit eval predict; do
-  [ -x "$bin/newsclf-$t" ] || { echo "peers.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
-done
+require_tools "$bin" tokenize embed fit eval predict
 
 # Whatever architectures newsclf-fit offers, as its --help lists them: "--arch {mlp,linear}=mlp".
 archs=$(fit_archs "$bin")
@@ -304,7 +300,7 @@ for s in "${splits[@]}"; do
       "$(awk -v s="$s" -v n="$ns" '$1 == n && $2 == s { print $3 }' "$work/rows")"
     continue
   fi
-  labels_for_eval "$work/out/$ps.$s/pred" "$work/splits/$s.test.gold" > "$work/out/$ps.$s/pred.labels"
+  # The peer's labels as the intervals above wrote them.
   "$bin/newsclf-eval" -q -m "$work/out/$ns.$s/model" --bootstrap-unit "$(unit_of "$s")" \
     --compare "$work/out/$ps.$s/pred.labels" -o "$work/compare.$s.json" "$work/splits/$s.test.tsv"
   read -r acc_a acc_b diff lo hi units mb mc p <<< "$(jq -r '.comparison | [.accuracy.a, .accuracy.b, .accuracy.difference,

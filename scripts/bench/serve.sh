@@ -16,8 +16,6 @@
 # batch_headlines_per_s. Needs wrk and jq (scripts/setup.sh --bench).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-here=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
 seconds=${SECONDS_PER_LOAD:-30}
 short=$(( seconds / 3 > 0 ? seconds / 3 : 1 ))

@@ -23,8 +23,6 @@
 # writes the figures. Needs wrk, jq, curl and python3 (scripts/setup.sh --bench).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-here=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${NEWSCLF_BIN:-$here/build/bin}
 sample_seconds=${SAMPLE_SECONDS:-5}
 rss_growth_percent=${RSS_GROWTH_PERCENT:-10}
 connections=64

@@ -18,20 +18,13 @@
 # "seconds", "titles_per_s", "peak_rss_bytes"}.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-here=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
 data_glove_args "$@"
 systems=(newsclf)
 [ -z "${BASELINE:-}" ] || systems+=(baseline)
 # bin_of SYSTEM: the directory of its tools.
 bin_of() { if [ "$1" = baseline ]; then echo "$BASELINE"; else echo "$bin"; fi; }
-for sys in "${systems[@]}"; do
-  for t in tokenize embed fit predict; do
-    [ -x "$(bin_of "$sys")/newsclf-$t" ] ||
-      { echo "throughput.sh: $(bin_of "$sys")/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
-  done
-done
+for sys in "${systems[@]}"; do require_tools "$(bin_of "$sys")" tokenize embed fit predict; done
 archs=${ARCHS:-$(fit_archs "$bin")}
 
 work=$(mktemp -d)

@@ -15,13 +15,9 @@
 # a current PyTorch); PEER=0 skips it.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-here=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${NEWSCLF_BIN:-$here/build/bin}
 runs=${RUNS:-3}
 data_glove_args "$@"
-for t in tokenize embed fit eval; do
-  [ -x "$bin/newsclf-$t" ] || { echo "workshop.sh: $bin/newsclf-$t missing: run scripts/setup.sh" >&2; exit 1; }
-done
+require_tools "$bin" tokenize embed fit eval
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

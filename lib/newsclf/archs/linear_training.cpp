@@ -82,7 +82,7 @@ void append_vector_features(SparseMatrix& x, const LinearNetwork& network, const
     y.offsets.resize(n + 1);
     for (std::size_t i = 0; i <= n; ++i) y.offsets[i] = x.offsets[i] + i * dim;
     assign_on_huge_pages(y.entries, y.offsets[n], SparseEntry{});
-    const std::size_t chunks = std::max<std::size_t>(1, std::min(threads, n / 1024 + 1));
+    const std::size_t chunks = row_chunks(n, threads);
     parallel_for(chunks, chunks, [&](std::size_t k) {
         std::vector<float> direction(dim);
         for (std::size_t i = n * k / chunks; i < n * (k + 1) / chunks; ++i) {

@@ -101,7 +101,8 @@ void explain_linear(const LinearNetwork& network, const float* params, const Voc
         const double norm = vector_direction(tokens, vectors, direction.data());
         const float* u = params + network.vector_weights_offset();
         for (std::uint32_t id : ids) {
-            if (norm == 0 || id >= vectors.shape(0)) continue;
+            if (norm == 0) break;  // no word has a vector
+            if (id >= vectors.shape(0)) continue;
             double share = 0;
             for (std::size_t d = 0; d < dim; ++d) share += static_cast<double>(vectors(id, d)) * u[d * classes + e.label];
             if (share != 0) tally.add(vocabulary.word(id), temperature * network.vector_weight() * share / norm);

@@ -362,6 +362,15 @@ Model parse_model(std::string_view bytes, const std::string& source) {
     return m;
 }
 
+bool file_holds_model(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    char head[format::magic_size] = {};
+    const std::size_t n = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+    return is_model_file(std::string_view(head, n));
+}
+
 std::string resolve_model_path(const std::string& path) {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) throw IoError(path + ": no such model file or directory");
@@ -373,12 +382,7 @@ std::string resolve_model_path(const std::string& path) {
         while (dirent* e = ::readdir(dir)) {
             std::string candidate = path + "/" + e->d_name;
             if (e->d_name[0] == '.' || ::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            std::FILE* f = std::fopen(candidate.c_str(), "rb");
-            if (!f) continue;
-            char head[format::magic_size] = {};
-            std::size_t n = std::fread(head, 1, sizeof head, f);
-            std::fclose(f);
-            if (is_model_file(std::string_view(head, n))) found.push_back(candidate);
+            if (file_holds_model(candidate)) found.push_back(candidate);
         }
         ::closedir(dir);
     }

@@ -12,6 +12,8 @@ namespace newsclf {
 
 std::string model_bytes(const Model& model);
 bool is_model_file(std::string_view bytes);
+// Whether the file at path starts as a model file does (its first bytes alone are read).
+bool file_holds_model(const std::string& path);
 // Reads a model container (no self-test: see load_classifier).
 Model parse_model(std::string_view bytes, const std::string& source);
 // A path that is a model file, or a directory holding "model.newsclf" or exactly one model file.

@@ -78,6 +78,15 @@ const float* bag_projection(const Model& model, const std::vector<ParameterBlock
     return model.parameters.data() + kernel->offset + skip * kernel->shape[1];
 }
 
+// The table's rows rounded to q8 or q4 in place, and how many of them are not all zeros.
+QuantizedTable quantized_table(const std::string& name, float* data, std::size_t rows, std::size_t cols, int bits) {
+    round_to_quantized(data, rows, cols, bits);
+    QuantizedTable t{name, rows, 0};
+    for (std::size_t r = 0; r < rows; ++r)
+        t.kept += std::any_of(data + r * cols, data + (r + 1) * cols, [](float v) { return v != 0.0f; });
+    return t;
+}
+
 }  // namespace
 
 bool quantizable_arch(const std::string& arch) { return arch == "bag" || arch == "linear"; }
@@ -106,22 +115,12 @@ std::vector<QuantizedTable> quantize_model(Model& model, const QuantizeOptions& 
                 if (pruned[m].size() == rows)
                     for (std::size_t r = 0; r < rows; ++r)
                         if (pruned[m][r]) data[r] = 0.0f;
-        round_to_quantized(data, rows, cols, options.bits);
-        QuantizedTable t{b.name, rows, 0};
-        for (std::size_t r = 0; r < rows; ++r)
-            t.kept += std::any_of(data + r * cols, data + (r + 1) * cols, [](float v) { return v != 0.0f; });
-        tables.push_back(t);
+        tables.push_back(quantized_table(b.name, data, rows, cols, options.bits));
     }
     // A linear model's word vectors, which every headline reads whole: rounded, none pruned.
-    if (model.embedding.size() > 0) {
-        const std::size_t rows = model.embedding.shape(0), cols = model.embedding.shape(1);
-        round_to_quantized(model.embedding.data(), rows, cols, options.bits);
-        QuantizedTable t{"embedding", rows, 0};
-        for (std::size_t r = 0; r < rows; ++r)
-            t.kept += std::any_of(model.embedding.data() + r * cols, model.embedding.data() + (r + 1) * cols,
-                                  [](float v) { return v != 0.0f; });
-        tables.push_back(t);
-    }
+    if (model.embedding.size() > 0)
+        tables.push_back(quantized_table("embedding", model.embedding.data(), model.embedding.shape(0),
+                                         model.embedding.shape(1), options.bits));
     model.table_storage = options.bits == 4 ? Storage::q4 : Storage::q8;
     // The self-tests are those of the quantized values, which the file gives back exactly.
     Classifier classifier(std::move(model));

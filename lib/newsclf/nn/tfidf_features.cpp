@@ -9,20 +9,16 @@
 
 namespace newsclf {
 
-namespace {
-
 // Ranges of at least about 1024 rows: a thread costs more than counting fewer.
-std::size_t chunks_for(std::size_t rows, std::size_t threads) {
+std::size_t row_chunks(std::size_t rows, std::size_t threads) {
     return std::max<std::size_t>(1, std::min(threads, rows / 1024 + 1));
 }
-
-}  // namespace
 
 // One buffer holds all rows: each range writes from where the ranges before it would end if
 // every n-gram of theirs were distinct, and the gaps are closed afterwards.
 SparseMatrix count_features(const TfidfNgrams& ngrams, const TokenCorpus& corpus, const std::vector<std::size_t>& rows,
                           std::size_t threads) {
-    const std::size_t chunks = chunks_for(rows.size(), threads);
+    const std::size_t chunks = row_chunks(rows.size(), threads);
     auto first_row = [&](std::size_t k) { return rows.size() * k / chunks; };
     std::vector<std::uint64_t> bound(chunks + 1, 0), used(chunks, 0);
     for (std::size_t k = 0; k < chunks; ++k) {
@@ -81,7 +77,7 @@ std::vector<std::uint32_t> renumber_by_frequency(std::vector<std::uint32_t>& df,
 
 // The dropped features (the idf is 0 for them) go in a last pass, when there are any.
 void counts_to_tfidf(SparseMatrix& x, const float* idf, const std::vector<std::uint32_t>& number, std::size_t threads) {
-    const std::size_t rows = x.size(), chunks = chunks_for(rows, threads);
+    const std::size_t rows = x.size(), chunks = row_chunks(rows, threads);
     std::vector<char> dropped(chunks, 0);
     parallel_for(chunks, chunks, [&](std::size_t k) {
         std::vector<FeatureCount> counts;

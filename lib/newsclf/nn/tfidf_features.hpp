@@ -16,6 +16,9 @@ namespace newsclf {
 // The new number of a feature no training row has.
 inline constexpr std::uint32_t no_feature = std::numeric_limits<std::uint32_t>::max();
 
+// How many ranges of rows to build on up to `threads` threads: each of about 1024 rows or more.
+std::size_t row_chunks(std::size_t rows, std::size_t threads);
+
 // The counted features (TfidfNgrams::count) of the given corpus rows, in that order, each entry's
 // value its count; built in row ranges on up to `threads` threads, the same matrix whatever
 // their number.
