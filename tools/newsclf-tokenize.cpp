@@ -2,7 +2,9 @@
 #include <functional>
 
 #include "newsclf/formats/corpus_builder.hpp"
+#include "newsclf/formats/headline_tokenizer.hpp"
 #include "newsclf/io/input_bytes.hpp"
+#include "newsclf/io/line_reader.hpp"
 #include "newsclf/io/output_file.hpp"
 #include "newsclf/io/standard_streams.hpp"
 #include "newsclf/text/records.hpp"
@@ -24,6 +26,7 @@ struct Options {
     std::string filters = std::string(keras_default_filters);
     bool stats = false;
     bool skip_bad = false;
+    std::size_t threads = 0;
 };
 
 // Writes count lines made by line(i), a megabyte at a time.
@@ -58,43 +61,39 @@ void run(const Options& o) {
     read.push_back(o.vocab);
     refuse_output_over_inputs(o.output, read);
     refuse_output_over_inputs(o.vocab_out, read);
-    std::optional<Vocabulary> given;
-    if (!o.vocab.empty()) given = parse_vocabulary(read_bytes(o.vocab), o.vocab);
-    NormalizerSettings normalizer;
-    normalizer.filters = o.filters;
-    CorpusBuilder builder(normalizer, o.max_words, std::move(given));
-    RecordReadOptions read_options;
-    read_options.format = parse_record_format(o.input_format);
-    read_options.skip_bad = o.skip_bad;
+    HeadlineTokenizerOptions options;
+    if (!o.vocab.empty()) options.given = parse_vocabulary(read_bytes(o.vocab), o.vocab);
+    options.normalizer.filters = o.filters;
+    options.max_words = o.max_words;
+    options.read.format = parse_record_format(o.input_format);
+    options.read.skip_bad = o.skip_bad;
+    options.threads = o.threads;
+    options.stats_only = o.stats;
+    HeadlineTokenizer tokenizer(std::move(options));
     for (const auto& input : o.inputs) {
-        InputBytes bytes = read_bytes(input);
-        if (is_token_stream(bytes)) {
+        LineReader reader(input);
+        if (is_token_stream(reader.peek(64))) {
             // A token stream given alone is shown as JSON Lines (its readable view) or as fastText
             // lines of its words (for the peers of an experiment's folds).
             if (o.inputs.size() != 1 || o.output_format == "binary" || o.stats)
                 throw UsageError(display_name(input) +
                                  " is already a token stream; to view it, give it alone with --output-format jsonl "
                                  "(or fasttext for its words)");
-            write_stream(parse_token_stream(bytes, display_name(input)), o);
+            write_stream(parse_token_stream(reader.rest(), display_name(input)), o);
             return;
         }
-        read_records(bytes, display_name(input), read_options, [&](NewsRecord&& r) { builder.add(r); });
+        tokenizer.add_input(reader);
     }
     if (o.stats) {
-        write_bytes(o.output, builder.stats_json() + "\n");
+        write_bytes(o.output, tokenizer.stats_json() + "\n");
         return;
     }
-    if (!o.vocab_out.empty()) write_bytes(o.vocab_out, builder.vocabulary().to_text());
-    if (o.output_format == "fasttext") {
-        OutputFile out(o.output);
-        write_lines(out, builder.size(), [&](std::size_t i) { return builder.fasttext_line(i); });
-        out.commit();
-        return;
-    }
-    TokenStream ts = builder.finish();
-    log_info(std::to_string(ts.corpus.size()) + " headlines, " + std::to_string(ts.corpus.tokens.size()) +
-             " tokens, vocabulary of " + std::to_string(ts.info.vocabulary.size()) + " words");
-    write_stream(ts, o);
+    if (!o.vocab_out.empty()) write_bytes(o.vocab_out, tokenizer.vocabulary().to_text());
+    OutputFile out(o.output);
+    tokenizer.write(out, o.output_format == "jsonl"      ? TokenOutput::jsonl
+                         : o.output_format == "fasttext" ? TokenOutput::fasttext
+                                                         : TokenOutput::binary);
+    out.commit();
 }
 
 }  // namespace
@@ -130,6 +129,7 @@ int main(int argc, char** argv) {
                              ->default_str("!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~ TAB LF");
                          app.add_flag("--stats", o.stats, "print the data set exploration as JSON instead of tokens");
                          app.add_flag("--skip-bad", o.skip_bad, "skip bad rows and count them on stderr instead of failing");
+                         app.add_option("--threads", o.threads, "threads; 0: one per CPU (the output is the same whatever their number)");
                          return [] {
                              if (o.inputs.empty()) o.inputs.push_back("-");
                              run(o);

@@ -23,4 +23,16 @@ inline void run_workers(std::size_t workers, const std::function<void(std::size_
     parallel_for(workers, workers, worker);
 }
 
+// A stream of jobs worked on in parallel and finished in order: produce(k), on the calling thread
+// and in increasing k, fills job k's input and says whether there is one (false: the input has
+// ended); work(k) runs on one of `threads` workers; consume(k) runs on the calling thread in
+// increasing k, once work(k) is done. At most `window` jobs are in flight, so the caller keeps
+// their inputs and results in `window` slots, job k in slot k % window, and memory stays bounded
+// however long the input. With threads 1, produce, work and consume take turns on the calling
+// thread (the plain path). An exception ends the pipeline after the workers have stopped; the
+// one thrown is that of the earliest job (produce's of job k counting as job k's), which is what
+// the plain path would throw, and every job before it has been consumed.
+void ordered_pipeline(std::size_t threads, std::size_t window, const std::function<bool(std::size_t)>& produce,
+                      const std::function<void(std::size_t)>& work, const std::function<void(std::size_t)>& consume);
+
 }  // namespace newsclf

@@ -21,6 +21,37 @@ std::size_t parse_max_words(const std::string& text) {
     return static_cast<std::size_t>(v);
 }
 
+Vocabulary kept_vocabulary(const WordCounter& counter, std::size_t max_words, const std::optional<Vocabulary>& given) {
+    return given ? *given : counter.vocabulary(max_words);
+}
+
+std::vector<std::uint32_t> kept_index(const WordCounter& counter, std::size_t max_words, const std::optional<Vocabulary>& given) {
+    if (!given) return counter.index_by_first_appearance(max_words);
+    std::vector<std::uint32_t> index(counter.distinct_words());
+    for (std::size_t k = 0; k < index.size(); ++k) index[k] = given->index_of(counter.word(k));
+    return index;
+}
+
+std::uint64_t stream_max_words(std::size_t max_words, const std::optional<Vocabulary>& given, std::size_t vocabulary_size) {
+    return given || max_words == 0 ? vocabulary_size + 1 : max_words;
+}
+
+WordFigures word_figures(const WordCounter& counter, std::size_t max_words, const std::optional<Vocabulary>& given) {
+    WordFigures f;
+    f.tokens = counter.total_tokens();
+    f.distinct_words = counter.distinct_words();
+    if (given) {
+        const std::vector<std::uint32_t> index = kept_index(counter, max_words, given);
+        for (std::size_t k = 0; k < index.size(); ++k)
+            if (index[k] == 0) f.out_of_vocabulary_tokens += counter.count(k);
+    } else {
+        f.out_of_vocabulary_tokens = counter.out_of_vocabulary_tokens(max_words);
+    }
+    f.vocabulary_size = given ? given->size() : words_kept(max_words, counter.distinct_words());
+    f.max_words = stream_max_words(max_words, given, f.vocabulary_size);
+    return f;
+}
+
 CorpusBuilder::CorpusBuilder(const NormalizerSettings& normalizer, std::size_t max_words, std::optional<Vocabulary> given)
     : normalizer_(normalizer), max_words_(max_words), given_(std::move(given)) {}
 
@@ -28,29 +59,20 @@ void CorpusBuilder::add(const NewsRecord& record) {
     labels_.push_back(static_cast<std::int8_t>(record.label));
     ids_.push_back(record.id);
     stories_.push_back(record.story);
-    if (!record.publisher.empty()) publishers_.add_word(record.publisher);
-    std::uint32_t chars = 0;
-    for (unsigned char c : record.title) chars += (c & 0xC0) != 0x80;
-    title_chars_.push_back(chars);
+    stats_.add_publisher(record.publisher);
     for_each_token(record.title, record.words ? word_settings(normalizer_) : normalizer_, [&](std::string_view word) { words_.push_back(counter_.add_word(word)); });
     offsets_.push_back(words_.size());
+    stats_.add(record.label, record.story, title_chars(record.title), offsets_.back() - offsets_[offsets_.size() - 2]);
 }
 
-std::vector<std::uint32_t> CorpusBuilder::vocabulary_index() const {
-    if (!given_) return counter_.index_by_first_appearance(max_words_);
-    std::vector<std::uint32_t> index(counter_.distinct_words());
-    for (std::size_t k = 0; k < index.size(); ++k) index[k] = given_->index_of(counter_.word(k));
-    return index;
-}
-
-Vocabulary CorpusBuilder::vocabulary() const { return given_ ? *given_ : counter_.vocabulary(max_words_); }
+Vocabulary CorpusBuilder::vocabulary() const { return kept_vocabulary(counter_, max_words_, given_); }
 
 TokenStream CorpusBuilder::finish() const {
     TokenStream ts;
     ts.info.normalizer = normalizer_;
     ts.info.vocabulary = vocabulary();
-    ts.info.max_words = given_ || max_words_ == 0 ? ts.info.vocabulary.size() + 1 : max_words_;
-    const std::vector<std::uint32_t> index = vocabulary_index();
+    ts.info.max_words = stream_max_words(max_words_, given_, ts.info.vocabulary.size());
+    const std::vector<std::uint32_t> index = kept_index(counter_, max_words_, given_);
     TokenCorpus& c = ts.corpus;
     c.labels = labels_;
     c.ids = ids_;
@@ -74,76 +96,31 @@ std::string CorpusBuilder::fasttext_line(std::size_t i) const {
     return out;
 }
 
+std::string CorpusBuilder::stats_json() const { return stats_.json(word_figures(counter_, max_words_, given_)); }
+
 namespace {
 
-template <class T>
-void write_distribution(JsonWriter& w, std::vector<T> values) {
-    w.begin_object();
-    if (!values.empty()) {
-        std::sort(values.begin(), values.end());
-        double sum = 0;
-        for (auto v : values) sum += static_cast<double>(v);
-        auto pct = [&](double q) { return values[std::min(values.size() - 1, static_cast<std::size_t>(q * static_cast<double>(values.size())))]; };
-        w.member("min", values.front()).member("mean", sum / static_cast<double>(values.size()));
-        w.member("p50", pct(0.5)).member("p90", pct(0.9)).member("p99", pct(0.99)).member("max", values.back());
-    }
-    w.end_object();
+void append_record_json(std::string& out, int label, std::string_view id, std::string_view story,
+                        const std::uint32_t* tokens, std::size_t count) {
+    JsonWriter w(out);
+    w.begin_object().member("id", id).key("label");
+    if (label >= 0) w.value(label_codes[static_cast<std::size_t>(label)]);
+    else w.null();
+    w.member("story", story).key("tokens").begin_array();
+    for (std::size_t k = 0; k < count; ++k) w.value(tokens[k]);
+    w.end_array().end_object();
 }
 
 }  // namespace
 
-std::string CorpusBuilder::stats_json() const {
-    std::array<std::size_t, label_count> label_counts{};
-    std::size_t unlabelled = 0;
-    for (auto l : labels_) {
-        if (l >= 0) ++label_counts[static_cast<std::size_t>(l)];
-        else ++unlabelled;
-    }
-    std::unordered_set<std::string> stories;
-    for (const auto& s : stories_)
-        if (!s.empty()) stories.insert(s);
-    std::vector<std::uint64_t> tokens_per_title(labels_.size());
-    for (std::size_t r = 0; r < labels_.size(); ++r) tokens_per_title[r] = offsets_[r + 1] - offsets_[r];
-    std::uint64_t oov = 0;
-    if (given_) {
-        const std::vector<std::uint32_t> index = vocabulary_index();
-        for (auto w : words_) oov += index[w] == 0;
-    } else {
-        oov = counter_.out_of_vocabulary_tokens(max_words_);
-    }
-    std::uint64_t total = counter_.total_tokens();
-    std::size_t vocabulary = given_ ? given_->size() : words_kept(max_words_, counter_.distinct_words());
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object().member("rows", labels_.size());
-    w.key("labels").begin_object();
-    for (std::size_t c = 0; c < label_count; ++c) w.member(label_codes[c], label_counts[c]);
-    w.end_object();
-    w.member("unlabelled", unlabelled);
-    w.member("stories", stories.size());
-    w.member("publishers", publishers_.distinct_words());
-    write_distribution(w.key("title_chars"), title_chars_);
-    write_distribution(w.key("tokens_per_title"), tokens_per_title);
-    w.member("tokens", total);
-    w.member("distinct_words", counter_.distinct_words());
-    w.member("vocabulary_size", vocabulary);
-    w.member("max_words", given_ || max_words_ == 0 ? vocabulary + 1 : max_words_);
-    w.member("out_of_vocabulary_tokens", oov);
-    w.member("out_of_vocabulary_rate", total ? static_cast<double>(oov) / static_cast<double>(total) : 0.0);
-    w.end_object();
-    return out;
+void append_token_record_json(std::string& out, int label, std::string_view id, std::string_view story,
+                              const std::vector<std::uint32_t>& tokens) {
+    append_record_json(out, label, id, story, tokens.data(), tokens.size());
 }
 
 std::string token_record_json(const TokenCorpus& corpus, std::size_t i) {
     std::string out;
-    JsonWriter w(out);
-    w.begin_object().member("id", corpus.ids[i]).key("label");
-    if (corpus.labels[i] >= 0) w.value(label_codes[static_cast<std::size_t>(corpus.labels[i])]);
-    else w.null();
-    w.member("story", corpus.stories[i]).key("tokens").begin_array();
-    const std::uint32_t* t = corpus.tokens_of(i);
-    for (std::size_t k = 0; k < corpus.length(i); ++k) w.value(t[k]);
-    w.end_array().end_object();
+    append_record_json(out, corpus.labels[i], corpus.ids[i], corpus.stories[i], corpus.tokens_of(i), corpus.length(i));
     return out;
 }
 

@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "newsclf/text/records.hpp"
+#include "newsclf/formats/corpus_stats.hpp"
 #include "newsclf/formats/token_stream.hpp"
+#include "newsclf/text/records.hpp"
 
 namespace newsclf {
 
@@ -15,6 +16,19 @@ namespace newsclf {
 // stream's ids are 32-bit). A UsageError saying so otherwise.
 std::size_t parse_max_words(const std::string& text);
 
+// What a tokeniser that counted `counter`'s words keeps: `given` when set, else the max_words - 1
+// most frequent (0: all), ties by first appearance.
+Vocabulary kept_vocabulary(const WordCounter& counter, std::size_t max_words, const std::optional<Vocabulary>& given);
+// Each counted word's index in that vocabulary, by the word's number in order of first appearance
+// (0: left out).
+std::vector<std::uint32_t> kept_index(const WordCounter& counter, std::size_t max_words, const std::optional<Vocabulary>& given);
+// The max_words a token stream records: that of a learned vocabulary, or its size + 1 for a given
+// vocabulary or every word.
+std::uint64_t stream_max_words(std::size_t max_words, const std::optional<Vocabulary>& given, std::size_t vocabulary_size);
+// The exploration's figures of the words: tokens, distinct words, vocabulary, out of it.
+WordFigures word_figures(const WordCounter& counter, std::size_t max_words, const std::optional<Vocabulary>& given);
+
+// The plain in-memory path, record by record on one thread (the headline tokenizer's reference).
 class CorpusBuilder {
 public:
     // Learns a vocabulary of max_words - 1 words unless `given` is set.
@@ -39,15 +53,14 @@ private:
     std::vector<std::int8_t> labels_;
     std::vector<std::string> ids_, stories_;
     std::vector<std::uint64_t> offsets_{0};
-    // Each word's vocabulary index, by its number in order of first appearance.
-    std::vector<std::uint32_t> vocabulary_index() const;
     std::vector<std::uint32_t> words_;  // every title's words, by order of first appearance
-    std::vector<std::uint32_t> title_chars_;
-    WordCounter publishers_;  // distinct publishers, for the statistics
+    CorpusStats stats_;
 };
 
 // One JSON line of a token stream record: {"id":...,"label":"b","story":...,"tokens":[...]}
 std::string token_record_json(const TokenCorpus& corpus, std::size_t i);
+void append_token_record_json(std::string& out, int label, std::string_view id, std::string_view story,
+                              const std::vector<std::uint32_t>& tokens);
 // Record i of a token stream in fastText's format, "__label__b word word ...", its words those of
 // the stream's vocabulary (out-of-vocabulary tokens left out); of a stream of every word
 // (--max-words 0), the line CorpusBuilder::fasttext_line wrote for the headline.

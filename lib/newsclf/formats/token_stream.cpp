@@ -52,18 +52,39 @@ TokenStreamWriter::TokenStreamWriter(std::function<void(std::string_view)> sink,
     pending_ = std::move(w.bytes());
 }
 
+void append_token_record(std::string& out, int label, std::string_view id, std::string_view story,
+                         const std::uint32_t* tokens, std::size_t count) {
+    // little-endian integers, as ByteWriter writes them
+    auto put = [&out](std::uint64_t v, int bytes) {
+        for (int i = 0; i < bytes; ++i) out += static_cast<char>(v >> (8 * i));
+    };
+    auto put_string16 = [&](std::string_view s) {
+        s = s.substr(0, 0xFFFF);
+        put(s.size(), 2);
+        out += s;
+    };
+    out += static_cast<char>(record_tag);
+    out += static_cast<char>(label < 0 ? no_label_byte : static_cast<std::uint8_t>(label));
+    put_string16(id);
+    put_string16(story);
+    const std::size_t n = std::min(count, max_tokens_per_record);
+    put(n, 2);
+    const std::size_t at = out.size();
+    out.resize(at + 4 * n);
+    char* p = out.data() + at;
+    for (std::size_t i = count - n; i < count; ++i, p += 4)
+        for (int b = 0; b < 4; ++b) p[b] = static_cast<char>(tokens[i] >> (8 * b));
+}
+
 void TokenStreamWriter::add(int label, std::string_view id, std::string_view story, const std::vector<std::uint32_t>& tokens) {
-    ByteWriter w;
-    w.u8(record_tag);
-    w.u8(label < 0 ? no_label_byte : static_cast<std::uint8_t>(label));
-    w.string16(id);
-    w.string16(story);
-    // A longer headline keeps its last tokens, the ones a network padded at the front sees.
-    std::size_t n = std::min(tokens.size(), max_tokens_per_record);
-    w.u16(static_cast<std::uint16_t>(n));
-    for (std::size_t i = tokens.size() - n; i < tokens.size(); ++i) w.u32(tokens[i]);
-    pending_ += w.bytes();
+    append_token_record(pending_, label, id, story, tokens.data(), tokens.size());
     ++records_;
+    emit(false);
+}
+
+void TokenStreamWriter::add_encoded(std::string_view records, std::size_t count) {
+    pending_ += records;
+    records_ += count;
     emit(false);
 }
 

@@ -34,6 +34,8 @@ public:
     TokenStreamWriter(OutputFile& out, const TokenStreamInfo& info);
     TokenStreamWriter(std::function<void(std::string_view)> sink, const TokenStreamInfo& info);
     void add(int label, std::string_view id, std::string_view story, const std::vector<std::uint32_t>& tokens);
+    // Records encoded by append_token_record, `count` of them.
+    void add_encoded(std::string_view records, std::size_t count);
     void finish();
 
 private:
@@ -44,6 +46,11 @@ private:
     std::uint64_t records_ = 0;
     std::uint32_t crc_ = 0;
 };
+
+// Appends one record as a token stream holds it (a longer headline keeps its last 65,535 tokens,
+// the ones a network padded at the front sees).
+void append_token_record(std::string& out, int label, std::string_view id, std::string_view story,
+                         const std::uint32_t* tokens, std::size_t count);
 
 std::string normalizer_to_json(const NormalizerSettings& s);
 NormalizerSettings normalizer_from_json(std::string_view json, const std::string& source);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -32,26 +33,36 @@ LineReader::~LineReader() {
     if (owns_fd_) ::close(fd_);
 }
 
-bool LineReader::fill() {
+std::size_t LineReader::read_some(std::string& into, std::size_t chunk) {
+    const std::size_t had = into.size();
+    into.resize(had + chunk);
+    ssize_t n;
+    do n = ::read(fd_, into.data() + had, chunk);
+    while (n < 0 && errno == EINTR);
+    into.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n < 0) throw IoError(name_ + ": cannot read: " + std::strerror(errno));
+    return static_cast<std::size_t>(n);
+}
+
+// Appends what one read() gives, up to `at_least` bytes (at least 64 KiB); false at end of input.
+bool LineReader::fill(std::size_t at_least) {
     if (eof_) return false;
     if (start_ > 0) {
         buffer_.erase(0, start_);
         start_ = 0;
     }
-    char chunk[1 << 16];
+    const std::size_t chunk = std::max<std::size_t>(at_least, 1 << 16);
+    auto read_more = [&] { return read_some(buffer_, chunk); };
     for (;;) {
-        ssize_t n = ::read(fd_, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw IoError(name_ + ": cannot read: " + std::strerror(errno));
-        if (n == 0) {
+        if (read_more() == 0) {
             eof_ = true;
             return false;
         }
-        buffer_.append(chunk, static_cast<std::size_t>(n));
         if (first_read_) {
             first_read_ = false;
             // Compressed input cannot be read line by line: take it whole and decompress it.
-            while (buffer_.size() < 6 && (n = ::read(fd_, chunk, sizeof chunk)) > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
+            while (buffer_.size() < 6 && read_more() > 0) {
+            }
             if (is_compressed(buffer_)) {
                 buffer_ = decompress_if_compressed(buffer_ + read_all(fd_, name_), name_);
                 total_bytes_ = buffer_.size();
@@ -68,18 +79,14 @@ bool LineReader::next(std::string& line) {
         std::size_t nl = buffer_.find('\n', searched);
         if (nl != std::string::npos) {
             ++line_number_;
-            if (nl - start_ > max_line_bytes)
-                throw DataError(where(name_, line_number_) + "line is longer than " + std::to_string(max_line_bytes) +
-                                " bytes; is this a headline file?");
+            if (nl - start_ > max_line_bytes) refuse_long_line(line_number_);
             line.assign(buffer_, start_, nl - start_);
             bytes_read_ += nl + 1 - start_;
             start_ = nl + 1;
             if (line_number_ == 1) line.erase(0, line.size() - without_utf8_bom(line).size());
             return true;
         }
-        if (buffer_.size() - start_ > max_line_bytes)
-            throw DataError(where(name_, line_number_ + 1) + "line is longer than " + std::to_string(max_line_bytes) +
-                            " bytes; is this a headline file?");
+        if (buffer_.size() - start_ > max_line_bytes) refuse_long_line(line_number_ + 1);
         std::size_t pending = buffer_.size() - start_;
         if (!fill()) {
             if (buffer_.size() == start_) return false;
@@ -92,6 +99,62 @@ bool LineReader::next(std::string& line) {
         }
         searched = start_ + pending;
     }
+}
+
+void LineReader::refuse_long_line(std::size_t line_number) const {
+    throw DataError(where(name_, line_number) + "line is longer than " + std::to_string(max_line_bytes) +
+                    " bytes; is this a headline file?");
+}
+
+bool LineReader::next_lines(std::string& lines, std::size_t bytes) {
+    bytes = std::max<std::size_t>(bytes, 1);
+    if (first_read_) fill();  // recognises compressed input, which is then all in buffer_
+    if (buffer_.size() - start_ >= bytes || eof_) {
+        lines.assign(buffer_, start_, std::string::npos);
+    } else {  // the unread bytes, then reads straight into `lines` (no copy through buffer_)
+        lines.assign(buffer_, start_, std::string::npos);
+        while (lines.size() < bytes && !eof_)
+            if (read_some(lines, bytes - lines.size()) == 0) eof_ = true;
+    }
+    buffer_.clear();
+    start_ = 0;
+    std::size_t skip = 0;
+    if (line_number_ == 0 && bytes_read_ == 0) skip = lines.size() - without_utf8_bom(lines).size();
+    if (lines.size() == skip) return false;
+    // The lines end at the last '\n' within `bytes`, or at the first after them for a longer line.
+    std::size_t end = std::string_view(lines).substr(0, skip + bytes).rfind('\n');
+    for (std::size_t searched = skip + bytes; end == std::string::npos;) {
+        end = lines.find('\n', searched);
+        if (end != std::string::npos) break;
+        if (lines.size() - skip > max_line_bytes + 1) refuse_long_line(line_number_ + 1);
+        searched = lines.size();
+        if (eof_ || read_some(lines, 1 << 16) == 0) {
+            eof_ = true;
+            end = lines.size() - 1;
+        }
+    }
+    ++end;
+    buffer_.assign(lines, end, std::string::npos);  // the start of the next line
+    lines.resize(end);
+    if (skip) lines.erase(0, skip);
+    line_number_ += static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n')) + (lines.back() != '\n');
+    bytes_read_ += lines.size();
+    return true;
+}
+
+std::string_view LineReader::peek(std::size_t n) {
+    while (buffer_.size() - start_ < n && fill(n - (buffer_.size() - start_))) {
+    }
+    return std::string_view(buffer_).substr(start_, n);
+}
+
+std::string LineReader::rest() {
+    while (fill(1 << 20)) {
+    }
+    std::string all = buffer_.substr(start_);
+    bytes_read_ += all.size();
+    start_ = buffer_.size();
+    return all;
 }
 
 }  // namespace newsclf

@@ -15,6 +15,14 @@ public:
     LineReader& operator=(const LineReader&) = delete;
     // Next line without its '\n'; false at end of input. Lines over max_line_bytes throw DataError.
     bool next(std::string& line);
+    // Whole lines into `lines`, each with its '\n' (the input's last may lack one): about `bytes`
+    // bytes of them, at least one line; false at end of input. line_number() is then that of the
+    // last of them. For readers that work on many lines at once.
+    bool next_lines(std::string& lines, std::size_t bytes);
+    // The input's first bytes (up to n), without reading past them what next() would not.
+    std::string_view peek(std::size_t n);
+    // Everything not yet handed over, to the end of the input.
+    std::string rest();
     std::size_t line_number() const { return line_number_; }
     const std::string& name() const { return name_; }
     // For progress: the bytes of the lines handed over so far, and the input's size (a regular
@@ -25,7 +33,10 @@ public:
     static constexpr std::size_t max_line_bytes = 1 << 20;
 
 private:
-    bool fill();
+    bool fill(std::size_t at_least = 1 << 16);
+    // Appends what one read() gives, up to `chunk` bytes, to `into`; 0 at end of input.
+    std::size_t read_some(std::string& into, std::size_t chunk);
+    [[noreturn]] void refuse_long_line(std::size_t line_number) const;
     int fd_;
     bool owns_fd_;
     std::string name_;

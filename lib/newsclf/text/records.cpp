@@ -15,11 +15,19 @@
 namespace newsclf {
 namespace {
 
+// Where a line is, made into "source:line: " only when an error names it (most lines have none).
+struct LineAt {
+    const std::string& source;
+    std::size_t line;
+    friend std::string operator+(const LineAt& at, const std::string& text) { return where(at.source, at.line) + text; }
+    friend std::string operator+(const LineAt& at, const char* text) { return where(at.source, at.line) + text; }
+};
+
 constexpr std::size_t tsv_field_count = 8;
 constexpr const char* tsv_field_names[tsv_field_count] = {"ID",       "TITLE", "URL",      "PUBLISHER",
                                                           "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP"};
 
-int parse_label(std::string_view code, const std::string& at, const std::string& field) {
+int parse_label(std::string_view code, const LineAt& at, const std::string& field) {
     int label = label_index(code);
     if (label == no_label)
         throw DataError(at + field + " is \"" + std::string(code.substr(0, 40)) +
@@ -28,13 +36,13 @@ int parse_label(std::string_view code, const std::string& at, const std::string&
     return label;
 }
 
-void check_title(const NewsRecord& r, const std::string& at, const std::string& field,
+void check_title(const NewsRecord& r, const LineAt& at, const std::string& field,
                  const RecordReadOptions& options) {
     if (!options.allow_empty_title && r.title.find_first_not_of(" \t") == std::string::npos)
         throw DataError(at + field + " is empty: every record needs a headline");
 }
 
-NewsRecord parse_tsv(std::string_view line, const std::string& at, const RecordReadOptions& options) {
+void parse_tsv(std::string_view line, const LineAt& at, const RecordReadOptions& options, NewsRecord& r) {
     std::string_view fields[tsv_field_count];
     std::size_t count = 0, start = 0;
     for (;;) {
@@ -49,14 +57,12 @@ NewsRecord parse_tsv(std::string_view line, const std::string& at, const RecordR
         throw DataError(at + "found " + std::to_string(count) +
                         " TAB-separated fields, expected 8 (ID, TITLE, URL, PUBLISHER, CATEGORY, STORY, HOSTNAME, "
                         "TIMESTAMP)");
-    NewsRecord r;
     r.id = fields[0];
     r.title = fields[1];
     r.publisher = fields[3];
     r.story = fields[5];
     check_title(r, at, "field 2 (TITLE)", options);
     if (!fields[4].empty() || options.require_label) r.label = parse_label(fields[4], at, "field 5 (CATEGORY)");
-    return r;
 }
 
 std::string json_scalar_text(simdjson::dom::element e) {
@@ -113,7 +119,7 @@ std::string number_text(std::string_view line, const std::vector<NumberText>& nu
     return {};
 }
 
-NewsRecord parse_jsonl(std::string_view line, const std::string& at, const RecordReadOptions& options) {
+void parse_jsonl(std::string_view line, const LineAt& at, const RecordReadOptions& options, NewsRecord& r) {
     thread_local simdjson::dom::parser parser;
     simdjson::dom::element doc;
     auto error = parser.parse(line.data(), line.size(), true).get(doc);
@@ -139,7 +145,6 @@ NewsRecord parse_jsonl(std::string_view line, const std::string& at, const Recor
         std::string text = number_text(line, numbers, key);
         return text.empty() ? json_scalar_text(value) : text;
     };
-    NewsRecord r;
     bool has_title = false;
     std::string title_field = "\"title\"";
     for (auto [key, value] : object) {
@@ -166,7 +171,6 @@ NewsRecord parse_jsonl(std::string_view line, const std::string& at, const Recor
     if (!has_title) throw DataError(at + "no \"title\" (or \"input\") field");
     check_title(r, at, title_field, options);
     if (options.require_label && r.label == no_label) throw DataError(at + "no \"category\" field");
-    return r;
 }
 
 constexpr std::string_view fasttext_label_prefix = "__label__";
@@ -175,8 +179,7 @@ bool fasttext_space(char c) { return c == ' ' || c == '\t' || c == '\v' || c == 
 
 // fastText's training line: whitespace-separated words, those that begin with __label__ its
 // labels (usually first). newsclf classifies into one of four categories: one label at most.
-NewsRecord parse_fasttext(std::string_view line, const std::string& at, const RecordReadOptions& options) {
-    NewsRecord r;
+void parse_fasttext(std::string_view line, const LineAt& at, const RecordReadOptions& options, NewsRecord& r) {
     r.words = true;
     std::string first_label;
     for (std::size_t i = 0; i < line.size();) {
@@ -206,7 +209,6 @@ NewsRecord parse_fasttext(std::string_view line, const std::string& at, const Re
     if (options.require_label && r.label == no_label)
         throw DataError(at + "no __label__ on the line: every training headline needs one of __label__b, __label__t, "
                              "__label__e, __label__m");
-    return r;
 }
 
 }  // namespace
@@ -229,9 +231,9 @@ RecordFormat detect_record_format(std::string_view first_line) {
     return tabs == tsv_field_count - 1 ? RecordFormat::tsv : RecordFormat::lines;
 }
 
-NewsRecord parse_record_line(std::string_view line, RecordFormat format, const std::string& source,
-                             std::size_t line_number, const RecordReadOptions& options) {
-    const std::string at = where(source, line_number);
+void parse_record_line(std::string_view line, RecordFormat format, const std::string& source, std::size_t line_number,
+                       const RecordReadOptions& options, NewsRecord& r) {
+    const LineAt at{source, line_number};
     if (!line.empty() && line.back() == '\r')
         throw DataError(at + "line ends with CR (CRLF line ends); convert the file with dos2unix or tr -d '\\r'");
     if (line.size() > LineReader::max_line_bytes)
@@ -249,11 +251,16 @@ NewsRecord parse_record_line(std::string_view line, RecordFormat format, const s
                         "; re-encode the file as UTF-8 (iconv)");
     }
     if (format == RecordFormat::automatic) format = detect_record_format(line);
-    NewsRecord r;
+    r.id.clear();
+    r.title.clear();
+    r.label = no_label;
+    r.story.clear();
+    r.publisher.clear();
+    r.words = false;
     switch (format) {
-    case RecordFormat::tsv: r = parse_tsv(line, at, options); break;
-    case RecordFormat::jsonl: r = parse_jsonl(line, at, options); break;
-    case RecordFormat::fasttext: r = parse_fasttext(line, at, options); break;
+    case RecordFormat::tsv: parse_tsv(line, at, options, r); break;
+    case RecordFormat::jsonl: parse_jsonl(line, at, options, r); break;
+    case RecordFormat::fasttext: parse_fasttext(line, at, options, r); break;
     default:
         r.title = line;
         check_title(r, at, "the headline", options);
@@ -261,15 +268,60 @@ NewsRecord parse_record_line(std::string_view line, RecordFormat format, const s
         break;
     }
     r.line = line_number;
+}
+
+NewsRecord parse_record_line(std::string_view line, RecordFormat format, const std::string& source,
+                             std::size_t line_number, const RecordReadOptions& options) {
+    NewsRecord r;
+    parse_record_line(line, format, source, line_number, options, r);
     return r;
 }
+
+RecordLines::RecordLines(std::string source, const RecordReadOptions& options)
+    : source_(std::move(source)), options_(options), format_(options.format) {}
+
+void RecordLines::see_first_line(std::string_view line) {
+    if (format_ == RecordFormat::automatic) format_ = detect_record_format(line);
+}
+
+void RecordLines::parse(std::string_view line, std::size_t line_number, NewsRecord& r) const {
+    // Detection takes fastText's format only when every line says so: a headline that merely
+    // begins with "__label__" is not read as a label.
+    if (options_.format == RecordFormat::automatic && format_ == RecordFormat::fasttext &&
+        line.substr(0, fasttext_label_prefix.size()) != fasttext_label_prefix)
+        throw DataError(where(source_, line_number) +
+                        "no __label__ at the start, as the first line has: give --input-format fasttext to "
+                        "read lines without a label as unlabelled headlines, or --input-format lines");
+    parse_record_line(line, format_, source_, line_number, options_, r);
+}
+
+void RecordLines::skipped(const DataError& e, RecordReadStats& stats) const {
+    if (!options_.skip_bad) throw e;
+    ++stats.skipped;
+    if (stats.skipped <= 10) log_info(std::string("skipped: ") + e.what());
+}
+
+void RecordLines::finish(const RecordReadStats& stats, bool empty_input) const {
+    // The count comes first, also when every row was skipped: the failure that follows then says
+    // why nothing is left.
+    if (stats.skipped > 0)
+        log_info(display_name(source_) + ": skipped " + std::to_string(stats.skipped) + " bad row(s) of " +
+                 std::to_string(stats.skipped + stats.records));
+    if (stats.records == 0 && stats.skipped > 0)
+        throw DataError(where(source_) + "no valid records: all " + std::to_string(stats.skipped) +
+                        " row(s) were bad and skipped");
+    if (stats.records == 0)
+        throw DataError(where(source_) + (empty_input ? "the input is empty" : "no valid records") +
+                        ": expected headlines (TSV, JSON Lines, fastText lines or one per line)");
+}
+
+
 
 RecordReadStats read_records(std::string_view bytes, const std::string& source, const RecordReadOptions& options,
                              const std::function<void(NewsRecord&&)>& on_record) {
     bytes = without_utf8_bom(bytes);
     RecordReadStats stats;
-    RecordFormat format = options.format;
-    bool detected = format == RecordFormat::automatic;
+    RecordLines reader(source, options);
     std::size_t line_number = 0;
     ProgressBar bar(bytes.size(), source + " ", "bytes");
     for (std::size_t start = 0; start < bytes.size();) {
@@ -279,35 +331,18 @@ RecordReadStats read_records(std::string_view bytes, const std::string& source, 
         std::string_view line = bytes.substr(start, end - start);
         start = end + 1;
         ++line_number;
-        if (format == RecordFormat::automatic) format = detect_record_format(line);
+        if (line_number == 1) reader.see_first_line(line);
         try {
-            // Detection takes fastText's format only when every line says so: a headline that
-            // merely begins with "__label__" is not read as a label.
-            if (detected && format == RecordFormat::fasttext &&
-                line.substr(0, fasttext_label_prefix.size()) != fasttext_label_prefix)
-                throw DataError(where(source, line_number) +
-                                "no __label__ at the start, as the first line has: give --input-format fasttext to "
-                                "read lines without a label as unlabelled headlines, or --input-format lines");
-            on_record(parse_record_line(line, format, source, line_number, options));
+            NewsRecord r;
+            reader.parse(line, line_number, r);
+            on_record(std::move(r));
             ++stats.records;
         } catch (const DataError& e) {
-            if (!options.skip_bad) throw;
-            ++stats.skipped;
-            if (stats.skipped <= 10) log_info(std::string("skipped: ") + e.what());
+            reader.skipped(e, stats);
         }
     }
     bar.finish();
-    // The count comes first, also when every row was skipped: the failure that follows then says
-    // why nothing is left.
-    if (stats.skipped > 0)
-        log_info(display_name(source) + ": skipped " + std::to_string(stats.skipped) + " bad row(s) of " +
-                 std::to_string(stats.skipped + stats.records));
-    if (stats.records == 0 && stats.skipped > 0)
-        throw DataError(where(source) + "no valid records: all " + std::to_string(stats.skipped) +
-                        " row(s) were bad and skipped");
-    if (stats.records == 0)
-        throw DataError(where(source) + (bytes.empty() ? "the input is empty" : "no valid records") +
-                        ": expected headlines (TSV, JSON Lines, fastText lines or one per line)");
+    reader.finish(stats, bytes.empty());
     return stats;
 }
 

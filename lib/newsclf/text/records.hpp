@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "newsclf/base/error.hpp"
+
 namespace newsclf {
 
 enum class RecordFormat { automatic, tsv, jsonl, lines, fasttext };
@@ -42,6 +44,32 @@ RecordFormat detect_record_format(std::string_view first_line);
 // Parses one line (without its '\n'). Throws DataError naming source, line and field.
 NewsRecord parse_record_line(std::string_view line, RecordFormat format, const std::string& source,
                              std::size_t line_number, const RecordReadOptions& options);
+
+// The same into a record made before (its strings' buffers reused).
+void parse_record_line(std::string_view line, RecordFormat format, const std::string& source, std::size_t line_number,
+                       const RecordReadOptions& options, NewsRecord& into);
+
+// One input's lines read as records, the way read_records reads them, for readers that take its
+// lines in blocks (and on several threads: parse is const).
+class RecordLines {
+public:
+    RecordLines(std::string source, const RecordReadOptions& options);
+    // Fixes the format from the input's first line (unless one was given); before any parse.
+    void see_first_line(std::string_view line);
+    RecordFormat format() const { return format_; }
+    // Line line_number's record (the line without its '\n'), or a DataError naming source, line and field.
+    void parse(std::string_view line, std::size_t line_number, NewsRecord& into) const;
+    // A bad line's DataError: thrown again, or with skip_bad counted (and the first ten logged).
+    void skipped(const DataError& e, RecordReadStats& stats) const;
+    // At the input's end: logs the bad rows skipped; an input without records is a DataError.
+    void finish(const RecordReadStats& stats, bool empty_input) const;
+    const std::string& source() const { return source_; }
+
+private:
+    std::string source_;
+    RecordReadOptions options_;
+    RecordFormat format_;
+};
 
 // Every record of a whole input, in order. An input without records is an error. fastText lines
 // found by detection must each start with a label; --input-format fasttext also reads lines

@@ -2,6 +2,9 @@
 // cannot change.
 #include "newsclf/text/tokenizer.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "newsclf/text/unicode_classes.hpp"
 #include "newsclf/text/utf8.hpp"
 
@@ -39,16 +42,34 @@ bool split_simple_ascii(std::string_view text, const bool (&separator)[128], std
     return true;
 }
 
+// The ASCII characters that split words under some settings: the filters' and the split character.
+const bool (&ascii_separators(const NormalizerSettings& settings))[128] {
+    struct Table {
+        bool built = false;
+        std::string filters;
+        char split = 0;
+        bool separator[128] = {};
+    };
+    thread_local Table table;  // built again only when the settings change
+    if (!table.built || table.split != settings.split || table.filters != settings.filters) {
+        std::fill(std::begin(table.separator), std::end(table.separator), false);
+        for (char c : settings.filters)
+            if (static_cast<unsigned char>(c) < 0x80) table.separator[static_cast<unsigned char>(c)] = true;
+        if (static_cast<unsigned char>(settings.split) < 0x80) table.separator[static_cast<unsigned char>(settings.split)] = true;
+        table.filters = settings.filters;
+        table.split = settings.split;
+        table.built = true;
+    }
+    return table.separator;
+}
+
 }  // namespace
 
 void for_each_token(std::string_view text, const NormalizerSettings& settings,
                     const std::function<void(std::string_view)>& on_token) {
     if (is_ascii(text)) {
         // Only the filters' ASCII characters can occur in an ASCII title.
-        bool separator[128] = {};
-        for (char c : settings.filters)
-            if (static_cast<unsigned char>(c) < 0x80) separator[static_cast<unsigned char>(c)] = true;
-        if (static_cast<unsigned char>(settings.split) < 0x80) separator[static_cast<unsigned char>(settings.split)] = true;
+        const bool(&separator)[128] = ascii_separators(settings);
         thread_local std::string lowered, scratch, s;  // reused: a headline allocates nothing
         if (settings.lower && settings.workshop_rules && settings.split == ' ' &&
             split_simple_ascii(text, separator, lowered, on_token))

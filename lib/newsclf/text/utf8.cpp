@@ -1,6 +1,9 @@
 // UTF-8 decoding and encoding.
 #include "newsclf/text/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace newsclf {
 
 Utf8Char decode_utf8_char(std::string_view s, std::size_t i) {
@@ -24,8 +27,24 @@ Utf8Char decode_utf8_char(std::string_view s, std::size_t i) {
     return {c, len};
 }
 
+namespace {
+
+// Where the first byte of 0x80 or more is (s.size() when none): eight bytes at a time.
+std::size_t ascii_prefix_length(std::string_view s) {
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t v;
+        std::memcpy(&v, s.data() + i, 8);
+        if (v & 0x8080808080808080ull) break;
+    }
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    return i;
+}
+
+}  // namespace
+
 std::size_t find_invalid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
+    for (std::size_t i = ascii_prefix_length(s); i < s.size();) {
         if (static_cast<unsigned char>(s[i]) < 0x80) {  // most titles are ASCII
             ++i;
             continue;
@@ -73,10 +92,6 @@ std::string encode_utf8(std::u32string_view code_points) {
     return out;
 }
 
-bool is_ascii(std::string_view text) {
-    for (char c : text)
-        if (static_cast<unsigned char>(c) >= 0x80) return false;
-    return true;
-}
+bool is_ascii(std::string_view text) { return ascii_prefix_length(text) == text.size(); }
 
 }  // namespace newsclf

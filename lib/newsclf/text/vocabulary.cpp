@@ -38,6 +38,11 @@ void WordSlots::reserve(std::size_t words) {
     }
 }
 
+void WordSlots::clear() {
+    std::fill(slots_.begin(), slots_.end(), 0);
+    count_ = 0;
+}
+
 void WordSlots::resize(std::size_t capacity) {
     capacity = std::max<std::size_t>(capacity, 16);
     slots_.assign(capacity, 0);
@@ -153,18 +158,23 @@ Vocabulary parse_vocabulary(std::string_view bytes, const std::string& source) {
     return v;
 }
 
-std::uint32_t WordCounter::add_word(std::string_view word) {
+std::uint32_t WordCounter::add_word(std::string_view word, std::uint64_t h, std::uint64_t times) {
     auto word_at = [this](std::size_t p) -> const std::string& { return words_[p].first; };
-    const std::uint64_t h = WordSlots::hash(word);
     std::size_t p = slots_.find(word, h, word_at);
     if (p == WordSlots::npos) {
         p = words_.size();
         words_.emplace_back(word, 0);
         slots_.insert(h, p, word_at);
     }
-    ++words_[p].second;
-    ++total_;
+    words_[p].second += times;
+    total_ += times;
     return static_cast<std::uint32_t>(p);
+}
+
+void WordCounter::clear() {
+    words_.clear();
+    slots_.clear();
+    total_ = 0;
 }
 
 void WordCounter::add(const std::vector<std::string>& tokens) {

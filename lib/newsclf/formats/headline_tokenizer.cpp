@@ -1,0 +1,237 @@
+#include "newsclf/formats/headline_tokenizer.hpp"
+
+#include <cstring>
+
+#include "newsclf/base/labels.hpp"
+#include "newsclf/base/log.hpp"
+#include "newsclf/base/parallel.hpp"
+#include "newsclf/formats/corpus_builder.hpp"
+#include "newsclf/text/tokenizer.hpp"
+
+namespace newsclf {
+namespace {
+
+constexpr std::size_t max_skip_messages = 10;
+
+// A block's records as bytes, each: label (u8, 0xFF for none), id and story (u32 length, bytes),
+// then its words (u32 count, u32 numbers): the block's own numbers when tokenised, the whole
+// input's in the spill file.
+void put_u32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+void put_string(std::string& out, std::string_view s) {
+    put_u32(out, static_cast<std::uint32_t>(s.size()));
+    out += s;
+}
+
+struct RecordCursor {
+    char* p;
+    std::uint32_t u32() {
+        std::uint32_t v;
+        std::memcpy(&v, p, sizeof v);
+        p += sizeof v;
+        return v;
+    }
+    std::string_view string() {
+        const std::uint32_t n = u32();
+        std::string_view s(p, n);
+        p += n;
+        return s;
+    }
+};
+
+// One record read back: its words stay in the piece, where they can be renumbered.
+struct SpilledRecord {
+    int label;
+    std::string_view id, story;
+    char* words;  // count u32 numbers, unaligned
+    std::uint32_t count;
+    std::uint32_t word(std::size_t i) const {
+        std::uint32_t v;
+        std::memcpy(&v, words + 4 * i, sizeof v);
+        return v;
+    }
+    void set_word(std::size_t i, std::uint32_t v) { std::memcpy(words + 4 * i, &v, sizeof v); }
+};
+
+// Calls f(record) for each record of a piece, in order.
+template <class F>
+void for_each_record(std::string& piece, const F& f) {
+    RecordCursor c{piece.data()};
+    char* const end = piece.data() + piece.size();
+    while (c.p < end) {
+        SpilledRecord r;
+        const auto label = static_cast<std::uint8_t>(*c.p++);
+        r.label = label == 0xFF ? -1 : label;
+        r.id = c.string();
+        r.story = c.string();
+        r.count = c.u32();
+        r.words = c.p;
+        c.p += 4 * static_cast<std::size_t>(r.count);
+        f(r);
+    }
+}
+
+// A block of lines and what its worker made of them.
+struct Block {
+    std::string lines;
+    std::size_t first_line = 0;
+    std::string records;                        // block-numbered words
+    WordCounter words;                          // the block's words, numbered by first appearance
+    std::vector<std::uint64_t> hashes;          // their WordSlots::hash, for the merge
+    std::vector<std::uint32_t> title_chars;     // a record's, for the statistics
+    WordCounter publishers;                     // for the statistics
+    std::vector<std::string> skip_messages;     // the first bad rows skipped
+    std::size_t skipped = 0;
+
+    void tokenize(const RecordLines& reader, const HeadlineTokenizerOptions& options) {
+        records.clear();
+        words.clear();
+        publishers.clear();
+        title_chars.clear();
+        skip_messages.clear();
+        skipped = 0;
+        NewsRecord r;
+        std::vector<std::uint32_t> numbers;
+        std::size_t line_number = first_line;
+        const std::string_view all(lines);
+        for (std::size_t start = 0; start < all.size(); ++line_number) {
+            std::size_t nl = all.find('\n', start);
+            if (nl == std::string_view::npos) nl = all.size();
+            const std::string_view line = all.substr(start, nl - start);
+            start = nl + 1;
+            try {
+                reader.parse(line, line_number, r);
+            } catch (const DataError& e) {
+                if (!options.read.skip_bad) throw;
+                if (skip_messages.size() < max_skip_messages) skip_messages.push_back(e.what());
+                ++skipped;
+                continue;
+            }
+            numbers.clear();
+            for_each_token(r.title, r.words ? word_settings(options.normalizer) : options.normalizer,
+                           [&](std::string_view word) { numbers.push_back(words.add_word(word)); });
+            records += static_cast<char>(r.label < 0 ? 0xFF : r.label);
+            put_string(records, r.id);
+            put_string(records, r.story);
+            put_u32(records, static_cast<std::uint32_t>(numbers.size()));
+            records.append(reinterpret_cast<const char*>(numbers.data()), 4 * numbers.size());
+            title_chars.push_back(newsclf::title_chars(r.title));
+            if (options.stats_only && !r.publisher.empty()) publishers.add_word(r.publisher);
+        }
+        hashes.resize(words.distinct_words());
+        for (std::size_t w = 0; w < hashes.size(); ++w) hashes[w] = WordSlots::hash(words.word(w));
+    }
+};
+
+}  // namespace
+
+HeadlineTokenizer::HeadlineTokenizer(HeadlineTokenizerOptions options) : options_(std::move(options)) {}
+
+void HeadlineTokenizer::add_input(LineReader& input) {
+    RecordLines reader(input.name(), options_.read);
+    RecordReadStats counts;
+    const std::size_t threads = resolve_threads(options_.threads);
+    const std::size_t window = 2 * threads + 2;
+    std::vector<Block> blocks(window);
+    std::vector<std::uint32_t> renumber;
+    ProgressBar bar(input.total_bytes(), input.name() + " ", "bytes");
+    ordered_pipeline(
+        threads, window,
+        [&](std::size_t k) {
+            Block& b = blocks[k % window];
+            b.first_line = input.line_number() + 1;
+            if (!input.next_lines(b.lines, options_.block_bytes)) return false;
+            if (b.first_line == 1) reader.see_first_line(std::string_view(b.lines).substr(0, b.lines.find('\n')));
+            return true;
+        },
+        [&](std::size_t k) { blocks[k % window].tokenize(reader, options_); },
+        [&](std::size_t k) {
+            Block& b = blocks[k % window];
+            renumber.resize(b.words.distinct_words());
+            for (std::size_t w = 0; w < renumber.size(); ++w)
+                renumber[w] = counter_.add_word(b.words.word(w), b.hashes[w], b.words.count(w));
+            std::size_t i = 0;
+            for_each_record(b.records, [&](SpilledRecord& r) {
+                for (std::size_t t = 0; t < r.count; ++t) r.set_word(t, renumber[r.word(t)]);
+                if (options_.stats_only) stats_.add(r.label, r.story, b.title_chars[i++], r.count);
+            });
+            for (std::size_t p = 0; p < b.publishers.distinct_words(); ++p) stats_.add_publisher(b.publishers.word(p));
+            counts.records += b.title_chars.size();
+            rows_ += b.title_chars.size();
+            for (std::size_t m = 0; m < b.skip_messages.size() && counts.skipped + m < max_skip_messages; ++m)
+                log_info("skipped: " + b.skip_messages[m]);
+            counts.skipped += b.skipped;
+            if (!options_.stats_only) spill_.write_piece(b.records);
+            bar.update(input.bytes_read());
+        });
+    bar.finish();
+    reader.finish(counts, input.bytes_read() == 0);
+}
+
+Vocabulary HeadlineTokenizer::vocabulary() const { return kept_vocabulary(counter_, options_.max_words, options_.given); }
+
+std::string HeadlineTokenizer::stats_json() const {
+    return stats_.json(word_figures(counter_, options_.max_words, options_.given));
+}
+
+void HeadlineTokenizer::write(OutputFile& out, TokenOutput format) {
+    TokenStreamInfo info;
+    info.normalizer = options_.normalizer;
+    info.vocabulary = vocabulary();
+    info.max_words = stream_max_words(options_.max_words, options_.given, info.vocabulary.size());
+    const std::vector<std::uint32_t> index = kept_index(counter_, options_.max_words, options_.given);
+    std::optional<TokenStreamWriter> writer;
+    if (format == TokenOutput::binary) writer.emplace(out, info);
+    // Each piece of the spill file becomes its output on a worker; the pieces are written in order.
+    struct Piece {
+        std::string records, output;
+        std::size_t count = 0, kept_tokens = 0;
+    };
+    const std::size_t threads = resolve_threads(options_.threads);
+    const std::size_t window = 2 * threads + 2;
+    std::vector<Piece> pieces(window);
+    std::size_t kept_tokens = 0;
+    spill_.rewind();
+    ordered_pipeline(
+        threads, window, [&](std::size_t k) { return spill_.next_piece(pieces[k % window].records); },
+        [&](std::size_t k) {
+            Piece& p = pieces[k % window];
+            p.output.clear();
+            p.count = p.kept_tokens = 0;
+            std::vector<std::uint32_t> tokens;
+            for_each_record(p.records, [&](const SpilledRecord& r) {
+                ++p.count;
+                if (format == TokenOutput::fasttext) {  // every word, in or out of the vocabulary
+                    const std::size_t start = p.output.size();
+                    if (r.label >= 0) (p.output += "__label__") += label_codes[static_cast<std::size_t>(r.label)];
+                    for (std::size_t t = 0; t < r.count; ++t) {
+                        if (p.output.size() > start) p.output += ' ';
+                        p.output += counter_.word(r.word(t));
+                    }
+                    p.output += '\n';
+                    return;
+                }
+                tokens.clear();
+                for (std::size_t t = 0; t < r.count; ++t)
+                    if (std::uint32_t id = index[r.word(t)]) tokens.push_back(id);
+                p.kept_tokens += tokens.size();
+                if (format == TokenOutput::binary) {
+                    append_token_record(p.output, r.label, r.id, r.story, tokens.data(), tokens.size());
+                } else {
+                    append_token_record_json(p.output, r.label, r.id, r.story, tokens);
+                    p.output += '\n';
+                }
+            });
+        },
+        [&](std::size_t k) {
+            const Piece& p = pieces[k % window];
+            if (writer) writer->add_encoded(p.output, p.count);
+            else out.write(p.output);
+            kept_tokens += p.kept_tokens;
+        });
+    if (writer) writer->finish();
+    if (format != TokenOutput::fasttext)
+        log_info(std::to_string(size()) + " headlines, " + std::to_string(kept_tokens) + " tokens, vocabulary of " +
+                 std::to_string(info.vocabulary.size()) + " words");
+}
+
+}  // namespace newsclf
