@@ -1,6 +1,7 @@
 // newsclf-predict: model + headlines -> one JSON line per input line, in order.
 #include <unistd.h>
 
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/model/classifier.hpp"
 #include "newsclf/io/standard_streams.hpp"
 #include "newsclf/io/line_reader.hpp"
@@ -23,6 +24,7 @@ struct Options {
     bool unbuffered = false;
     bool explain = false;
     bool inspect = false;
+    std::size_t threads = 0;
 };
 
 constexpr std::size_t batch_lines = 512;
@@ -45,6 +47,7 @@ void run(const Options& o) {
     LineReader reader(o.input);
     predict_lines(reader, *classifier, parse_record_format(o.input_format),
                   PredictionFormat{o.top_k, o.explain, o.output_format == "fasttext"}, o.unbuffered ? 1 : batch_lines,
+                  o.unbuffered ? 1 : resolve_threads(o.threads),
                   [&](const std::string& lines) {
                       out.write(lines);
                       if (o.unbuffered) out.flush();
@@ -76,6 +79,9 @@ int main(int argc, char** argv) {
                          app.add_flag("--explain", o.explain,
                                       "add each word's and n-gram's part in the chosen class (exact for linear and bag, "
                                       "by leaving words out otherwise)");
+                         app.add_option("--threads", o.threads,
+                                        "threads; 0: one per CPU (the output is the same, in input order, whatever their "
+                                        "number; --unbuffered uses one)");
                          app.add_flag("--inspect", o.inspect, "print the model's metadata and tensor shapes as JSON instead");
                          return [] { run(o); };
                      });

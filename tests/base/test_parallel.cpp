@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <functional>
+#include <string>
 #include <chrono>
 #include <mutex>
 #include <new>
@@ -99,4 +101,93 @@ TEST_CASE("once a job has thrown, no worker starts another") {
     }
     // Worker 0 stops at job 0; worker 1 may have a job under way when it sees the failure.
     CHECK(started.size() < 10);
+}
+
+TEST_CASE("ordered_pipeline: every job worked once and consumed in order, at most `window` in flight") {
+    for (std::size_t threads : {1, 2, 4}) {
+        for (std::size_t window : {1, 3, 8}) {
+            CAPTURE(threads);
+            CAPTURE(window);
+            const std::size_t jobs = 200;
+            std::vector<std::size_t> input(window), output(window), consumed;
+            std::atomic<int> in_flight{0}, most{0};
+            ordered_pipeline(
+                threads, window,
+                [&](std::size_t k) {
+                    if (k == jobs) return false;
+                    input[k % window] = k;
+                    most = std::max(most.load(), ++in_flight);
+                    return true;
+                },
+                [&](std::size_t k) {
+                    if (k % 7 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));  // out of turn
+                    output[k % window] = input[k % window] * 3;
+                },
+                [&](std::size_t k) {
+                    --in_flight;
+                    CHECK(output[k % window] == 3 * k);
+                    consumed.push_back(k);
+                });
+            REQUIRE(consumed.size() == jobs);
+            for (std::size_t k = 0; k < jobs; ++k) CHECK(consumed[k] == k);
+            CHECK(most.load() <= static_cast<int>(threads == 1 ? 1 : window));
+        }
+    }
+}
+
+// The message of the newsclf::Error f throws ("" when none).
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST_CASE("ordered_pipeline: the earliest job's exception, after every job before it is consumed") {
+    for (std::size_t threads : {1, 2, 3}) {
+        CAPTURE(threads);
+        // job 5's work and job 9's produce fail; job 5 comes first, whichever failed first
+        std::vector<std::size_t> consumed;
+        try {
+            ordered_pipeline(
+                threads, 4,
+                [&](std::size_t k) {
+                    if (k == 9) throw DataError("produce 9");
+                    return k < 20;
+                },
+                [&](std::size_t k) {
+                    if (k == 5) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                        throw DataError("work 5");
+                    }
+                },
+                [&](std::size_t k) { consumed.push_back(k); });
+            FAIL("no exception");
+        } catch (const DataError& e) {
+            CHECK(std::string(e.what()) == "work 5");
+        }
+        CHECK(consumed == std::vector<std::size_t>{0, 1, 2, 3, 4});
+        // a produce that fails before any work does: the jobs before it are consumed first
+        consumed.clear();
+        CHECK(error_of([&] {
+                  ordered_pipeline(
+                      threads, 4,
+                      [&](std::size_t k) {
+                          if (k == 3) throw IoError("produce 3");
+                          return true;
+                      },
+                      [](std::size_t) {}, [&](std::size_t k) { consumed.push_back(k); });
+              }) == "produce 3");
+        CHECK(consumed == std::vector<std::size_t>{0, 1, 2});
+        // and one from consume ends it too
+        CHECK(error_of([&] {
+                  ordered_pipeline(
+                      threads, 4, [](std::size_t k) { return k < 50; }, [](std::size_t) {},
+                      [](std::size_t k) {
+                          if (k == 10) throw UsageError("consume 10");
+                      });
+              }) == "consume 10");
+    }
 }

@@ -58,7 +58,7 @@ TEST_CASE("predict_lines: the same lines whatever the batch size, each batch wri
         LineReader reader(dir.file("in.jsonl"));
         std::string out;
         writes = 0;
-        predict_lines(reader, *classifier, RecordFormat::automatic, PredictionFormat{}, batch_lines,
+        predict_lines(reader, *classifier, RecordFormat::automatic, PredictionFormat{}, batch_lines, 1,
                       [&](const std::string& lines) {
                           out += lines;
                           ++writes;
@@ -76,10 +76,46 @@ TEST_CASE("predict_lines: the same lines whatever the batch size, each batch wri
     write_bytes(dir.file("bad.jsonl"), "{\"title\": \"ok\"}\nnot json\n");
     LineReader reader(dir.file("bad.jsonl"));
     CHECK(contains(message_of<DataError>([&] {
-                       predict_lines(reader, *classifier, RecordFormat::automatic, PredictionFormat{}, 512,
+                       predict_lines(reader, *classifier, RecordFormat::automatic, PredictionFormat{}, 512, 1,
                                      [](const std::string&) {});
                    }),
                    "bad.jsonl:2"));
+}
+
+TEST_CASE("predict_lines: on several threads, the one-thread lines in input order, and its first error") {
+    auto classifier = load_classifier(fixture_path("tiny.model"));
+    TempDir dir;
+    const std::string sample = dir.file("sample.tsv");  // the bundled sample's first 2,000 rows
+    std::string rows = read_bytes(source_path("testdata/news.sample.tsv")).str();
+    std::size_t end = 0;
+    for (int i = 0; i < 2000; ++i) end = rows.find('\n', end) + 1;
+    write_bytes(sample, rows.substr(0, end));
+    auto run = [&](const std::string& path, std::size_t batch_lines, std::size_t threads, const PredictionFormat& format) {
+        LineReader reader(path);
+        std::string out;
+        predict_lines(reader, *classifier, RecordFormat::automatic, format, batch_lines, threads,
+                      [&](const std::string& lines) { out += lines; });
+        return out;
+    };
+    for (const PredictionFormat& format : {PredictionFormat{}, PredictionFormat{2, true, false}, PredictionFormat{1, false, true}}) {
+        const std::string plain = run(sample, 1, 1, format);
+        CHECK(std::count(plain.begin(), plain.end(), '\n') == 2000);
+        for (std::size_t threads : {2, 3})
+            for (std::size_t batch : {1, 7, 512}) {
+                CAPTURE(threads);
+                CAPTURE(batch);
+                CHECK(run(sample, batch, threads, format) == plain);
+            }
+    }
+    std::string text = read_bytes(sample).str();
+    std::size_t halfway = 0;
+    for (int i = 0; i < 1000; ++i) halfway = text.find('\n', halfway) + 1;
+    text.insert(halfway, "not a row\n");  // a bad line halfway, then a bad label
+    text += "1\ttitle\tu\tP\tq\ts\th\t1\n";
+    write_bytes(dir.file("bad.tsv"), text);
+    const std::string plain = message_of<DataError>([&] { run(dir.file("bad.tsv"), 512, 1, {}); });
+    CHECK(contains(plain, "bad.tsv:1001: found 1 TAB-separated fields"));
+    for (std::size_t batch : {1, 7, 512}) CHECK(message_of<DataError>([&] { run(dir.file("bad.tsv"), batch, 3, {}); }) == plain);
 }
 
 TEST_CASE("fastText's predict-prob lines: the top k labels, best first, and no id") {

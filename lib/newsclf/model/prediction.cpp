@@ -7,6 +7,7 @@
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/base/parallel.hpp"
 
 namespace newsclf {
 
@@ -64,33 +65,59 @@ void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const
 }
 
 void predict_lines(LineReader& reader, const Classifier& classifier, RecordFormat format,
-                   const PredictionFormat& prediction_format, std::size_t batch_lines,
+                   const PredictionFormat& prediction_format, std::size_t batch_lines, std::size_t threads,
                    const std::function<void(const std::string& lines)>& write, bool show_progress) {
     RecordReadOptions read_options;
     read_options.allow_empty_title = true;
-    HeadlineBatch batch;
-    std::string line, lines;
+    read_options.format = format;
+    RecordLines records(reader.name(), read_options);
+    // A batch of lines, read in order; its predictions made on a worker, written in order.
+    struct Batch {
+        std::string lines;  // each with its '\n'
+        std::size_t first_line = 0;
+        std::string output;
+    };
+    threads = std::max<std::size_t>(1, threads);
+    const std::size_t window = 2 * threads + 2;
+    std::vector<Batch> batches(window);
     std::optional<ProgressBar> bar;
     if (show_progress) bar.emplace(reader.total_bytes(), reader.name() + " ", "bytes");
-    auto flush_batch = [&] {
-        if (prediction_format.explain) {
-            const std::vector<Explanation> explanations = explain_batch(classifier, batch);
-            append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format, &explanations);
-        } else {
-            append_prediction_lines(lines, batch, classify_batch(classifier, batch), prediction_format);
-        }
-        if (bar) bar->update(reader.bytes_read());
-        write(lines);
-        lines.clear();
-        batch.clear();
-    };
-    while (reader.next(line)) {
-        if (format == RecordFormat::automatic) format = detect_record_format(line);
-        NewsRecord r = parse_record_line(line, format, reader.name(), reader.line_number(), read_options);
-        batch.add(std::move(r.title), std::move(r.id));
-        if (batch.size() >= batch_lines) flush_batch();
-    }
-    if (batch.size() > 0) flush_batch();
+    std::string line;
+    ordered_pipeline(
+        threads, window,
+        [&](std::size_t k) {
+            Batch& b = batches[k % window];
+            b.lines.clear();
+            b.first_line = reader.line_number() + 1;
+            for (std::size_t n = 0; n < batch_lines && reader.next(line); ++n) {
+                if (reader.line_number() == 1) records.see_first_line(line);
+                (b.lines += line) += '\n';
+            }
+            return !b.lines.empty();
+        },
+        [&](std::size_t k) {
+            Batch& b = batches[k % window];
+            HeadlineBatch batch;
+            NewsRecord r;
+            std::size_t line_number = b.first_line;
+            for (std::size_t start = 0; start < b.lines.size(); ++line_number) {
+                const std::size_t nl = b.lines.find('\n', start);
+                records.parse(std::string_view(b.lines).substr(start, nl - start), line_number, r);
+                start = nl + 1;
+                batch.add(std::move(r.title), std::move(r.id));
+            }
+            b.output.clear();
+            if (prediction_format.explain) {
+                const std::vector<Explanation> explanations = explain_batch(classifier, batch);
+                append_prediction_lines(b.output, batch, classify_batch(classifier, batch), prediction_format, &explanations);
+            } else {
+                append_prediction_lines(b.output, batch, classify_batch(classifier, batch), prediction_format);
+            }
+        },
+        [&](std::size_t k) {
+            if (bar) bar->update(reader.bytes_read());
+            write(batches[k % window].output);
+        });
 }
 
 }  // namespace newsclf

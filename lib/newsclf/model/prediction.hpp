@@ -60,12 +60,14 @@ void append_prediction_lines(std::string& out, const HeadlineBatch& batch, const
                              const PredictionFormat& format, const std::vector<Explanation>* explanations = nullptr);
 
 // Reads headline records (format automatic: from the first line) and classifies them batch_lines
-// at a time; `write` gets the JSON lines of each batch as soon as it is classified, so a
-// batch_lines of 1 answers every line at once (interactive pipes). Empty titles are allowed.
-// With prediction_format.explain, each line has its explanation. With show_progress, a bar on a
-// terminal's stderr shows the bytes read (not when the predictions themselves go to that terminal).
+// at a time, batches on `threads` workers; `write` gets the JSON lines of each batch, in input
+// order, as soon as it and those before it are classified, so a batch_lines of 1 with one thread
+// answers every line at once (interactive pipes). The lines are the same whatever the batches and
+// threads. Empty titles are allowed. With prediction_format.explain, each line has its
+// explanation. With show_progress, a bar on a terminal's stderr shows the bytes read (not when the
+// predictions themselves go to that terminal).
 void predict_lines(LineReader& reader, const Classifier& classifier, RecordFormat format,
-                   const PredictionFormat& prediction_format, std::size_t batch_lines,
+                   const PredictionFormat& prediction_format, std::size_t batch_lines, std::size_t threads,
                    const std::function<void(const std::string& lines)>& write, bool show_progress = false);
 
 }  // namespace newsclf
