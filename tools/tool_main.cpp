@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <exception>
 
+#include "newsclf/base/memory.hpp"
 #include "newsclf/io/temporaries.hpp"
 #include "newsclf/model/model_file.hpp"
+#include "newsclf/nn/dense.hpp"
 #include "newsclf/training/distributed.hpp"
 
 // OpenBLAS's own build description ("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY ..."); the tools
@@ -21,6 +23,8 @@ namespace {
 int run_tool(int argc, char** argv, const std::string& name, const std::string& description,
              const std::function<std::function<void()>(CLI::App&)>& setup) {
     set_program_name(name);
+    use_single_threaded_blas();
+    reuse_freed_memory();
     remove_temporaries_on_signals();  // Ctrl-C anywhere in a pipeline leaves no half-written file
     CLI::App app(description, name);
     app.option_defaults()->always_capture_default();

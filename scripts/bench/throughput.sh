@@ -5,6 +5,9 @@
 # newsclf-fit for the workshop's model (2 epochs); each against `wc -w` over the same file, the
 # simplest word pass a shell has, and against `fasttext predict-prob` with a fastText model of
 # the same words. Medians of RUNS runs (default 3); peak memory (/usr/bin/time) the largest.
+# Whether memory stays flat however long the input: tokenize and predict with the first arch
+# again over ten copies of the file (steps tokenize-x10 and predict-ARCH-x10, their own titles
+# count), which a streaming tool reads in the same peak memory as one copy.
 #
 #   scripts/bench/throughput.sh DATA GLOVE [--json FILE]
 #
@@ -34,11 +37,13 @@ plain "$glove" "$work/glove.txt"
 cat "$work/data.tsv" "$work/glove.txt" > /dev/null  # into the page cache, like every run after it
 cut -f2 "$work/data.tsv" > "$work/titles"
 titles=$(wc -l < "$work/titles")
+for copy in $(seq 10); do cat "$work/data.tsv"; done > "$work/data.x10.tsv"
+for copy in $(seq 10); do cat "$work/titles"; done > "$work/titles.x10"
 
-# timed SYSTEM STEP command...: appends "SYSTEM STEP wall_s peak_rss_kb" to $work/times
+# timed SYSTEM STEP TITLES command...: appends "SYSTEM STEP wall_s peak_rss_kb TITLES" to $work/times
 timed() {
-  local sys=$1 step=$2; shift 2
-  /usr/bin/time -f "$sys $step %e %M" -a -o "$work/times" "$@"
+  local sys=$1 step=$2 n=$3; shift 3
+  /usr/bin/time -f "$sys $step %e %M $n" -a -o "$work/times" "$@"
 }
 
 for sys in "${systems[@]}"; do
@@ -61,18 +66,22 @@ else
   echo "throughput.sh: no fasttext on the PATH; its row is left out" >&2
 fi
 
+first_arch=${archs%% *}
 for run in $(seq 1 "$runs"); do
-  timed wc words wc -w "$work/data.tsv" > /dev/null
+  timed wc words "$titles" wc -w "$work/data.tsv" > /dev/null
   for sys in "${systems[@]}"; do
     b=$(bin_of "$sys") out="$work/$sys"
-    timed "$sys" tokenize "$b/newsclf-tokenize" -q --max-words 0 -o "$out/timed.tokens" "$work/data.tsv"
+    timed "$sys" tokenize "$titles" "$b/newsclf-tokenize" -q --max-words 0 -o "$out/timed.tokens" "$work/data.tsv"
     for arch in $archs; do
-      timed "$sys" "predict-$arch" "$b/newsclf-predict" -q -m "$out/$arch.model" --input-format lines \
+      timed "$sys" "predict-$arch" "$titles" "$b/newsclf-predict" -q -m "$out/$arch.model" --input-format lines \
         -o /dev/null "$work/titles"
     done
-    timed "$sys" fit-workshop "$b/newsclf-fit" -q --preset workshop -e "$out/embedding.npy" -o "$out/timed.model" "$out/tokens"
+    timed "$sys" fit-workshop "$titles" "$b/newsclf-fit" -q --preset workshop -e "$out/embedding.npy" -o "$out/timed.model" "$out/tokens"
+    timed "$sys" tokenize-x10 $((10 * titles)) "$b/newsclf-tokenize" -q --max-words 0 -o "$out/timed.tokens" "$work/data.x10.tsv"
+    timed "$sys" "predict-$first_arch-x10" $((10 * titles)) "$b/newsclf-predict" -q -m "$out/$first_arch.model" \
+      --input-format lines -o /dev/null "$work/titles.x10"
   done
-  if $fasttext; then timed fasttext predict fasttext predict-prob "$work/fasttext.bin" "$work/words" > /dev/null; fi
+  if $fasttext; then timed fasttext predict "$titles" fasttext predict-prob "$work/fasttext.bin" "$work/words" > /dev/null; fi
   echo "throughput.sh: run $run of $runs done" >&2
 done
 
@@ -80,12 +89,13 @@ done
 awk '!seen[$1 " " $2]++ { print $1, $2 }' "$work/times" | while read -r sys step; do
   seconds=$(awk -v s="$sys" -v t="$step" '$1 == s && $2 == t { print $3 }' "$work/times" | median)
   rss=$(awk -v s="$sys" -v t="$step" '$1 == s && $2 == t && $4 > m { m = $4 } END { print m + 0 }' "$work/times")
-  echo "$sys $step $seconds $(awk -v n="$titles" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') $rss"
+  n=$(awk -v s="$sys" -v t="$step" '$1 == s && $2 == t { print $5; exit }' "$work/times")
+  echo "$sys $step $seconds $(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') $rss"
 done > "$work/rows"
 wc_s=$(awk '$1 == "wc" { print $3 }' "$work/rows")
 
 echo
-echo "throughput on $(basename "$data"): $titles titles; medians of $runs run(s); vs wc -w: the step's time over wc -w's"
+echo "throughput on $(basename "$data"): $titles titles (x10: ten copies); medians of $runs run(s); vs wc -w: the step's time over wc -w's"
 printf '| %-9s | %-16s | %8s | %12s | %9s | %13s |\n' system step seconds "titles/s" "vs wc -w" "peak RSS MiB"
 printf '|%s|%s|%s|%s|%s|%s|\n' ----------- ------------------ ---------: -------------: ----------: --------------:
 while read -r sys step seconds rate rss; do

@@ -49,6 +49,9 @@ void LinearNetwork::decision_values(const float* params, const TokenBatch& batch
     counts.reserve(256);
     for (std::size_t b = 0; b < batch.size(); ++b) {
         ngrams_.count(batch[b], scratch, counts);
+        // The rows lie anywhere in tables of tens of megabytes: ask for all of them before the sum
+        // needs the first (the sum itself, in the same order, is unchanged).
+        for (const FeatureCount& f : counts) __builtin_prefetch(weights + static_cast<std::size_t>(f.index) * classes_);
         std::fill(sums.begin(), sums.end(), 0.0f);
         float norm = 0;
         for (const FeatureCount& f : counts) {

@@ -1,5 +1,7 @@
 #include "newsclf/base/memory.hpp"
 
+#include <malloc.h>
+
 #include <sys/resource.h>
 
 #include <cmath>
@@ -47,6 +49,12 @@ MemoryBudget memory_budget() {
     }
     budget.bytes = std::max(0.0, budget.bytes);
     return budget;
+}
+
+void reuse_freed_memory() {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
 }
 
 std::string memory_text(double bytes) {

@@ -338,6 +338,10 @@ std::uint32_t crc32_of(std::string_view bytes, std::uint32_t crc) {
     return crc;
 }
 
+std::uint32_t crc32_joined(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t length_b) {
+    return static_cast<std::uint32_t>(::crc32_combine64(crc_a, crc_b, static_cast<z_off64_t>(length_b)));
+}
+
 std::string make_trailer(std::uint64_t body_length, std::uint64_t items, std::uint32_t body_crc) {
     ByteWriter w;
     w.raw(format::trailer_magic);

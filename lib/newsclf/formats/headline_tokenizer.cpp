@@ -1,10 +1,12 @@
 #include "newsclf/formats/headline_tokenizer.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/base/parallel.hpp"
+#include "newsclf/formats/container.hpp"
 #include "newsclf/formats/corpus_builder.hpp"
 #include "newsclf/text/tokenizer.hpp"
 
@@ -70,14 +72,74 @@ void for_each_record(std::string& piece, const F& f) {
     }
 }
 
+// A block's words numbered by first appearance, with their counts and hashes: a table made for
+// the tokeniser's inner loop, reused block after block. Open addressing (at most half full)
+// over slots of a word's full hash and number; the words' bytes one after another in one
+// string, so that a look-up touches a slot and, for a hash that matches, one word.
+class BlockWords {
+public:
+    std::uint32_t add(std::string_view word) {
+        const std::uint64_t h = WordSlots::hash(word);
+        if (2 * (counts_.size() + 1) > slots_.size()) grow();
+        for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
+            Slot& slot = slots_[at];
+            if (slot.number == 0) {
+                slot = {h, static_cast<std::uint32_t>(counts_.size() + 1)};
+                bytes_ += word;
+                ends_.push_back(bytes_.size());
+                counts_.push_back(1);
+                hashes_.push_back(h);
+                return slot.number - 1;
+            }
+            if (slot.hash == h && this->word(slot.number - 1) == word) {
+                ++counts_[slot.number - 1];
+                return slot.number - 1;
+            }
+        }
+    }
+    void clear() {
+        std::fill(slots_.begin(), slots_.end(), Slot{});
+        bytes_.clear();
+        ends_.clear();
+        counts_.clear();
+        hashes_.clear();
+    }
+    std::size_t size() const { return counts_.size(); }
+    std::string_view word(std::size_t k) const {
+        const std::size_t start = k == 0 ? 0 : ends_[k - 1];
+        return std::string_view(bytes_).substr(start, ends_[k] - start);
+    }
+    std::uint64_t count(std::size_t k) const { return counts_[k]; }
+    std::uint64_t hash(std::size_t k) const { return hashes_[k]; }
+
+private:
+    struct Slot {
+        std::uint64_t hash = 0;
+        std::uint32_t number = 0;  // the word's number + 1; 0: empty
+    };
+    void grow() {
+        slots_.assign(std::max<std::size_t>(1024, 2 * slots_.size()), Slot{});
+        mask_ = slots_.size() - 1;
+        for (std::size_t k = 0; k < counts_.size(); ++k) {
+            std::size_t at = hashes_[k] & mask_;
+            while (slots_[at].number != 0) at = (at + 1) & mask_;
+            slots_[at] = {hashes_[k], static_cast<std::uint32_t>(k + 1)};
+        }
+    }
+    std::vector<Slot> slots_;
+    std::size_t mask_ = 0;
+    std::string bytes_;
+    std::vector<std::size_t> ends_;
+    std::vector<std::uint64_t> counts_, hashes_;
+};
+
 // A block of lines and what its worker made of them.
 struct Block {
     std::string lines;
     std::size_t first_line = 0;
     std::string records;                        // block-numbered words
-    WordCounter words;                          // the block's words, numbered by first appearance
-    std::vector<std::uint64_t> hashes;          // their WordSlots::hash, for the merge
-    std::vector<std::uint32_t> title_chars;     // a record's, for the statistics
+    BlockWords words;                           // the block's words, numbered by first appearance
+    std::vector<std::uint32_t> title_chars;     // a record's (for the statistics; else 0)
     WordCounter publishers;                     // for the statistics
     std::vector<std::string> skip_messages;     // the first bad rows skipped
     std::size_t skipped = 0;
@@ -108,17 +170,15 @@ struct Block {
             }
             numbers.clear();
             for_each_token(r.title, r.words ? word_settings(options.normalizer) : options.normalizer,
-                           [&](std::string_view word) { numbers.push_back(words.add_word(word)); });
+                           [&](std::string_view word) { numbers.push_back(words.add(word)); });
             records += static_cast<char>(r.label < 0 ? 0xFF : r.label);
             put_string(records, r.id);
             put_string(records, r.story);
             put_u32(records, static_cast<std::uint32_t>(numbers.size()));
             records.append(reinterpret_cast<const char*>(numbers.data()), 4 * numbers.size());
-            title_chars.push_back(newsclf::title_chars(r.title));
+            title_chars.push_back(options.stats_only ? newsclf::title_chars(r.title) : 0);
             if (options.stats_only && !r.publisher.empty()) publishers.add_word(r.publisher);
         }
-        hashes.resize(words.distinct_words());
-        for (std::size_t w = 0; w < hashes.size(); ++w) hashes[w] = WordSlots::hash(words.word(w));
     }
 };
 
@@ -146,9 +206,9 @@ void HeadlineTokenizer::add_input(LineReader& input) {
         [&](std::size_t k) { blocks[k % window].tokenize(reader, options_); },
         [&](std::size_t k) {
             Block& b = blocks[k % window];
-            renumber.resize(b.words.distinct_words());
+            renumber.resize(b.words.size());
             for (std::size_t w = 0; w < renumber.size(); ++w)
-                renumber[w] = counter_.add_word(b.words.word(w), b.hashes[w], b.words.count(w));
+                renumber[w] = counter_.add_word(b.words.word(w), b.words.hash(w), b.words.count(w));
             std::size_t i = 0;
             for_each_record(b.records, [&](SpilledRecord& r) {
                 for (std::size_t t = 0; t < r.count; ++t) r.set_word(t, renumber[r.word(t)]);
@@ -185,6 +245,7 @@ void HeadlineTokenizer::write(OutputFile& out, TokenOutput format) {
     struct Piece {
         std::string records, output;
         std::size_t count = 0, kept_tokens = 0;
+        std::uint32_t crc = 0;  // of the output, for a token stream
     };
     const std::size_t threads = resolve_threads(options_.threads);
     const std::size_t window = 2 * threads + 2;
@@ -221,10 +282,11 @@ void HeadlineTokenizer::write(OutputFile& out, TokenOutput format) {
                     p.output += '\n';
                 }
             });
+            if (format == TokenOutput::binary) p.crc = crc32_of(p.output);
         },
         [&](std::size_t k) {
             const Piece& p = pieces[k % window];
-            if (writer) writer->add_encoded(p.output, p.count);
+            if (writer) writer->add_encoded(p.output, p.count, p.crc);
             else out.write(p.output);
             kept_tokens += p.kept_tokens;
         });

@@ -82,10 +82,12 @@ void TokenStreamWriter::add(int label, std::string_view id, std::string_view sto
     emit(false);
 }
 
-void TokenStreamWriter::add_encoded(std::string_view records, std::size_t count) {
-    pending_ += records;
+void TokenStreamWriter::add_encoded(std::string_view records, std::size_t count, std::uint32_t crc) {
+    emit(true);  // what came before, then these records as they are
+    crc_ = crc32_joined(crc_, crc, records.size());
+    sink_(records);
+    written_ += records.size();
     records_ += count;
-    emit(false);
 }
 
 void TokenStreamWriter::emit(bool force) {

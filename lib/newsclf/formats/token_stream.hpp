@@ -34,8 +34,8 @@ public:
     TokenStreamWriter(OutputFile& out, const TokenStreamInfo& info);
     TokenStreamWriter(std::function<void(std::string_view)> sink, const TokenStreamInfo& info);
     void add(int label, std::string_view id, std::string_view story, const std::vector<std::uint32_t>& tokens);
-    // Records encoded by append_token_record, `count` of them.
-    void add_encoded(std::string_view records, std::size_t count);
+    // Records encoded by append_token_record, `count` of them, whose CRC-32 (crc32_of) is crc.
+    void add_encoded(std::string_view records, std::size_t count, std::uint32_t crc);
     void finish();
 
 private:

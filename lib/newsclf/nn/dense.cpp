@@ -3,12 +3,17 @@
 #include <cblas.h>
 
 extern "C" void openblas_set_num_threads(int);
+// OpenBLAS's pthread builds have it; weak, so that another build links all the same.
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
 
 namespace newsclf {
 
 void use_single_threaded_blas() {
     static const bool done = [] {
         openblas_set_num_threads(1);
+        // The threads OpenBLAS started when it was loaded wait for work by spinning, a tenth of a
+        // second of a CPU that the tools' own threads need; with one thread they get none.
+        if (blas_thread_shutdown_) blas_thread_shutdown_();
         return true;
     }();
     (void)done;

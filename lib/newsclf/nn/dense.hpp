@@ -5,7 +5,8 @@
 namespace newsclf {
 
 // The matrices of a mini-batch are small: OpenBLAS's threads cost more than they save, and one
-// thread gives the same sums on every machine. Called by every network before it computes.
+// thread gives the same sums on every machine. Called by every network before it computes, and
+// by every tool as it starts (the threads OpenBLAS starts at load are stopped).
 void use_single_threaded_blas();
 
 class Dense {
