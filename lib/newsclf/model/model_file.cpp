@@ -324,6 +324,7 @@ Model parse_model(std::string_view bytes, const std::string& source) {
         if (e.shape.size() != 2 || e.shape[0] < m.vocabulary.size() + 1)
             r.fail("the embedding tensor is not a matrix for the vocabulary; the file is corrupt");
         m.embedding = Matrix::from_shape({e.shape[0], e.shape[1]});
+        advise_huge_pages(m.embedding.data(), m.embedding.size() * sizeof(float));  // before its first touch
         e.decode(m.embedding.data(), source);
         next = 1;
     }
