@@ -109,34 +109,45 @@ void LineReader::refuse_long_line(std::size_t line_number) const {
 bool LineReader::next_lines(std::string& lines, std::size_t bytes) {
     bytes = std::max<std::size_t>(bytes, 1);
     if (first_read_) fill();  // recognises compressed input, which is then all in buffer_
+    const bool first = line_number_ == 0 && bytes_read_ == 0;
+    // Where the lines end: after the last '\n' within `bytes` of text[from..], or after the
+    // first beyond them for a longer line (reading on into text; at the end of the input, the
+    // last line ends with it).
+    auto cut = [&](std::string& text, std::size_t from) {
+        auto more_text = [&] {
+            if (eof_ || read_some(text, 1 << 16) == 0) eof_ = true;
+            return !eof_;
+        };
+        std::size_t end = std::string_view(text).substr(from, bytes).rfind('\n');
+        if (end != std::string::npos) return from + end + 1;
+        for (std::size_t searched = from + bytes;;) {
+            end = text.find('\n', searched);
+            if (end != std::string::npos) return end + 1;
+            if (text.size() - from > max_line_bytes + 1) refuse_long_line(line_number_ + 1);
+            searched = text.size();
+            if (!more_text()) return text.size();
+        }
+    };
     if (buffer_.size() - start_ >= bytes || eof_) {
+        // Enough held already (compressed input is all here): the lines are cut out of buffer_.
+        if (first) start_ += buffer_.size() - start_ - without_utf8_bom(std::string_view(buffer_).substr(start_)).size();
+        if (buffer_.size() == start_) return false;
+        const std::size_t end = cut(buffer_, start_);
+        lines.assign(buffer_, start_, end - start_);
+        start_ = end;
+    } else {
+        // The few bytes held, then reads straight into `lines`: no copy through buffer_.
         lines.assign(buffer_, start_, std::string::npos);
-    } else {  // the unread bytes, then reads straight into `lines` (no copy through buffer_)
-        lines.assign(buffer_, start_, std::string::npos);
+        buffer_.clear();
+        start_ = 0;
         while (lines.size() < bytes && !eof_)
             if (read_some(lines, bytes - lines.size()) == 0) eof_ = true;
+        if (first) lines.erase(0, lines.size() - without_utf8_bom(lines).size());
+        if (lines.empty()) return false;
+        const std::size_t end = cut(lines, 0);
+        buffer_.assign(lines, end, std::string::npos);  // the start of the next line
+        lines.resize(end);
     }
-    buffer_.clear();
-    start_ = 0;
-    std::size_t skip = 0;
-    if (line_number_ == 0 && bytes_read_ == 0) skip = lines.size() - without_utf8_bom(lines).size();
-    if (lines.size() == skip) return false;
-    // The lines end at the last '\n' within `bytes`, or at the first after them for a longer line.
-    std::size_t end = std::string_view(lines).substr(0, skip + bytes).rfind('\n');
-    for (std::size_t searched = skip + bytes; end == std::string::npos;) {
-        end = lines.find('\n', searched);
-        if (end != std::string::npos) break;
-        if (lines.size() - skip > max_line_bytes + 1) refuse_long_line(line_number_ + 1);
-        searched = lines.size();
-        if (eof_ || read_some(lines, 1 << 16) == 0) {
-            eof_ = true;
-            end = lines.size() - 1;
-        }
-    }
-    ++end;
-    buffer_.assign(lines, end, std::string::npos);  // the start of the next line
-    lines.resize(end);
-    if (skip) lines.erase(0, skip);
     line_number_ += static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n')) + (lines.back() != '\n');
     bytes_read_ += lines.size();
     return true;
