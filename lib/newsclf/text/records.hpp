@@ -56,14 +56,12 @@ public:
     RecordLines(std::string source, const RecordReadOptions& options);
     // Fixes the format from the input's first line (unless one was given); before any parse.
     void see_first_line(std::string_view line);
-    RecordFormat format() const { return format_; }
     // Line line_number's record (the line without its '\n'), or a DataError naming source, line and field.
     void parse(std::string_view line, std::size_t line_number, NewsRecord& into) const;
     // A bad line's DataError: thrown again, or with skip_bad counted (and the first ten logged).
     void skipped(const DataError& e, RecordReadStats& stats) const;
     // At the input's end: logs the bad rows skipped; an input without records is a DataError.
     void finish(const RecordReadStats& stats, bool empty_input) const;
-    const std::string& source() const { return source_; }
 
 private:
     std::string source_;
