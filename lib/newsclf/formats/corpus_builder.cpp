@@ -88,11 +88,8 @@ TokenStream CorpusBuilder::finish() const {
 
 std::string CorpusBuilder::fasttext_line(std::size_t i) const {
     std::string out;
-    if (labels_[i] >= 0) out = "__label__" + std::string(label_codes[static_cast<std::size_t>(labels_[i])]);
-    for (std::uint64_t k = offsets_[i]; k < offsets_[i + 1]; ++k) {
-        if (!out.empty()) out += ' ';
-        out += counter_.word(words_[k]);
-    }
+    append_fasttext_record(out, labels_[i], offsets_[i + 1] - offsets_[i],
+                           [&](std::size_t k) -> std::string_view { return counter_.word(words_[offsets_[i] + k]); });
     return out;
 }
 
@@ -127,13 +124,10 @@ std::string token_record_json(const TokenCorpus& corpus, std::size_t i) {
 std::string token_record_fasttext(const TokenStream& stream, std::size_t i) {
     const TokenCorpus& corpus = stream.corpus;
     std::string out;
-    if (corpus.labels[i] >= 0) out = "__label__" + std::string(label_codes[static_cast<std::size_t>(corpus.labels[i])]);
     const std::uint32_t* t = corpus.tokens_of(i);
-    for (std::size_t k = 0; k < corpus.length(i); ++k) {
-        if (t[k] == 0) continue;
-        if (!out.empty()) out += ' ';
-        out += stream.info.vocabulary.word(t[k]);
-    }
+    append_fasttext_record(out, corpus.labels[i], corpus.length(i), [&](std::size_t k) -> std::string_view {
+        return t[k] == 0 ? std::string_view() : std::string_view(stream.info.vocabulary.word(t[k]));
+    });
     return out;
 }
 

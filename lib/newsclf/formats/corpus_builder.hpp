@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "newsclf/base/labels.hpp"
 #include "newsclf/formats/corpus_stats.hpp"
 #include "newsclf/formats/token_stream.hpp"
 #include "newsclf/text/records.hpp"
@@ -56,6 +57,20 @@ private:
     std::vector<std::uint32_t> words_;  // every title's words, by order of first appearance
     CorpusStats stats_;
 };
+
+// Appends a record in fastText's format, "__label__b word word ..." (no label for an unlabelled
+// record): word_at(k) for k < count, empty words left out.
+template <class WordAt>
+void append_fasttext_record(std::string& out, int label, std::size_t count, const WordAt& word_at) {
+    const std::size_t start = out.size();
+    if (label >= 0) (out += "__label__") += label_codes[static_cast<std::size_t>(label)];
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::string_view word = word_at(k);
+        if (word.empty()) continue;
+        if (out.size() > start) out += ' ';
+        out += word;
+    }
+}
 
 // One JSON line of a token stream record: {"id":...,"label":"b","story":...,"tokens":[...]}
 std::string token_record_json(const TokenCorpus& corpus, std::size_t i);

@@ -38,7 +38,7 @@ std::string Histogram::json() const {
 void CorpusStats::add(int label, std::string_view story, std::uint32_t title_chars, std::uint64_t tokens) {
     if (label >= 0) ++labels_[static_cast<std::size_t>(label)];
     else ++unlabelled_;
-    if (!story.empty() && !stories_.count(std::string(story))) stories_.emplace(story);
+    if (!story.empty()) stories_.emplace(story);
     title_chars_.add(title_chars);
     tokens_per_title_.add(tokens);
 }

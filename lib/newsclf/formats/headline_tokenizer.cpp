@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/base/parallel.hpp"
 #include "newsclf/formats/container.hpp"
@@ -12,8 +11,6 @@
 
 namespace newsclf {
 namespace {
-
-constexpr std::size_t max_skip_messages = 10;
 
 // A block's records as bytes, each: label (u8, 0xFF for none), id and story (u32 length, bytes),
 // then its words (u32 count, u32 numbers): the block's own numbers when tokenised, the whole
@@ -139,9 +136,9 @@ struct Block {
     std::size_t first_line = 0;
     std::string records;                        // block-numbered words
     BlockWords words;                           // the block's words, numbered by first appearance
-    std::vector<std::uint32_t> title_chars;     // a record's (for the statistics; else 0)
-    WordCounter publishers;                     // for the statistics
-    std::vector<std::string> skip_messages;     // the first bad rows skipped
+    std::vector<std::uint32_t> title_chars;     // each record's, for the statistics only
+    BlockWords publishers;                      // for the statistics only
+    std::vector<std::string> skip_messages;     // the first bad rows skipped (as many as are logged)
     std::size_t skipped = 0;
 
     void tokenize(const RecordLines& reader, const HeadlineTokenizerOptions& options) {
@@ -164,7 +161,7 @@ struct Block {
                 reader.parse(line, line_number, r);
             } catch (const DataError& e) {
                 if (!options.read.skip_bad) throw;
-                if (skip_messages.size() < max_skip_messages) skip_messages.push_back(e.what());
+                if (skip_messages.size() < RecordLines::logged_skips) skip_messages.push_back(e.what());
                 ++skipped;
                 continue;
             }
@@ -176,8 +173,10 @@ struct Block {
             put_string(records, r.story);
             put_u32(records, static_cast<std::uint32_t>(numbers.size()));
             records.append(reinterpret_cast<const char*>(numbers.data()), 4 * numbers.size());
-            title_chars.push_back(options.stats_only ? newsclf::title_chars(r.title) : 0);
-            if (options.stats_only && !r.publisher.empty()) publishers.add_word(r.publisher);
+            if (options.stats_only) {
+                title_chars.push_back(newsclf::title_chars(r.title));
+                if (!r.publisher.empty()) publishers.add(r.publisher);
+            }
         }
     }
 };
@@ -209,17 +208,17 @@ void HeadlineTokenizer::add_input(LineReader& input) {
             renumber.resize(b.words.size());
             for (std::size_t w = 0; w < renumber.size(); ++w)
                 renumber[w] = counter_.add_word(b.words.word(w), b.words.hash(w), b.words.count(w));
-            std::size_t i = 0;
+            std::size_t records = 0;
             for_each_record(b.records, [&](SpilledRecord& r) {
                 for (std::size_t t = 0; t < r.count; ++t) r.set_word(t, renumber[r.word(t)]);
-                if (options_.stats_only) stats_.add(r.label, r.story, b.title_chars[i++], r.count);
+                if (options_.stats_only) stats_.add(r.label, r.story, b.title_chars[records], r.count);
+                ++records;
             });
-            for (std::size_t p = 0; p < b.publishers.distinct_words(); ++p) stats_.add_publisher(b.publishers.word(p));
-            counts.records += b.title_chars.size();
-            rows_ += b.title_chars.size();
-            for (std::size_t m = 0; m < b.skip_messages.size() && counts.skipped + m < max_skip_messages; ++m)
-                log_info("skipped: " + b.skip_messages[m]);
-            counts.skipped += b.skipped;
+            for (std::size_t p = 0; p < b.publishers.size(); ++p) stats_.add_publisher(b.publishers.word(p));
+            counts.records += records;
+            rows_ += records;
+            for (const std::string& message : b.skip_messages) reader.skipped(message, counts);
+            counts.skipped += b.skipped - b.skip_messages.size();
             if (!options_.stats_only) spill_.write_piece(b.records);
             bar.update(input.bytes_read());
         });
@@ -262,12 +261,8 @@ void HeadlineTokenizer::write(OutputFile& out, TokenOutput format) {
             for_each_record(p.records, [&](const SpilledRecord& r) {
                 ++p.count;
                 if (format == TokenOutput::fasttext) {  // every word, in or out of the vocabulary
-                    const std::size_t start = p.output.size();
-                    if (r.label >= 0) (p.output += "__label__") += label_codes[static_cast<std::size_t>(r.label)];
-                    for (std::size_t t = 0; t < r.count; ++t) {
-                        if (p.output.size() > start) p.output += ' ';
-                        p.output += counter_.word(r.word(t));
-                    }
+                    append_fasttext_record(p.output, r.label, r.count,
+                                           [&](std::size_t t) -> std::string_view { return counter_.word(r.word(t)); });
                     p.output += '\n';
                     return;
                 }

@@ -295,10 +295,9 @@ void RecordLines::parse(std::string_view line, std::size_t line_number, NewsReco
     parse_record_line(line, format_, source_, line_number, options_, r);
 }
 
-void RecordLines::skipped(const DataError& e, RecordReadStats& stats) const {
-    if (!options_.skip_bad) throw e;
+void RecordLines::skipped(std::string_view message, RecordReadStats& stats) const {
     ++stats.skipped;
-    if (stats.skipped <= 10) log_info(std::string("skipped: ") + e.what());
+    if (stats.skipped <= logged_skips) log_info("skipped: " + std::string(message));
 }
 
 void RecordLines::finish(const RecordReadStats& stats, bool empty_input) const {
@@ -314,8 +313,6 @@ void RecordLines::finish(const RecordReadStats& stats, bool empty_input) const {
         throw DataError(where(source_) + (empty_input ? "the input is empty" : "no valid records") +
                         ": expected headlines (TSV, JSON Lines, fastText lines or one per line)");
 }
-
-
 
 RecordReadStats read_records(std::string_view bytes, const std::string& source, const RecordReadOptions& options,
                              const std::function<void(NewsRecord&&)>& on_record) {
@@ -338,7 +335,8 @@ RecordReadStats read_records(std::string_view bytes, const std::string& source, 
             on_record(std::move(r));
             ++stats.records;
         } catch (const DataError& e) {
-            reader.skipped(e, stats);
+            if (!options.skip_bad) throw;
+            reader.skipped(e.what(), stats);
         }
     }
     bar.finish();

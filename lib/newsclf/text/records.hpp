@@ -58,8 +58,10 @@ public:
     void see_first_line(std::string_view line);
     // Line line_number's record (the line without its '\n'), or a DataError naming source, line and field.
     void parse(std::string_view line, std::size_t line_number, NewsRecord& into) const;
-    // A bad line's DataError: thrown again, or with skip_bad counted (and the first ten logged).
-    void skipped(const DataError& e, RecordReadStats& stats) const;
+    // Counts a bad line skipped (skip_bad), and logs its message if it is among the first
+    // logged_skips.
+    void skipped(std::string_view message, RecordReadStats& stats) const;
+    static constexpr std::size_t logged_skips = 10;
     // At the input's end: logs the bad rows skipped; an input without records is a DataError.
     void finish(const RecordReadStats& stats, bool empty_input) const;
 

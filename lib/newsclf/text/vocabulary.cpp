@@ -38,11 +38,6 @@ void WordSlots::reserve(std::size_t words) {
     }
 }
 
-void WordSlots::clear() {
-    std::fill(slots_.begin(), slots_.end(), 0);
-    count_ = 0;
-}
-
 void WordSlots::resize(std::size_t capacity) {
     capacity = std::max<std::size_t>(capacity, 16);
     slots_.assign(capacity, 0);
@@ -169,12 +164,6 @@ std::uint32_t WordCounter::add_word(std::string_view word, std::uint64_t h, std:
     words_[p].second += times;
     total_ += times;
     return static_cast<std::uint32_t>(p);
-}
-
-void WordCounter::clear() {
-    words_.clear();
-    slots_.clear();
-    total_ = 0;
 }
 
 void WordCounter::add(const std::vector<std::string>& tokens) {

@@ -17,8 +17,6 @@ public:
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
     static std::uint64_t hash(std::string_view word);
     void reserve(std::size_t words);
-    // Empties the index, keeping its capacity.
-    void clear();
 
     template <class WordAt>
     std::size_t find(std::string_view word, std::uint64_t h, const WordAt& word_at) const {
@@ -89,9 +87,9 @@ bool is_prefix_of(const Vocabulary& prefix, const Vocabulary& whole);
 class WordCounter {
 public:
     void add(const std::vector<std::string>& tokens);
-    // Counts a word `times` times; returns its number in order of first appearance (0, 1, 2, ...).
-    std::uint32_t add_word(std::string_view word, std::uint64_t times = 1) { return add_word(word, WordSlots::hash(word), times); }
-    // The same with the word's WordSlots::hash, computed before.
+    // Counts a word once; returns its number in order of first appearance (0, 1, 2, ...).
+    std::uint32_t add_word(std::string_view word) { return add_word(word, WordSlots::hash(word), 1); }
+    // Counts it `times` times, its WordSlots::hash computed before.
     std::uint32_t add_word(std::string_view word, std::uint64_t hash, std::uint64_t times);
     // max_words 0 keeps every word.
     // For each word by order of first appearance, its vocabulary index (0 beyond max_words - 1).
@@ -103,8 +101,6 @@ public:
     const std::string& word(std::size_t k) const { return words_[k].first; }
     std::uint64_t count(std::size_t k) const { return words_[k].second; }
     std::uint64_t total_tokens() const { return total_; }
-    // Forgets every word, keeping the memory for the next ones.
-    void clear();
     // Tokens whose word is not among the max_words - 1 most frequent.
     std::uint64_t out_of_vocabulary_tokens(std::size_t max_words) const;
 
