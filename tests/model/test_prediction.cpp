@@ -6,6 +6,7 @@
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
+#include "newsclf/base/random.hpp"
 #include "newsclf/io/output_file.hpp"
 #include "newsclf/model/prediction.hpp"
 #include "test_support.hpp"
@@ -116,6 +117,33 @@ TEST_CASE("predict_lines: on several threads, the one-thread lines in input orde
     const std::string plain = message_of<DataError>([&] { run(dir.file("bad.tsv"), 512, 1, {}); });
     CHECK(contains(plain, "bad.tsv:1001: found 1 TAB-separated fields"));
     for (std::size_t batch : {1, 7, 512}) CHECK(message_of<DataError>([&] { run(dir.file("bad.tsv"), batch, 3, {}); }) == plain);
+}
+
+TEST_CASE("predict_lines: a randomised corpus gives the one-thread lines on several threads") {
+    auto classifier = load_classifier(fixture_path("tiny.model"));
+    TempDir dir;
+    const std::vector<std::string> pieces = {"Apple", "stocks", "Fed", "rate", "Ebola", "'s", "don't", "U.S.", "--",
+                                             "(AP)", "Beyoncé", "naïve", "…", "「東京」", "x", "  ", "İstanbul", "vaccine"};
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        CAPTURE(seed);
+        PythonRandom rng(seed);
+        std::string text;  // plain headline lines, some empty
+        for (std::size_t line = 0; line < 300 + 100 * seed; ++line) {
+            for (std::size_t w = rng.randbelow(10); w > 0; --w) (text += pieces[rng.randbelow(pieces.size())]) += ' ';
+            text += '\n';
+        }
+        write_bytes(dir.file("random.txt"), text);
+        auto run = [&](std::size_t batch_lines, std::size_t threads) {
+            LineReader reader(dir.file("random.txt"));
+            std::string out;
+            predict_lines(reader, *classifier, RecordFormat::lines, PredictionFormat{}, batch_lines, threads,
+                          [&](const std::string& lines) { out += lines; });
+            return out;
+        };
+        const std::string plain = run(1, 1);
+        CHECK(std::count(plain.begin(), plain.end(), '\n') == static_cast<long>(300 + 100 * seed));
+        for (std::size_t batch : {1, 13, 512}) CHECK(run(batch, 3) == plain);
+    }
 }
 
 TEST_CASE("fastText's predict-prob lines: the top k labels, best first, and no id") {
