@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "newsclf/base/error.hpp"
@@ -60,6 +62,41 @@ TEST_CASE("rmsprop: ms = rho ms + (1 - rho) g^2; p -= lr g / (sqrt(ms) + eps)") 
     const float g = 42.0f;
     make_optimizer(s, 1)->step(p.data(), &g, 1);
     CHECK(p[0] == doctest::Approx(-0.1 / std::sqrt(0.1)).epsilon(1e-6));
+}
+
+TEST_CASE("rmsprop: stretches of zero gradients only decay ms, with the bits of the full rule") {
+    // A sparse input's gradient: runs of zeros of every length around the 64-element stretches
+    // the step skips, -0.0 among them, and a few non-zero values; 40 steps, each compared bit for
+    // bit with the rule written out element by element.
+    OptimizerSettings s;
+    s.name = "rmsprop";
+    const std::size_t n = 1000;
+    std::uint64_t state = 12345;
+    auto next = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::uint32_t>(state >> 33);
+    };
+    std::vector<float> p(n), expected_p(n), ms(n, 0.0f), g(n);
+    for (std::size_t i = 0; i < n; ++i) p[i] = expected_p[i] = static_cast<float>(next() % 2000) / 1000.0f - 1.0f;
+    auto optimizer = make_optimizer(s, n);
+    const float lr = 0.001f, keep = 0.9f, add = 1.0f - keep, eps = 1e-7f;
+    for (int step = 0; step < 40; ++step) {
+        std::fill(g.begin(), g.end(), 0.0f);
+        for (std::size_t begin = next() % 200; begin < n; begin += 1 + next() % 300) {
+            const std::size_t length = next() % 40;
+            for (std::size_t i = begin; i < std::min(n, begin + length); ++i)
+                g[i] = next() % 7 == 0 ? -0.0f : static_cast<float>(static_cast<int>(next() % 2001) - 1000) / 500.0f;
+        }
+        optimizer->step(p.data(), g.data(), n);
+        for (std::size_t i = 0; i < n; ++i) {
+            ms[i] = keep * ms[i] + add * g[i] * g[i];
+            expected_p[i] -= lr * g[i] / (std::sqrt(ms[i]) + eps);
+        }
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < n; ++i) differ += std::memcmp(&p[i], &expected_p[i], sizeof(float)) != 0;
+        CAPTURE(step);
+        REQUIRE(differ == 0);
+    }
 }
 
 TEST_CASE("adam: bias-corrected lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); p -= lr_t m / (sqrt(v) + eps)") {

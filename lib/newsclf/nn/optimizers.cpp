@@ -1,12 +1,48 @@
 #include "newsclf/nn/optimizers.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/vector_clones.hpp"
 
 namespace newsclf {
 
 namespace {
+
+// True when the n gradients from g are all +0 (the bits, so that a loop of ORs vectorises).
+inline bool all_zero(const float* g, std::size_t n) {
+    std::uint32_t bits = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint32_t b;
+        std::memcpy(&b, g + i, sizeof b);
+        bits |= b;
+    }
+    return bits == 0;
+}
+
+// RMSprop on elements [from, to). Most gradients of a sparse input are 0, and where one is, the
+// rule reduces to ms *= rho (the square adds +0, the step is 0 / (sqrt(ms) + eps) = 0): such
+// stretches skip the square root and the division, with the same bits as the full rule.
+NEWSCLF_VECTOR_CLONES
+void rmsprop_update(float* __restrict p, const float* __restrict g, float* __restrict ms, std::size_t from,
+                    std::size_t to, float lr, float keep, float eps) {
+    constexpr std::size_t stretch = 64;
+    const float add = 1.0f - keep;
+    for (std::size_t begin = from; begin < to; begin += stretch) {
+        const std::size_t end = std::min(to, begin + stretch);
+        if (all_zero(g + begin, end - begin)) {
+            for (std::size_t i = begin; i < end; ++i) ms[i] = keep * ms[i];
+            continue;
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+            ms[i] = keep * ms[i] + add * g[i] * g[i];
+            p[i] -= lr * g[i] / (std::sqrt(ms[i]) + eps);
+        }
+    }
+}
 
 class Sgd : public Optimizer {
 public:
@@ -38,13 +74,7 @@ public:
 
 private:
     void update(float* p, const float* g, std::size_t from, std::size_t to) override {
-        const float lr = static_cast<float>(learning_rate_);
-        float* ms = mean_square_.data();
-        const float keep = rho_, add = 1.0f - rho_;
-        for (std::size_t i = from; i < to; ++i) {
-            ms[i] = keep * ms[i] + add * g[i] * g[i];
-            p[i] -= lr * g[i] / (std::sqrt(ms[i]) + eps_);
-        }
+        rmsprop_update(p, g, mean_square_.data(), from, to, static_cast<float>(learning_rate_), rho_, eps_);
     }
     float rho_, eps_;
     std::vector<float> mean_square_;

@@ -1,6 +1,8 @@
 #include "newsclf/nn/sequence_dense.hpp"
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/prefetch.hpp"
+#include "newsclf/base/vector_clones.hpp"
 
 namespace newsclf {
 
@@ -26,11 +28,7 @@ inline __attribute__((always_inline)) void add_row_product_fixed(const float* __
     }
 }
 
-// Built twice, for AVX2 with FMA and for any x86-64, and chosen when the program loads. Not under
-// ThreadSanitizer: the choosing function runs before the sanitizer's runtime and crashes in it.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("arch=haswell", "default")))
-#endif
+NEWSCLF_VECTOR_CLONES
 void add_row_product(const float* __restrict e, const float* __restrict k, std::size_t dim, std::size_t units,
                      float* __restrict y) {
     switch (units) {
@@ -49,13 +47,14 @@ void add_row_product(const float* __restrict e, const float* __restrict k, std::
 
 // dk += outer(e, dy) for one embedding row e (dim) and output gradient dy (units).
 template <std::size_t U>
-void add_outer_fixed(const float* __restrict e, const float* __restrict dy, std::size_t dim, float* __restrict dk) {
+inline __attribute__((always_inline)) void add_outer_fixed(const float* __restrict e, const float* __restrict dy, std::size_t dim, float* __restrict dk) {
     float g[U];
     for (std::size_t u = 0; u < U; ++u) g[u] = dy[u];
     for (std::size_t d = 0; d < dim; ++d)
         for (std::size_t u = 0; u < U; ++u) dk[d * U + u] += e[d] * g[u];
 }
 
+NEWSCLF_VECTOR_CLONES
 void add_outer(const float* __restrict e, const float* __restrict dy, std::size_t dim, std::size_t units,
                float* __restrict dk) {
     switch (units) {
@@ -72,6 +71,10 @@ void add_outer(const float* __restrict e, const float* __restrict dy, std::size_
     }
 }
 
+// Titles ahead whose embedding rows are asked for while a title is summed: the rows lie anywhere
+// in a table of megabytes, and each would otherwise be a wait on memory.
+constexpr std::size_t prefetch_distance = 2;
+
 }  // namespace
 
 SequenceDense::SequenceDense(const Matrix* embedding, std::size_t max_len, std::size_t units)
@@ -87,11 +90,22 @@ SequenceDense::SequenceDense(const Matrix* embedding, std::size_t max_len, std::
     }
 }
 
+void SequenceDense::prefetch_rows(const TokenBatch& batch, std::size_t b) const {
+    if (b >= batch.size()) return;
+    std::size_t position;
+    const TokenSpan s = truncate_front(batch[b], max_len_, &position);
+    const std::size_t rows = embedding_->shape(0);
+    for (std::size_t j = 0; j < s.size; ++j)
+        if (s.data[j] < rows && nonzero_row_[s.data[j]]) prefetch_floats(embedding_->data() + static_cast<std::size_t>(s.data[j]) * dim_, dim_);
+}
+
 void SequenceDense::forward(const float* params, const TokenBatch& batch, float* out) const {
     const float* kernel = params;
     const float* bias = params + kernel_size();
     const std::size_t rows = embedding_->shape(0);
+    for (std::size_t b = 0; b < prefetch_distance; ++b) prefetch_rows(batch, b);
     for (std::size_t b = 0; b < batch.size(); ++b) {
+        prefetch_rows(batch, b + prefetch_distance);
         float* y = out + b * units_;
         for (std::size_t u = 0; u < units_; ++u) y[u] = bias[u];
         std::size_t position;

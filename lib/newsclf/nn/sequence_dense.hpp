@@ -24,6 +24,9 @@ public:
     void backward(const TokenBatch& batch, const float* d_out, float* grads) const;
 
 private:
+    // Asks for the embedding rows of title b's words (none past the batch's end).
+    void prefetch_rows(const TokenBatch& batch, std::size_t b) const;
+
     const Matrix* embedding_;
     std::size_t max_len_, dim_, units_;
     std::vector<std::uint8_t> nonzero_row_;
