@@ -40,14 +40,14 @@ void WordSlots::reserve(std::size_t words) {
 
 void WordSlots::resize(std::size_t capacity) {
     capacity = std::max<std::size_t>(capacity, 16);
-    slots_.assign(capacity, 0);
+    slots_.assign(capacity, Slot{0, 0, 0});
     mask_ = capacity - 1;
 }
 
-void WordSlots::place(std::uint64_t h, std::size_t position) {
+void WordSlots::place(std::uint64_t h, std::string_view word, std::size_t position) {
     std::uint64_t at = h & mask_;
-    while (slots_[at] != 0) at = (at + 1) & mask_;
-    slots_[at] = (h & 0xFFFFFFFF00000000ull) | static_cast<std::uint32_t>(position + 1);
+    while (slots_[at].position != 0) at = (at + 1) & mask_;
+    slots_[at] = {head_of(word), key_of(word, h), static_cast<std::uint32_t>(position + 1)};
 }
 
 Vocabulary::Vocabulary(std::vector<std::string> words) : words_(std::move(words)) {

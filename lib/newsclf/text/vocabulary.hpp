@@ -3,6 +3,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,8 +11,10 @@
 namespace newsclf {
 
 // An open-addressing index (linear probing, at most half full) of words kept elsewhere: each
-// slot holds a word's hash tag (high 32 bits) and its position + 1 (0: empty). word_at(p) must
-// give the word at position p.
+// slot holds a word's first 8 bytes, a 24-bit tag of its hash, its length (up to 255) and its
+// position + 1 (0: empty). word_at(p) must give the word at position p. A word of up to 8 bytes
+// is found in its slot alone (same length and bytes); a longer one is then compared with
+// word_at's, so a look-up waits on one cache line, not two.
 class WordSlots {
 public:
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -21,30 +24,49 @@ public:
     template <class WordAt>
     std::size_t find(std::string_view word, std::uint64_t h, const WordAt& word_at) const {
         if (slots_.empty()) return npos;
+        const std::uint32_t key = key_of(word, h);
+        const std::uint64_t head = head_of(word);
         for (std::uint64_t at = h & mask_;; at = (at + 1) & mask_) {
-            const std::uint64_t slot = slots_[at];
-            if (slot == 0) return npos;
-            const std::size_t position = static_cast<std::uint32_t>(slot) - 1;
-            if ((slot >> 32) == (h >> 32) && word_at(position) == word) return position;
+            const Slot& slot = slots_[at];
+            if (slot.position == 0) return npos;
+            if (slot.key == key && slot.head == head &&
+                (word.size() <= sizeof head || word_at(slot.position - 1) == word))
+                return slot.position - 1;
         }
     }
     // Adds a word not yet in the index at `position`.
     template <class WordAt>
     void insert(std::uint64_t h, std::size_t position, const WordAt& word_at) {
         if (2 * (count_ + 1) > slots_.size()) {
-            std::vector<std::uint64_t> old = std::move(slots_);
+            std::vector<Slot> old = std::move(slots_);
             resize(old.size() * 2);
-            for (auto slot : old)
-                if (slot) place(hash(word_at(static_cast<std::uint32_t>(slot) - 1)), static_cast<std::uint32_t>(slot) - 1);
+            for (const Slot& slot : old)
+                if (slot.position) {
+                    const std::string_view word = word_at(slot.position - 1);
+                    place(hash(word), word, slot.position - 1);
+                }
         }
-        place(h, position);
+        place(h, word_at(position), position);
         ++count_;
     }
 
 private:
+    struct Slot {
+        std::uint64_t head;      // the word's first 8 bytes, zeros after its end
+        std::uint32_t key;       // 24 bits of its hash, then its length (255 for any longer)
+        std::uint32_t position;  // + 1; 0: empty
+    };
+    static std::uint32_t key_of(std::string_view word, std::uint64_t h) {
+        return static_cast<std::uint32_t>(h >> 40) << 8 | static_cast<std::uint32_t>(std::min<std::size_t>(word.size(), 255));
+    }
+    static std::uint64_t head_of(std::string_view word) {
+        std::uint64_t head = 0;
+        std::memcpy(&head, word.data(), std::min(word.size(), sizeof head));
+        return head;
+    }
     void resize(std::size_t capacity);
-    void place(std::uint64_t h, std::size_t position);
-    std::vector<std::uint64_t> slots_;
+    void place(std::uint64_t h, std::string_view word, std::size_t position);
+    std::vector<Slot> slots_;
     std::uint64_t mask_ = 0;
     std::size_t count_ = 0;
 };
