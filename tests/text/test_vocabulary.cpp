@@ -189,3 +189,22 @@ TEST_CASE("parse_vocabulary refuses bad files with a message naming the line or 
 TEST_CASE("a word list with a UTF-8 byte-order mark: the mark is not part of the first word") {
     CHECK(parse_vocabulary("\xEF\xBB\xBFthe\ncat\n", "v").words() == std::vector<std::string>{"the", "cat"});
 }
+
+TEST_CASE("Vocabulary tells apart words a slot alone could confuse: shared first 8 bytes, NUL bytes, lengths past 255") {
+    using namespace std::string_literals;
+    const std::vector<std::string> words = {
+        "abcdefgh", "abcdefghi", "abcdefghj", "abcdefghij", "ab", "ab\0"s, "ab\0\0"s, "a", "", "\0"s,
+        std::string(300, 'x'), std::string(301, 'x'), std::string(300, 'x') + "y", "abcdefg",
+    };
+    // Many words, so that the slots grow and every word is placed again.
+    std::vector<std::string> all = words;
+    for (int i = 0; i < 2000; ++i) all.push_back("w" + std::to_string(i));
+    const Vocabulary v(all);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        CAPTURE(i);
+        CHECK(v.index_of(all[i]) == i + 1);
+    }
+    for (const std::string& absent : {"abcdefgi"s, "abcdefghk"s, "ab\0\0\0"s, "abc"s, std::string(299, 'x'),
+                                       std::string(300, 'x') + "z", "w2000"s, "\0\0"s})
+        CHECK(v.index_of(absent) == 0);
+}
