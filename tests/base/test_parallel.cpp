@@ -191,3 +191,41 @@ TEST_CASE("ordered_pipeline: the earliest job's exception, after every job befor
               }) == "consume 10");
     }
 }
+
+TEST_CASE("a parallel_for inside a job of parallel_for or ordered_pipeline runs on the job's thread") {
+    for (std::size_t outer_threads : {2, 3}) {
+        std::mutex m;
+        std::vector<std::pair<std::thread::id, std::thread::id>> seen;  // (job's thread, nested job's thread)
+        parallel_for(outer_threads, outer_threads, [&](std::size_t) {
+            const auto self = std::this_thread::get_id();
+            parallel_for(4, 8, [&](std::size_t) {
+                std::lock_guard<std::mutex> lock(m);
+                seen.emplace_back(self, std::this_thread::get_id());
+            });
+        });
+        REQUIRE(seen.size() == 8 * outer_threads);
+        for (const auto& [job, nested] : seen) CHECK(job == nested);
+    }
+    std::mutex m;
+    std::size_t nested_elsewhere = 0, nested_jobs = 0;
+    ordered_pipeline(
+        2, 4, [](std::size_t k) { return k < 6; },
+        [&](std::size_t) {
+            const auto self = std::this_thread::get_id();
+            parallel_for(4, 8, [&](std::size_t) {
+                std::lock_guard<std::mutex> lock(m);
+                ++nested_jobs;
+                nested_elsewhere += std::this_thread::get_id() != self;
+            });
+        },
+        [](std::size_t) {});
+    CHECK(nested_jobs == 48);
+    CHECK(nested_elsewhere == 0);
+    // Outside any job, parallel_for uses its workers again.
+    std::set<std::thread::id> workers;
+    parallel_for(2, 2, [&](std::size_t) {
+        std::lock_guard<std::mutex> lock(m);
+        workers.insert(std::this_thread::get_id());
+    });
+    CHECK(workers.size() == 2);
+}

@@ -245,3 +245,27 @@ TEST_CASE("step_rows updates the listed rows lazily: as a dense step on them, th
         for (std::size_t k = 0; k < width; ++k) CHECK(p_sparse[dense + 1 * width + k] == p_reference[dense + 1 * width + k]);
     }
 }
+
+TEST_CASE("a step on several threads, by ranges, is the one-thread step bit for bit") {
+    // 600,000 elements: three ranges of the split; every rule, three steps each.
+    const std::size_t n = 600000;
+    std::vector<float> start_p(n), g(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        start_p[i] = static_cast<float>(i % 1000) / 500.0f - 1.0f;
+        g[i] = i % 3 == 0 ? 0.0f : static_cast<float>(static_cast<int>(i % 777) - 388) / 300.0f;
+    }
+    for (const char* name : {"sgd", "rmsprop", "adam"}) {
+        CAPTURE(name);
+        OptimizerSettings s;
+        s.name = name;
+        s.momentum = 0.5;
+        std::vector<float> one = start_p, three = start_p;
+        auto a = make_optimizer(s, n), b = make_optimizer(s, n);
+        for (int step = 0; step < 3; ++step) {
+            a->step(one.data(), g.data(), n, 1);
+            b->step(three.data(), g.data(), n, 3);
+        }
+        CHECK(one != start_p);
+        CHECK(std::memcmp(one.data(), three.data(), n * sizeof(float)) == 0);
+    }
+}

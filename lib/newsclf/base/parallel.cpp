@@ -13,6 +13,26 @@
 
 namespace newsclf {
 
+namespace {
+
+// Whether this thread runs a job of parallel_for or ordered_pipeline: a parallel_for inside one
+// runs its jobs on this thread alone, as the threads are all taken already (a network's own
+// threads inside a training step or a prediction batch that has its own).
+thread_local bool in_parallel_job = false;
+
+class ParallelJobScope {
+public:
+    ParallelJobScope() : outer_(in_parallel_job) { in_parallel_job = true; }
+    ~ParallelJobScope() { in_parallel_job = outer_; }
+    ParallelJobScope(const ParallelJobScope&) = delete;
+    ParallelJobScope& operator=(const ParallelJobScope&) = delete;
+
+private:
+    bool outer_;
+};
+
+}  // namespace
+
 std::size_t resolve_threads(std::size_t requested) {
     if (requested > 0) return requested;
     // Under Open MPI's mpirun the host's CPUs are shared by the ranks it started on this host.
@@ -22,7 +42,7 @@ std::size_t resolve_threads(std::size_t requested) {
 }
 
 void parallel_for(std::size_t threads, std::size_t jobs, const std::function<void(std::size_t)>& job) {
-    const std::size_t workers = std::max<std::size_t>(1, std::min(threads, jobs));
+    const std::size_t workers = in_parallel_job ? 1 : std::max<std::size_t>(1, std::min(threads, jobs));
     if (workers == 1) {
         for (std::size_t k = 0; k < jobs; ++k) job(k);
         return;
@@ -36,6 +56,7 @@ void parallel_for(std::size_t threads, std::size_t jobs, const std::function<voi
         failed.store(true, std::memory_order_relaxed);
     };
     auto work = [&](std::size_t t) {
+        ParallelJobScope scope;
         try {
             for (std::size_t k = t; k < jobs && !failed.load(std::memory_order_relaxed); k += workers) job(k);
         } catch (...) {
@@ -84,6 +105,7 @@ void ordered_pipeline(std::size_t threads, std::size_t window, const std::functi
     window = std::max<std::size_t>(window, 1);
     PipelineState state(window);
     auto worker = [&] {
+        ParallelJobScope scope;
         for (;;) {
             std::unique_lock<std::mutex> lock(state.mutex);
             state.job_ready.wait(lock, [&] { return state.taken < state.produced || state.finished; });

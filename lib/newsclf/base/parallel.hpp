@@ -14,7 +14,8 @@ std::size_t resolve_threads(std::size_t requested);
 // Runs job(k) for every k < jobs, on min(threads, jobs) workers (at least one): job k on worker
 // k % workers, in increasing k, worker 0 being the calling thread. Returns once every worker has
 // stopped; if any job threw, throws again the exception caught first, after every worker has been
-// joined. Once a job has thrown, no worker starts another job.
+// joined. Once a job has thrown, no worker starts another job. Called from a job of parallel_for
+// or of ordered_pipeline's workers, it runs every job on the calling thread.
 void parallel_for(std::size_t threads, std::size_t jobs, const std::function<void(std::size_t)>& job);
 
 // worker(t) for t < workers, each on a worker of its own (worker 0 the calling thread), with the

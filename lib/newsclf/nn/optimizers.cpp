@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/base/vector_clones.hpp"
 
 namespace newsclf {
@@ -48,7 +49,6 @@ class Sgd : public Optimizer {
 public:
     Sgd(const OptimizerSettings& s, std::size_t n)
         : Optimizer(s.learning_rate), momentum_(float(s.momentum)), velocity_(n, 0.0f) {}
-    void step(float* p, const float* g, std::size_t n) override { update(p, g, 0, n); }
 
 private:
     void update(float* p, const float* g, std::size_t from, std::size_t to) override {
@@ -70,7 +70,6 @@ class RmsProp : public Optimizer {
 public:
     RmsProp(const OptimizerSettings& s, std::size_t n)
         : Optimizer(s.learning_rate), rho_(float(s.rho)), eps_(float(s.epsilon)), mean_square_(n, 0.0f) {}
-    void step(float* p, const float* g, std::size_t n) override { update(p, g, 0, n); }
 
 private:
     void update(float* p, const float* g, std::size_t from, std::size_t to) override {
@@ -84,14 +83,13 @@ class Adam : public Optimizer {
 public:
     Adam(const OptimizerSettings& s, std::size_t n)
         : Optimizer(s.learning_rate), s_(s), m_(n, 0.0f), v_(n, 0.0f) {}
-    void step(float* p, const float* g, std::size_t n) override {
+
+private:
+    void begin_step() override {
         ++t_;
         const double correction = std::sqrt(1.0 - std::pow(s_.beta_2, t_)) / (1.0 - std::pow(s_.beta_1, t_));
         lr_t_ = static_cast<float>(learning_rate_ * correction);
-        update(p, g, 0, n);
     }
-
-private:
     void update(float* p, const float* g, std::size_t from, std::size_t to) override {
         const float lr = lr_t_;
         const float b1 = float(s_.beta_1), b2 = float(s_.beta_2), eps = float(s_.epsilon);
@@ -108,6 +106,14 @@ private:
 };
 
 }  // namespace
+
+void Optimizer::step(float* params, const float* grads, std::size_t n, std::size_t threads) {
+    begin_step();
+    // Ranges long enough that a thread's start is a small part of its work.
+    constexpr std::size_t range = 1 << 18;
+    const std::size_t ranges = (n + range - 1) / range;
+    parallel_for(threads, ranges, [&](std::size_t k) { update(params, grads, k * range, std::min(n, (k + 1) * range)); });
+}
 
 OptimizerKind optimizer_kind(const std::string& name) {
     if (name == "sgd") return OptimizerKind::sgd;

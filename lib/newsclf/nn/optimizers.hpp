@@ -29,8 +29,9 @@ class Optimizer {
 public:
     explicit Optimizer(double learning_rate) : learning_rate_(learning_rate) {}
     virtual ~Optimizer() = default;
-    // params -= update(grads); called once per batch.
-    virtual void step(float* params, const float* grads, std::size_t n) = 0;
+    // params -= update(grads) on elements [0, n); called once per batch. With several threads the
+    // elements are split among them by ranges: the same result, as each element's rule is its own.
+    void step(float* params, const float* grads, std::size_t n, std::size_t threads = 1);
     // The same update for some rows of a row-sparse block only (a trained embedding), called after
     // step() of the same batch, which covered the elements before the block: row r is the elements
     // [begin + r * width, begin + (r + 1) * width). Lazy, as TensorFlow Addons' LazyAdam: a row
@@ -48,6 +49,8 @@ public:
     void set_learning_rate(double learning_rate) { learning_rate_ = learning_rate; }
 
 protected:
+    // Before a step's updates: what the step changes for every element (Adam's bias correction).
+    virtual void begin_step() {}
     // The rule on elements [from, to) of the buffers, with the step size of the current step.
     virtual void update(float* params, const float* grads, std::size_t from, std::size_t to) = 0;
     double learning_rate_;

@@ -9,6 +9,7 @@
 #include "newsclf/base/error.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/base/log.hpp"
+#include "newsclf/base/parallel.hpp"
 #include "newsclf/nn/optimizers.hpp"
 
 namespace newsclf {
@@ -40,6 +41,121 @@ std::size_t correct(const std::vector<float>& probabilities, const std::vector<s
     }
     return hits;
 }
+
+// values[0, n) = 0, on `threads` threads for a buffer of megabytes (a trained embedding's gradient).
+void zero(float* values, std::size_t n, std::size_t threads) {
+    constexpr std::size_t range = 1 << 18;
+    parallel_for(threads, (n + range - 1) / range,
+                 [&](std::size_t k) { std::fill(values + k * range, values + std::min(n, (k + 1) * range), 0.0f); });
+}
+
+// Batches of at least this many rows a thread are split among threads; below it a step is too
+// short for threads to pay (the workshop's batches of 32 take about 25 microseconds).
+constexpr std::size_t rows_per_shard = 64;
+
+// One training step's forward and backward passes, on one thread or split among several: shard t
+// of the batch (contiguous rows) runs on thread t with a workspace, a dropout generator and (but
+// for shard 0, which writes into the step's buffer) a gradient buffer of its own; the buffers are
+// then added in shard order. So a given number of threads gives the same model on every run, and
+// one thread is the plain step.
+class BatchStep {
+public:
+    BatchStep(const TrainableNetwork& network, std::size_t shards, std::size_t n_params, const Dropout& dropout,
+              std::uint64_t shard_seed, std::uint64_t shard_seed_stride)
+        : network_(network), sparse_(network.sparse_rows()), n_params_(n_params),
+          dense_end_(sparse_.width > 0 ? sparse_.begin : n_params) {
+        shards_.resize(shards);
+        for (std::size_t t = 0; t < shards; ++t) {
+            Shard& shard = shards_[t];
+            shard.workspace = network.workspace();
+            if (t == 0) {
+                shard.dropout = dropout;
+                continue;
+            }
+            shard.grads.assign(n_params, 0.0f);
+            shard.rng = std::make_unique<PythonRandom>(shard_seed + shard_seed_stride * t);
+            shard.dropout = {dropout.rate, shard.rng.get()};
+        }
+    }
+
+    struct Result {
+        double loss = 0;
+        std::size_t hits = 0;
+    };
+    // Forward and backward over rows [begin, end) of `order`, the gradient added into grads (zero
+    // before) and the touched rows of a sparse tail left in `touched`, ascending, each once.
+    Result run(const float* params, const TokenCorpus& corpus, const std::vector<std::size_t>& order, std::size_t begin,
+               std::size_t end, std::size_t epoch, std::size_t step, float* grads, std::vector<std::uint32_t>& touched) {
+        const std::size_t n = end - begin, count = shards_.size();
+        run_workers(count, [&](std::size_t t) {
+            Shard& shard = shards_[t];
+            const std::size_t from = begin + n * t / count, to = begin + n * (t + 1) / count;
+            shard.loss = 0;
+            shard.hits = 0;
+            shard.workspace->touched_rows.clear();
+            if (to == from) return;
+            TokenBatch batch = gather(corpus, order, from, to, shard.labels);
+            shard.loss = network_.forward(params, batch, shard.labels.data(), *shard.workspace, &shard.dropout);
+            if (!std::isfinite(shard.loss)) return;
+            shard.hits = correct(shard.workspace->probabilities, shard.labels, label_count);
+            network_.backward(params, batch, shard.labels.data(), n, *shard.workspace, t == 0 ? grads : shard.grads.data());
+        });
+        Result r;
+        for (const Shard& shard : shards_) {
+            if (!std::isfinite(shard.loss)) throw_diverged(shard.loss, epoch, step + 1);
+            r.loss += shard.loss;
+            r.hits += shard.hits;
+        }
+        add_shard_gradients(grads, touched);
+        return r;
+    }
+
+private:
+    struct Shard {
+        std::unique_ptr<Workspace> workspace;
+        std::vector<std::int8_t> labels;
+        std::vector<float> grads;  // shards after the first; zero between steps
+        std::unique_ptr<PythonRandom> rng;
+        Dropout dropout{0.0f, nullptr};
+        double loss = 0;
+        std::size_t hits = 0;
+    };
+
+    // grads += each later shard's gradient, in shard order (the dense part split among the
+    // threads by ranges); those buffers zeroed again.
+    void add_shard_gradients(float* grads, std::vector<std::uint32_t>& touched) {
+        touched.clear();
+        if (sparse_.width > 0) touched = shards_[0].workspace->touched_rows;
+        if (shards_.size() == 1) return;
+        constexpr std::size_t range = 16384;
+        parallel_for(shards_.size(), (dense_end_ + range - 1) / range, [&](std::size_t k) {
+            const std::size_t from = k * range, to = std::min(dense_end_, from + range);
+            for (std::size_t t = 1; t < shards_.size(); ++t) {
+                float* g = shards_[t].grads.data();
+                for (std::size_t i = from; i < to; ++i) grads[i] += g[i];
+                std::fill(g + from, g + to, 0.0f);
+            }
+        });
+        if (sparse_.width == 0) return;
+        for (std::size_t t = 1; t < shards_.size(); ++t) {
+            float* g = shards_[t].grads.data();
+            for (std::uint32_t row : shards_[t].workspace->touched_rows) {
+                const std::size_t at = sparse_.begin + static_cast<std::size_t>(row) * sparse_.width;
+                for (std::size_t i = at; i < at + sparse_.width; ++i) grads[i] += g[i];
+                std::fill(g + at, g + at + sparse_.width, 0.0f);
+            }
+            const auto& rows = shards_[t].workspace->touched_rows;
+            touched.insert(touched.end(), rows.begin(), rows.end());
+        }
+        std::sort(touched.begin(), touched.end());
+        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    }
+
+    const TrainableNetwork& network_;
+    const SparseRows sparse_;
+    const std::size_t n_params_, dense_end_;
+    std::vector<Shard> shards_;
+};
 
 }  // namespace
 
@@ -166,11 +282,11 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
     // This rank's shard: the training rows i with i mod ranks == rank, of a split every rank made alike.
     std::vector<std::size_t> order;
     for (std::size_t i = rank; i < split.train.size(); i += ranks) order.push_back(split.train[i]);
-    auto workspace = network.workspace();
-    Workspace& ws = *workspace;
-    std::vector<std::int8_t> labels;
     std::vector<std::uint32_t> touched;
     const std::size_t batch_size = options.batch_size;
+    const std::size_t threads = resolve_threads(options.threads);
+    const std::size_t shards = std::max<std::size_t>(1, std::min(threads, batch_size / rows_per_shard));
+    BatchStep batch_step(network, shards, n_params, dropout, options.seed + 2 + rank, ranks);
     // As many steps on every rank, those of the largest shard (rank 0's): a rank whose shard is
     // one row shorter may have an empty last batch, and then adds zeros to the allreduce.
     const std::size_t largest_shard = (split.train.size() + ranks - 1) / ranks;
@@ -183,16 +299,13 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
         std::size_t hits = 0, seen = 0;
         for (std::size_t step = 0; step < steps; ++step) {
             std::size_t begin = std::min(order.size(), step * batch_size), end = std::min(order.size(), begin + batch_size);
-            std::fill(grads.begin(), grads.begin() + static_cast<std::ptrdiff_t>(dense_end), 0.0f);
+            zero(grads.data(), dense_end, threads);
             touched.clear();
             if (end > begin) {
-                TokenBatch batch = gather(corpus, order, begin, end, labels);
-                const double batch_loss = network.forward(params.data(), batch, labels.data(), ws, &dropout);
-                if (!std::isfinite(batch_loss)) throw_diverged(batch_loss, epoch, step + 1);
-                loss_sum += batch_loss;
-                hits += correct(ws.probabilities, labels, label_count);
-                network.backward(params.data(), batch, labels.data(), batch.size(), ws, grads.data());
-                if (sparse.width > 0) touched = ws.touched_rows;
+                const BatchStep::Result r =
+                    batch_step.run(params.data(), corpus, order, begin, end, epoch, step, grads.data(), touched);
+                loss_sum += r.loss;
+                hits += r.hits;
             }
             seen = end;
             if (ranks > 1) {
@@ -210,7 +323,7 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
             if (schedule != LrSchedule::constant)
                 optimizer->set_learning_rate(scheduled_learning_rate(schedule, optimizer_settings.learning_rate,
                                                                      (epoch - 1) * steps + step, options.epochs * steps));
-            optimizer->step(params.data(), grads.data(), dense_end);
+            optimizer->step(params.data(), grads.data(), dense_end, threads);
             if (sparse.width > 0) {
                 optimizer->step_rows(params.data(), grads.data(), sparse.begin, sparse.width, touched.data(), touched.size());
                 for (std::uint32_t r : touched)
