@@ -100,7 +100,7 @@ std::vector<Hyperparameter> make_table() {
                  [](const FitOptions& o) { return o.lr_schedule; }});
     count("ngrams", "linear and bag: word n-grams of 1 to ngrams words", 1, &FitOptions::ngrams);
     count("buckets", "linear and bag: hash buckets shared by the n-grams of 2 and more words", 1, &FitOptions::buckets);
-    count("threads", "training threads; 0: one per CPU; 1 gives the same model file on every run (mlp, cnn and lstm: any fixed number)", 0, &FitOptions::threads);
+    count("threads", "training threads; 0: one per CPU; 1 gives the same model file on every run (mlp, cnn and lstm: any number)", 0, &FitOptions::threads);
     t.push_back({"members", "ensemble: the architectures of its members, comma-separated, each trained with its own defaults",
                  "LIST",
                  [name](FitOptions& o, const std::string& v) {

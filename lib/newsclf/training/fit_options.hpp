@@ -26,7 +26,7 @@ struct FitOptions {
     std::string lr_schedule = "constant";  // constant, linear (to 0 at the last step), cosine
     std::size_t ngrams = 2;           // linear, bag: word n-grams of 1 to ngrams words
     std::size_t buckets = 2097152;    // linear, bag: hash buckets of the n-grams of 2 words and more
-    std::size_t threads = 0;          // training threads; 0: one per CPU; 1 gives the same model on every run (mlp, cnn, lstm: any fixed number)
+    std::size_t threads = 0;          // training threads; 0: one per CPU; 1 gives the same model on every run (mlp, cnn, lstm: any number)
     std::string members = "mlp";      // ensemble: the archs of its members, comma-separated
     double validation_split = 0.2;
     std::string split_by = "row";

@@ -49,20 +49,22 @@ void zero(float* values, std::size_t n, std::size_t threads) {
                  [&](std::size_t k) { std::fill(values + k * range, values + std::min(n, (k + 1) * range), 0.0f); });
 }
 
-// Batches of at least this many rows a thread are split among threads; below it a step is too
-// short for threads to pay (the workshop's batches of 32 take about 25 microseconds).
-constexpr std::size_t rows_per_shard = 64;
+// A batch is cut into one shard per this many rows (at least one shard): the shards are a
+// function of the batch size alone, so the model does not depend on the number of threads. The
+// default batches of the cnn and the lstm (512 rows) make two shards; the workshop's 32 one, a
+// step too short for threads to pay (about 25 microseconds).
+constexpr std::size_t rows_per_shard = 256;
 
-// One training step's forward and backward passes, on one thread or split among several: shard t
-// of the batch (contiguous rows) runs on thread t with a workspace, a dropout generator and (but
-// for shard 0, which writes into the step's buffer) a gradient buffer of its own; the buffers are
-// then added in shard order. So a given number of threads gives the same model on every run, and
-// one thread is the plain step.
+// One training step's forward and backward passes, its batch cut into shards of contiguous rows
+// that run on up to `threads` threads: each with a workspace, a dropout generator and (but for
+// shard 0, which writes into the step's buffer) a gradient buffer of its own; the buffers are
+// then added in shard order. The same model whatever the number of threads, and one shard is the
+// plain step.
 class BatchStep {
 public:
-    BatchStep(const TrainableNetwork& network, std::size_t shards, std::size_t n_params, const Dropout& dropout,
-              std::uint64_t shard_seed, std::uint64_t shard_seed_stride)
-        : network_(network), sparse_(network.sparse_rows()), n_params_(n_params),
+    BatchStep(const TrainableNetwork& network, std::size_t shards, std::size_t threads, std::size_t n_params,
+              const Dropout& dropout, std::uint64_t shard_seed, std::uint64_t shard_seed_stride)
+        : network_(network), sparse_(network.sparse_rows()), threads_(threads), n_params_(n_params),
           dense_end_(sparse_.width > 0 ? sparse_.begin : n_params) {
         shards_.resize(shards);
         for (std::size_t t = 0; t < shards; ++t) {
@@ -87,7 +89,7 @@ public:
     Result run(const float* params, const TokenCorpus& corpus, const std::vector<std::size_t>& order, std::size_t begin,
                std::size_t end, std::size_t epoch, std::size_t step, float* grads, std::vector<std::uint32_t>& touched) {
         const std::size_t n = end - begin, count = shards_.size();
-        run_workers(count, [&](std::size_t t) {
+        parallel_for(threads_, count, [&](std::size_t t) {
             Shard& shard = shards_[t];
             const std::size_t from = begin + n * t / count, to = begin + n * (t + 1) / count;
             shard.loss = 0;
@@ -128,7 +130,7 @@ private:
         if (sparse_.width > 0) touched = shards_[0].workspace->touched_rows;
         if (shards_.size() == 1) return;
         constexpr std::size_t range = 16384;
-        parallel_for(shards_.size(), (dense_end_ + range - 1) / range, [&](std::size_t k) {
+        parallel_for(threads_, (dense_end_ + range - 1) / range, [&](std::size_t k) {
             const std::size_t from = k * range, to = std::min(dense_end_, from + range);
             for (std::size_t t = 1; t < shards_.size(); ++t) {
                 float* g = shards_[t].grads.data();
@@ -153,7 +155,7 @@ private:
 
     const TrainableNetwork& network_;
     const SparseRows sparse_;
-    const std::size_t n_params_, dense_end_;
+    const std::size_t threads_, n_params_, dense_end_;
     std::vector<Shard> shards_;
 };
 
@@ -285,8 +287,8 @@ std::vector<EpochResult> train_network(const TrainableNetwork& network, std::vec
     std::vector<std::uint32_t> touched;
     const std::size_t batch_size = options.batch_size;
     const std::size_t threads = resolve_threads(options.threads);
-    const std::size_t shards = std::max<std::size_t>(1, std::min(threads, batch_size / rows_per_shard));
-    BatchStep batch_step(network, shards, n_params, dropout, options.seed + 2 + rank, ranks);
+    const std::size_t shards = std::max<std::size_t>(1, batch_size / rows_per_shard);
+    BatchStep batch_step(network, shards, threads, n_params, dropout, options.seed + 2 + rank, ranks);
     // As many steps on every rank, those of the largest shard (rank 0's): a rank whose shard is
     // one row shorter may have an empty last batch, and then adds zeros to the allreduce.
     const std::size_t largest_shard = (split.train.size() + ranks - 1) / ranks;
