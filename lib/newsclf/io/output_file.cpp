@@ -1,6 +1,7 @@
 // Output files written under a temporary name and renamed when whole.
 #include "newsclf/io/output_file.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,6 +85,19 @@ void OutputFile::write(std::string_view bytes) {
     if (bytes.empty()) return;
     if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
         throw IoError(name_ + ": cannot write: " + std::strerror(errno));
+    written_ += bytes.size();
+    if (!temp_.empty() && written_ - writeback_from_ >= writeback_bytes) start_writeback();
+}
+
+// The bytes written so far go to the disk in the background, so that the fsync of commit() waits
+// for the last few megabytes only, not the whole file (0.05-0.08 s of a 31 MB token stream).
+void OutputFile::start_writeback() {
+    flush();
+#ifdef SYNC_FILE_RANGE_WRITE
+    ::sync_file_range(fileno(file_), static_cast<off_t>(writeback_from_), static_cast<off_t>(written_ - writeback_from_),
+                      SYNC_FILE_RANGE_WRITE);  // a hint: a failure shows in commit()'s fsync
+#endif
+    writeback_from_ = written_;
 }
 
 void OutputFile::flush() {

@@ -27,6 +27,9 @@ public:
     const std::string& name() const { return name_; }
 
 private:
+    static constexpr std::size_t writeback_bytes = 4 << 20;
+    void start_writeback();
+
     std::string path_;
     std::string temp_;
     std::string name_;
@@ -34,6 +37,8 @@ private:
     bool committed_ = false;
     bool in_place_ = false;  // a device or pipe, written without a temporary
     int registration_ = -1;  // slot of the temporary in the registry, or -1
+    std::size_t written_ = 0;         // bytes written so far
+    std::size_t writeback_from_ = 0;  // the first byte not yet sent to the disk ahead of commit()
 };
 
 // A UsageError, naming both, when output is an existing file that one of the inputs names too:
