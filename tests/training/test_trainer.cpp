@@ -72,6 +72,14 @@ struct Synthetic {
         s.hidden_units = 8;
         return s;
     }
+    // A cnn small enough for these rows: 4 filters, 4 hidden units.
+    static CnnShape small_cnn_shape() {
+        CnnShape s;
+        s.max_len = max_len;
+        s.filters = 4;
+        s.hidden_units = 4;
+        return s;
+    }
     static FitOptions options(std::uint64_t seed) {
         FitOptions o;
         o.epochs = 6;
@@ -315,11 +323,7 @@ TEST_CASE("train_network on two ranks reduces a trained embedding's rows, the un
     // either rank touched it.
     set_verbosity(0);
     const Synthetic data(100);
-    CnnShape shape;
-    shape.max_len = Synthetic::max_len;
-    shape.filters = 4;
-    shape.hidden_units = 4;
-    const CnnNetwork network(&data.embedding, shape, true);
+    const CnnNetwork network(&data.embedding, data.small_cnn_shape(), true);
     REQUIRE(network.sparse_rows().width == Synthetic::dim);
     FitOptions options = Synthetic::options(99);
     options.epochs = 3;
@@ -345,11 +349,7 @@ TEST_CASE("a batch cut into shards: the same model whatever the threads, the gra
     // embedding is its row-sparse tail, the mlp has none.
     set_verbosity(0);
     const Synthetic data(1250);
-    CnnShape shape;
-    shape.max_len = Synthetic::max_len;
-    shape.filters = 4;
-    shape.hidden_units = 4;
-    const CnnNetwork cnn(&data.embedding, shape, true);
+    const CnnNetwork cnn(&data.embedding, data.small_cnn_shape(), true);
     const MlpNetwork mlp(&data.embedding, data.shape());
     const DataSplit split = split_rows(data.corpus, "row", 0.2, 99);
     REQUIRE(split.train.size() == 1000);

@@ -11,6 +11,7 @@
 #include "newsclf/base/json.hpp"
 #include "newsclf/base/log.hpp"
 #include "newsclf/base/parallel.hpp"
+#include "newsclf/base/prefetch.hpp"
 #include "newsclf/base/random.hpp"
 
 namespace newsclf {
@@ -93,15 +94,6 @@ inline void add_row(const float* d, const SweepRow<K>& r, SweepState<K>& st) {
         for (std::size_t p = 0; p < K; ++p) wk[p] += d[p] * e[k].value;
     }
     for (std::size_t p = 0; p < K; ++p) st.bias[p] += d[p];
-}
-
-// GCC 12 at -O2 deletes the __builtin_prefetch calls below as dead code; an asm statement stays.
-inline void prefetch(const void* p) {
-#if defined(__GNUC__) && defined(__x86_64__)
-    asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
-#else
-    __builtin_prefetch(p);
-#endif
 }
 
 // The visits are random, so each is a wait on memory: fetch the row a few visits ahead, its
