@@ -205,6 +205,15 @@ TEST_CASE("evaluate_rows and predict_rows agree, across several prediction batch
     for (std::size_t r = 0; r < rows.size(); ++r)
         for (std::size_t c = 0; c < 4; ++c) CHECK(q[(rows.size() - 1 - r) * 4 + c] == p[r * 4 + c]);
 
+    // On several threads, the batches shared among them: the same numbers in the same places.
+    for (std::size_t threads : {2, 3}) {
+        CAPTURE(threads);
+        CHECK(predict_rows(network, params.data(), data.corpus, reversed, threads) == q);
+        const Evaluation several = evaluate_rows(network, params.data(), data.corpus, rows, threads);
+        CHECK(several.loss == e.loss);
+        CHECK(several.accuracy == e.accuracy);
+    }
+
     CHECK(evaluate_rows(network, params.data(), data.corpus, {}).rows == 0);
 }
 

@@ -81,7 +81,7 @@ void calibrate_model(Model& model, const TokenCorpus& corpus, const DataSplit& s
         probabilities = *held_out_probabilities;
     } else {
         auto network = architecture(model.options.arch).network(model);
-        probabilities = predict_rows(*network, model.parameters.data(), corpus, split.validation);
+        probabilities = predict_rows(*network, model.parameters.data(), corpus, split.validation, model.options.threads);
     }
     if (probabilities.size() != split.validation.size() * label_count)
         throw InternalError("calibration: the held-out probabilities do not match the validation rows");

@@ -162,14 +162,15 @@ private:
 }  // namespace
 
 std::vector<float> predict_rows(const Network& network, const float* params, const TokenCorpus& corpus,
-                                const std::vector<std::size_t>& rows) {
+                                const std::vector<std::size_t>& rows, std::size_t threads) {
     std::vector<float> out(rows.size() * label_count);
-    std::vector<std::int8_t> labels;
-    for (std::size_t begin = 0; begin < rows.size(); begin += prediction_batch) {
-        std::size_t end = std::min(rows.size(), begin + prediction_batch);
+    const std::size_t batches = (rows.size() + prediction_batch - 1) / prediction_batch;
+    parallel_for(resolve_threads(threads), batches, [&](std::size_t k) {
+        const std::size_t begin = k * prediction_batch, end = std::min(rows.size(), begin + prediction_batch);
+        std::vector<std::int8_t> labels;
         TokenBatch batch = gather(corpus, rows, begin, end, labels);
         network.predict(params, batch, out.data() + begin * label_count);
-    }
+    });
     return out;
 }
 
@@ -194,8 +195,8 @@ Evaluation evaluate_probabilities(const std::vector<float>& probabilities, const
 }
 
 Evaluation evaluate_rows(const Network& network, const float* params, const TokenCorpus& corpus,
-                         const std::vector<std::size_t>& rows) {
-    return evaluate_probabilities(predict_rows(network, params, corpus, rows), corpus, rows);
+                         const std::vector<std::size_t>& rows, std::size_t threads) {
+    return evaluate_probabilities(predict_rows(network, params, corpus, rows, threads), corpus, rows);
 }
 
 bool EarlyStopping::should_stop(const EpochResult& r, const std::vector<float>& params) {
@@ -215,7 +216,8 @@ void EarlyStopping::restore(std::vector<float>& params) {
 
 EpochLoop::EpochLoop(const Network& network, const TokenCorpus& corpus, const DataSplit& split, const FitOptions& options,
                      const std::function<void(const EpochResult&)>& on_epoch)
-    : network_(network), corpus_(corpus), validation_(split.validation), epochs_(options.epochs), on_epoch_(on_epoch),
+    : network_(network), corpus_(corpus), validation_(split.validation), epochs_(options.epochs),
+      threads_(options.threads), on_epoch_(on_epoch),
       early_stopping_(options.patience) {}
 
 ProgressBar EpochLoop::begin(std::size_t epoch, std::size_t steps) {
@@ -227,7 +229,7 @@ ProgressBar EpochLoop::begin(std::size_t epoch, std::size_t steps) {
 bool EpochLoop::end(EpochResult r, const std::vector<float>& params) {
     r.epoch = epoch_;
     r.epochs = epochs_;
-    r.validation = evaluate_rows(network_, params.data(), corpus_, validation_);
+    r.validation = evaluate_rows(network_, params.data(), corpus_, validation_, threads_);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     history_.push_back(r);
     if (on_epoch_) on_epoch_(r);

@@ -17,15 +17,16 @@
 
 namespace newsclf {
 
-// Probabilities (rows x classes) of the given rows, in batches.
+// Probabilities (rows x classes) of the given rows, in batches, on up to `threads` threads (0: one
+// per CPU; the same numbers whatever their number, each row's its own).
 std::vector<float> predict_rows(const Network& network, const float* params, const TokenCorpus& corpus,
-                                const std::vector<std::size_t>& rows);
+                                const std::vector<std::size_t>& rows, std::size_t threads = 1);
 // Mean cross-entropy (probabilities clipped to [1e-7, 1 - 1e-7], as Keras does) and accuracy of
 // probabilities (rows x classes) against the rows' labels.
 Evaluation evaluate_probabilities(const std::vector<float>& probabilities, const TokenCorpus& corpus,
                                   const std::vector<std::size_t>& rows);
 Evaluation evaluate_rows(const Network& network, const float* params, const TokenCorpus& corpus,
-                         const std::vector<std::size_t>& rows);
+                         const std::vector<std::size_t>& rows, std::size_t threads = 1);
 
 // Keras's EarlyStopping(monitor="val_loss", restore_best_weights=True) over a parameter buffer;
 // with patience 0, or without validation rows, it never stops.
@@ -64,6 +65,7 @@ private:
     const TokenCorpus& corpus_;
     const std::vector<std::size_t>& validation_;
     std::size_t epochs_, epoch_ = 0;
+    std::size_t threads_;  // for the validation pass
     std::function<void(const EpochResult&)> on_epoch_;
     EarlyStopping early_stopping_;
     std::chrono::steady_clock::time_point start_;
