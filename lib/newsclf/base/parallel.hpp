@@ -2,6 +2,7 @@
 // exception of any of them back to the caller, so that a failing worker ends in the tools'
 // documented exit codes instead of std::terminate.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 
@@ -22,6 +23,14 @@ void parallel_for(std::size_t threads, std::size_t jobs, const std::function<voi
 // exception handling of parallel_for.
 inline void run_workers(std::size_t workers, const std::function<void(std::size_t)>& worker) {
     parallel_for(workers, workers, worker);
+}
+
+// job(from, to) for [0, n) cut into ranges of `range` elements (the last one shorter), on up to
+// `threads` threads as parallel_for runs them: for loops over buffers of megabytes whose
+// elements are each their own, the same result whatever the number of threads.
+inline void parallel_ranges(std::size_t threads, std::size_t n, std::size_t range,
+                            const std::function<void(std::size_t, std::size_t)>& job) {
+    parallel_for(threads, (n + range - 1) / range, [&](std::size_t k) { job(k * range, std::min(n, (k + 1) * range)); });
 }
 
 // A stream of jobs worked on in parallel and finished in order: produce(k), on the calling thread

@@ -110,9 +110,7 @@ private:
 void Optimizer::step(float* params, const float* grads, std::size_t n, std::size_t threads) {
     begin_step();
     // Ranges long enough that a thread's start is a small part of its work.
-    constexpr std::size_t range = 1 << 18;
-    const std::size_t ranges = (n + range - 1) / range;
-    parallel_for(threads, ranges, [&](std::size_t k) { update(params, grads, k * range, std::min(n, (k + 1) * range)); });
+    parallel_ranges(threads, n, 1 << 18, [&](std::size_t from, std::size_t to) { update(params, grads, from, to); });
 }
 
 OptimizerKind optimizer_kind(const std::string& name) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "newsclf/base/prefetch.hpp"
+
 namespace newsclf {
 
 float vector_direction(TokenSpan tokens, const Matrix& vectors, float* out) {
@@ -11,9 +13,7 @@ float vector_direction(TokenSpan tokens, const Matrix& vectors, float* out) {
     std::fill(out, out + dim, 0.0f);
     // The rows lie anywhere in the table: ask for each one's cache lines before summing them.
     for (std::size_t i = 0; i < tokens.size; ++i)
-        if (tokens.data[i] < rows)
-            for (std::size_t d = 0; d < dim; d += 16)
-                __builtin_prefetch(vectors.data() + static_cast<std::size_t>(tokens.data[i]) * dim + d);
+        if (tokens.data[i] < rows) prefetch_floats(vectors.data() + static_cast<std::size_t>(tokens.data[i]) * dim, dim);
     for (std::size_t i = 0; i < tokens.size; ++i) {
         if (tokens.data[i] >= rows) continue;
         const float* row = vectors.data() + static_cast<std::size_t>(tokens.data[i]) * dim;

@@ -44,9 +44,7 @@ std::size_t correct(const std::vector<float>& probabilities, const std::vector<s
 
 // values[0, n) = 0, on `threads` threads for a buffer of megabytes (a trained embedding's gradient).
 void zero(float* values, std::size_t n, std::size_t threads) {
-    constexpr std::size_t range = 1 << 18;
-    parallel_for(threads, (n + range - 1) / range,
-                 [&](std::size_t k) { std::fill(values + k * range, values + std::min(n, (k + 1) * range), 0.0f); });
+    parallel_ranges(threads, n, 1 << 18, [&](std::size_t from, std::size_t to) { std::fill(values + from, values + to, 0.0f); });
 }
 
 // A batch is cut into one shard per this many rows (at least one shard): the shards are a
@@ -64,7 +62,7 @@ class BatchStep {
 public:
     BatchStep(const TrainableNetwork& network, std::size_t shards, std::size_t threads, std::size_t n_params,
               const Dropout& dropout, std::uint64_t shard_seed, std::uint64_t shard_seed_stride)
-        : network_(network), sparse_(network.sparse_rows()), threads_(threads), n_params_(n_params),
+        : network_(network), sparse_(network.sparse_rows()), threads_(threads),
           dense_end_(sparse_.width > 0 ? sparse_.begin : n_params) {
         shards_.resize(shards);
         for (std::size_t t = 0; t < shards; ++t) {
@@ -129,9 +127,7 @@ private:
         touched.clear();
         if (sparse_.width > 0) touched = shards_[0].workspace->touched_rows;
         if (shards_.size() == 1) return;
-        constexpr std::size_t range = 16384;
-        parallel_for(threads_, (dense_end_ + range - 1) / range, [&](std::size_t k) {
-            const std::size_t from = k * range, to = std::min(dense_end_, from + range);
+        parallel_ranges(threads_, dense_end_, 16384, [&](std::size_t from, std::size_t to) {
             for (std::size_t t = 1; t < shards_.size(); ++t) {
                 float* g = shards_[t].grads.data();
                 for (std::size_t i = from; i < to; ++i) grads[i] += g[i];
@@ -155,7 +151,7 @@ private:
 
     const TrainableNetwork& network_;
     const SparseRows sparse_;
-    const std::size_t threads_, n_params_, dense_end_;
+    const std::size_t threads_, dense_end_;
     std::vector<Shard> shards_;
 };
 
