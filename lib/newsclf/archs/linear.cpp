@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "newsclf/base/error.hpp"
+#include "newsclf/base/prefetch.hpp"
 #include "newsclf/base/labels.hpp"
 #include "newsclf/nn/activations.hpp"
 #include "newsclf/nn/vector_direction.hpp"
@@ -42,16 +43,26 @@ void LinearNetwork::decision_values(const float* params, const TokenBatch& batch
     const float* bias = params + bias_offset();
     const float* idf = params + idf_offset();
     std::vector<std::uint32_t> scratch;
-    std::vector<FeatureCount> counts;
+    std::vector<FeatureCount> counts, next;
     std::vector<float> sums(classes_), direction(vector_dim_);
     const float* vector_weights = params + vector_weights_offset();
     scratch.reserve(256);
     counts.reserve(256);
+    next.reserve(256);
+    // The rows lie anywhere in tables of tens of megabytes: those of headline b + 1 are asked for
+    // while those of b are summed (the sums themselves, in the same order, are unchanged).
+    auto count_and_prefetch = [&](std::size_t b, std::vector<FeatureCount>& out) {
+        ngrams_.count(batch[b], scratch, out);
+        for (const FeatureCount& f : out) {
+            prefetch(weights + static_cast<std::size_t>(f.index) * classes_);
+            prefetch(idf + f.index);
+        }
+        if (vector_dim_ > 0) prefetch_vector_rows(batch[b], *vectors_);
+    };
+    if (batch.size() > 0) count_and_prefetch(0, next);
     for (std::size_t b = 0; b < batch.size(); ++b) {
-        ngrams_.count(batch[b], scratch, counts);
-        // The rows lie anywhere in tables of tens of megabytes: ask for all of them before the sum
-        // needs the first (the sum itself, in the same order, is unchanged).
-        for (const FeatureCount& f : counts) __builtin_prefetch(weights + static_cast<std::size_t>(f.index) * classes_);
+        std::swap(counts, next);
+        if (b + 1 < batch.size()) count_and_prefetch(b + 1, next);
         std::fill(sums.begin(), sums.end(), 0.0f);
         float norm = 0;
         for (const FeatureCount& f : counts) {

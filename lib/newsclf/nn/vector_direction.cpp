@@ -8,12 +8,16 @@
 
 namespace newsclf {
 
+void prefetch_vector_rows(TokenSpan tokens, const Matrix& vectors) {
+    const std::size_t rows = vectors.shape(0), dim = vectors.shape(1);
+    for (std::size_t i = 0; i < tokens.size; ++i)
+        if (tokens.data[i] < rows) prefetch_floats(vectors.data() + static_cast<std::size_t>(tokens.data[i]) * dim, dim);
+}
+
 float vector_direction(TokenSpan tokens, const Matrix& vectors, float* out) {
     const std::size_t rows = vectors.shape(0), dim = vectors.shape(1);
     std::fill(out, out + dim, 0.0f);
-    // The rows lie anywhere in the table: ask for each one's cache lines before summing them.
-    for (std::size_t i = 0; i < tokens.size; ++i)
-        if (tokens.data[i] < rows) prefetch_floats(vectors.data() + static_cast<std::size_t>(tokens.data[i]) * dim, dim);
+    prefetch_vector_rows(tokens, vectors);  // the rows lie anywhere in the table
     for (std::size_t i = 0; i < tokens.size; ++i) {
         if (tokens.data[i] >= rows) continue;
         const float* row = vectors.data() + static_cast<std::size_t>(tokens.data[i]) * dim;

@@ -14,4 +14,7 @@ namespace newsclf {
 // the matrix add nothing. Returns that norm, by which a word's share of the direction is its row.
 float vector_direction(TokenSpan tokens, const Matrix& vectors, float* out);
 
+// Asks for the cache lines of the rows vector_direction(tokens, vectors, ...) will read.
+void prefetch_vector_rows(TokenSpan tokens, const Matrix& vectors);
+
 }  // namespace newsclf
