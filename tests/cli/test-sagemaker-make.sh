@@ -92,11 +92,24 @@ make -n -f $MAKEFILE TEST_DIR=rel/dir PORT=18080 train-local serve-local predict
 no_calls "make -n of the local targets"
 abs=$(pwd)/rel/dir
 grep -qxF "docker run -v $abs:/opt/ml --rm newsclf:latest train" "$SCRATCH/n" || fail "train-local does not run the image's train: $(cat "$SCRATCH/n")"
-grep -qxF "exec docker run -v $abs:/opt/ml -p 18080:8080 --rm newsclf:latest serve" "$SCRATCH/n" ||
+grep -qxF "exec docker run -p 18080:8080 -v $abs:/opt/ml --rm newsclf:latest serve" "$SCRATCH/n" ||
   fail "serve-local does not run the image's serve on PORT: $(cat "$SCRATCH/n")"
 grep -qF "rm -rf rel/dir/model/* rel/dir/output/*" "$SCRATCH/n" || fail "train-local does not empty model/ and output/"
 grep -qxF "curl -sS --fail-with-body -H 'Content-Type: application/json' --data-binary @scripts/sagemaker/input.json http://localhost:18080/invocations" "$SCRATCH/n" ||
   fail "predict-local does not post input.json to PORT: $(cat "$SCRATCH/n")"
+# Docker's own options: DOCKER_RUN_ARGS to both runs, DOCKER_BUILD_ARGS to the build, and on the
+# host's network the server listens on PORT itself.
+make -n -f $MAKEFILE TEST_DIR=rel/dir PORT=18080 NETWORK=host DOCKER_RUN_ARGS='--memory 512m --read-only' \
+  DOCKER_BUILD_ARGS='--network host' train-local serve-local image >"$SCRATCH/n2" 2>&1 ||
+  fail "make -n with NETWORK=host failed: $(cat "$SCRATCH/n2")"
+no_calls "make -n with NETWORK=host"
+grep -qxF "docker run --network host --memory 512m --read-only -v $abs:/opt/ml --rm newsclf:latest train" "$SCRATCH/n2" ||
+  fail "train-local with NETWORK=host and DOCKER_RUN_ARGS: $(cat "$SCRATCH/n2")"
+grep -qxF "exec docker run --network host -e SAGEMAKER_BIND_TO_PORT=18080 --memory 512m --read-only -v $abs:/opt/ml --rm newsclf:latest serve" "$SCRATCH/n2" ||
+  fail "serve-local with NETWORK=host should listen on PORT on the host's network: $(cat "$SCRATCH/n2")"
+grep -qxF "docker build --network host -t newsclf:latest ." "$SCRATCH/n2" || fail "image ignores DOCKER_BUILD_ARGS: $(cat "$SCRATCH/n2")"
+make -n -f $MAKEFILE TEST_DIR=rel/dir PORT=18080 NETWORK=mine serve-local | grep -qxF "exec docker run --network mine -p 18080:8080 -v $abs:/opt/ml --rm newsclf:latest serve" ||
+  fail "serve-local on a network of the user's should publish PORT"
 make -n -f $MAKEFILE IMAGE=other TAG=v2 train-local | grep -q -- '--rm other:v2 train$' || fail "train-local ignores IMAGE and TAG"
 
 # --- With NO_DOCKER=1 (make -n): the wrappers, the tools of BIN on PATH, NEWSCLF_OPT_ML, the port.
