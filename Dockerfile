@@ -14,6 +14,7 @@ WORKDIR /src
 COPY CMakeLists.txt ./
 COPY lib lib
 COPY tools tools
+COPY scripts/bash-completion.sh scripts/
 # Portable code (no -march=native): SageMaker's instance types differ in their CPUs.
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNEWSCLF_TESTS=OFF -DNEWSCLF_NATIVE=OFF \
  && cmake --build build -j"$(nproc)"

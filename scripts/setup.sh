@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make ninja-build pkg-config
   libcli11-dev libsimdjson-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
   zlib1g-dev liblzma-dev libboost-dev openmpi-bin libopenmpi-dev
   xz-utils gzip time jq man-db curl ccache

@@ -6,7 +6,7 @@
 # copied tools, the SageMaker settings (label, port, exec-form ENTRYPOINT) are there, and so are
 # MPI between hosts (openmpi-bin, openssh-server) and root's SSH login between them.
 # Then the same checks must fail on copies of the Dockerfile that lack one runtime package, or
-# openmpi-bin, or openssh-server.
+# openmpi-bin, or openssh-server, or that installs packages after copying files in.
 . "$(dirname "$0")/lib.sh"
 if [ -n "${NEWSCLF_SANITIZE:-}" ]; then
   echo "skipped: the image's tools are a Release build; these load the sanitizer's runtime"
@@ -38,7 +38,7 @@ mkdir -p "$SCRATCH/fake-bin"
 printf '#!/bin/sh\necho "$*" >> "%s/docker-called"\nexit 1\n' "$SCRATCH" >"$SCRATCH/fake-bin/docker"
 chmod +x "$SCRATCH/fake-bin/docker"
 export PATH="$SCRATCH/fake-bin:$PATH"
-for program in jq ldd dpkg dpkg-query realpath; do
+for program in jq ldd dpkg dpkg-query realpath ninja; do
   command -v "$program" >/dev/null || { echo "FAIL: $program is needed" >&2; exit 1; }
 done
 
@@ -178,6 +178,19 @@ check_dockerfile() {
   [[ "${from_lines[0]}" == "FROM debian:$codename "* ]] ||
     fail "the build stage should start from debian:$codename (this machine's release), not: ${from_lines[0]}"
 
+  # Layers in the order of how often they change: in each stage, the packages are installed
+  # before anything of the tree (or of the build stage) is copied, so that a change of the sources
+  # rebuilds from the copy on and never installs the packages again.
+  local -A copied_in_stage=()
+  for i in "${!all[@]}"; do
+    case "${all[i]}" in
+      "COPY "*) copied_in_stage[${stage_of[i]}]=1 ;;
+      "RUN "*"apt-get install"*)
+        [ -z "${copied_in_stage[${stage_of[i]}]:-}" ] ||
+          fail "stage $((stage_of[i] + 1)) installs packages after a COPY: a source change would install them again" ;;
+    esac
+  done
+
   # What each stage does.
   local line workdir="" build_dir="" build_workdir="" build_args=""
   local -a context_copies=() stage_copies=() runtime_runs=() envs=() labels=() exposes=() entrypoints=()
@@ -249,7 +262,9 @@ check_dockerfile() {
     done
   done
 
-  # --- The build stage: its copied sources configure with its options (test sources not needed).
+  # --- The build stage: its copied sources configure with its options (test sources not needed),
+  # and every file of the tree that the build reads is among them (Ninja's graph lists its inputs;
+  # the Dockerfile's make reads the same ones).
   [ -n "$build_dir" ] || fail "the build stage does not run cmake -S ... -B DIR"
   grep -q 'CMAKE_RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin' "$SRC/CMakeLists.txt" ||
     fail "CMakeLists.txt no longer puts the tools in the build directory's bin/"
@@ -259,8 +274,13 @@ check_dockerfile() {
     key="$build_dir $build_args $(cd "$build_context" && find . -type f | sort | xargs md5sum | md5sum)"
     if [ "$key" != "$CONFIGURED" ]; then
       # shellcheck disable=SC2086  # the -D options, one word each
-      if cmake -S "$build_context" -B "$SCRATCH/configured" $build_args >"$SCRATCH/configure.log" 2>&1; then
+      if cmake -G Ninja -S "$build_context" -B "$SCRATCH/configured" $build_args >"$SCRATCH/configure.log" 2>&1; then
         CONFIGURED=$key
+        local input
+        while read -r input; do
+          [[ "$input" == "$build_context/"* ]] && [ ! -e "$input" ] &&
+            fail "the build reads ${input#"$build_context/"}, which the build stage does not copy"
+        done < <(ninja -C "$SCRATCH/configured" -t inputs all 2>/dev/null | sort -u)
       else
         fail "the build stage's sources do not configure with $build_args: $(grep -A 4 'CMake Error' "$SCRATCH/configure.log" | head -n 10)"
       fi
@@ -459,6 +479,13 @@ for p in openmpi-bin openssh-server; do
   grep -qxF "FAIL: the runtime stage does not install $p" "$SCRATCH/no-$p.err" ||
     fail "the check does not notice a Dockerfile without $p ($mutant failures: $(head -c 500 "$SCRATCH/no-$p.err"))"
 done
+
+# ... and with the runtime stage's tools copied in before its packages are installed.
+awk '/^FROM .*slim/ { print; print "COPY --from=build /src/build/bin/newsclf-fit /opt/newsclf/bin/"; next } { print }' \
+  "$SRC/Dockerfile" >"$SCRATCH/Dockerfile.order"
+mutant=$( (failures=0; check_dockerfile "$SCRATCH/Dockerfile.order"; echo "$failures") 2>"$SCRATCH/order.err")
+grep -q "installs packages after a COPY" "$SCRATCH/order.err" ||
+  fail "the check does not notice packages installed after a COPY ($mutant failures: $(head -c 500 "$SCRATCH/order.err"))"
 
 [ ! -e "$SCRATCH/docker-called" ] || fail "docker was called: $(cat "$SCRATCH/docker-called")"
 finish
