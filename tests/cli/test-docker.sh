@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The SageMaker image built and run with Docker, through Makefile.sagemaker as its users run it:
+# image, test-dir, train-local; serve-local in the background, answering predict-local with the
+# workshop's input.json, JSON Lines and CSV; docker stop ending it with exit 0 within a second;
+# the container writing output/failure for a bad hyperparameter; train within --memory 512m; and
+# train and serve on a read-only root file system (--read-only --tmpfs /tmp). Prints the image's
+# size, its build time and the cold start (docker run to the first /ping answered 200).
+# Skipped (exit 77) where no Docker engine answers (scripts/setup.sh --docker starts one) or its
+# base image cannot be had, and in the sanitizer builds (the image builds its own Release tools).
+. "$(dirname "$0")/lib.sh"
+skip() { echo "skipped: $*"; exit 77; }
+[ -z "${NEWSCLF_SANITIZE:-}" ] || skip "the image holds a Release build of its own, not the sanitizer's tools"
+command -v docker >/dev/null || skip "no docker on PATH (scripts/setup.sh --docker)"
+docker info >/dev/null 2>&1 || skip "no Docker engine answers (scripts/setup.sh --docker starts one)"
+base=$(sed -n 's/^FROM \([^ ]*\).*/\1/p' "$NEWSCLF_SOURCE_DIR/Dockerfile" | sort -u)
+for image in $base; do
+  docker image inspect "$image" >/dev/null 2>&1 || docker pull -q "$image" >/dev/null 2>&1 ||
+    skip "the base image $image is neither here nor to be pulled (scripts/setup.sh --docker makes it)"
+done
+for program in curl jq make; do
+  command -v "$program" >/dev/null || { echo "FAIL: $program is needed" >&2; exit 1; }
+done
+
+cd "$NEWSCLF_SOURCE_DIR" || exit 1
+IMAGE=newsclf TAG=ctest
+NAME=newsclf-ctest-$$
+T="$SCRATCH/test_dir"
+# An engine without Docker's bridge (dockerd --bridge=none) builds and serves on the host's network.
+if docker network inspect bridge >/dev/null 2>&1; then network=() build_args=""; else network=(NETWORK=host) build_args="--network host"; fi
+docker_make() { make -s -f Makefile.sagemaker IMAGE=$IMAGE TAG=$TAG TEST_DIR="$T" "${network[@]}" "$@"; }
+cleanup() {
+  docker rm -f "$NAME" >/dev/null 2>&1
+  [ -z "${make_pid:-}" ] || kill "$make_pid" 2>/dev/null
+  # The container wrote as root into TEST_DIR.
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+# --- The image, from this tree.
+started=$(date +%s)
+if ! docker_make DOCKER_BUILD_ARGS="$build_args" image >"$SCRATCH/build.log" 2>&1; then
+  fail "make image failed: $(tail -n 20 "$SCRATCH/build.log")"
+  finish
+fi
+size=$(docker image inspect -f '{{.Size}}' "$IMAGE:$TAG")
+echo "image $IMAGE:$TAG built in $(( $(date +%s) - started )) s, $(( size / 1000000 )) MB"
+[ "$size" -lt 500000000 ] || fail "the image is $(( size / 1000000 )) MB; the runtime stage should hold only what the tools load"
+
+# --- train-local on the sample, as a SageMaker training job runs the image.
+if ! docker_make test-dir train-local >"$SCRATCH/train.out" 2>"$SCRATCH/train.err"; then
+  fail "train-local failed: $(tail -n 5 "$SCRATCH/train.err")"
+  finish
+fi
+[ -s "$T/model/newsclf.model" ] || fail "train-local left no model/newsclf.model"
+jq -e 'type == "object"' "$T/output/data/metrics.json" >/dev/null 2>&1 || fail "train-local left no JSON output/data/metrics.json"
+[ ! -e "$T/output/failure" ] || fail "train-local succeeded but wrote output/failure: $(cat "$T/output/failure")"
+[ "$(grep -c 'Epoch [12]/2 ' "$SCRATCH/train.out")" -eq 2 ] || fail "train-local should print two epoch lines: $(cat "$SCRATCH/train.out")"
+cp "$T/model/newsclf.model" "$SCRATCH/trained.model"
+
+# free_port: a port nothing listens on (curl exits 7 when it cannot connect).
+free_port() {
+  local candidate
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 40000))
+    curl -s -o /dev/null --max-time 1 "http://localhost:$candidate/"
+    [ $? -eq 7 ] && { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+
+# serve_up [DOCKER_RUN_ARGS...]: serve-local in the background as container $NAME on $port; sets
+# $make_pid and $cold_ms (make started to the first /ping answered 200). Fails when it does not
+# come up within 60 s.
+serve_up() {
+  port=$(free_port) || { fail "no free port found"; return 1; }
+  local start_ns i
+  start_ns=$(date +%s%N)
+  docker_make PORT="$port" DOCKER_RUN_ARGS="--name $NAME $*" serve-local >"$SCRATCH/serve.out" 2>"$SCRATCH/serve.err" &
+  make_pid=$!
+  for i in $(seq 1 600); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://localhost:$port/ping")" = 200 ]; then
+      cold_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+      return 0
+    fi
+    kill -0 "$make_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "serve-local did not answer GET /ping with 200 on port $port: $(tail -n 5 "$SCRATCH/serve.err")"
+  return 1
+}
+
+# serve_down: docker stop; serve-local (make) must end with exit 0, within a second of it.
+serve_down() {
+  local start_ns took status
+  start_ns=$(date +%s%N)
+  docker stop -t 10 "$NAME" >/dev/null || fail "docker stop $NAME failed"
+  took=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+  wait "$make_pid"
+  status=$?
+  make_pid=""
+  echo "docker stop: serve ended in $took ms, exit $status"
+  [ "$status" -eq 0 ] || fail "serve-local should exit 0 after docker stop, got $status: $(tail -n 5 "$SCRATCH/serve.err")"
+  [ "$took" -lt 1000 ] || fail "docker stop took $took ms; serve should end within 1 s of SIGTERM"
+}
+
+# predict CONTENT_TYPE INPUT: predict-local's answer on stdout.
+predict() { docker_make PORT="$port" CONTENT_TYPE="$1" INPUT="$2" predict-local; }
+
+# --- serve-local, and predict-local in the three request types of the workshop's clients.
+if serve_up; then
+  echo "cold start: $cold_ms ms from docker run to the first /ping answered 200"
+  shown=$(sed -n '/^\$ make \\-f Makefile.sagemaker predict\\-local$/{n;p;q}' man/newsclf-sagemaker.7)
+  answer=$(predict application/json scripts/sagemaker/input.json 2>&1)
+  [ "$answer" = "$shown" ] || fail "predict-local of input.json answered $answer; newsclf-sagemaker.7 shows $shown"
+  cut -f2 testdata/news.sample.tsv | head -n 5 | jq -R -c '{input: .}' >"$SCRATCH/five.jsonl"
+  predict application/jsonlines "$SCRATCH/five.jsonl" >"$SCRATCH/five.out" 2>&1
+  [ "$(jq -r .label "$SCRATCH/five.out" 2>/dev/null | grep -c '^[btem]$')" -eq 5 ] ||
+    fail "JSON Lines of 5 headlines should get 5 lines with a label: $(cat "$SCRATCH/five.out")"
+  cut -f2 testdata/news.sample.tsv | head -n 3 >"$SCRATCH/three.csv"
+  predict text/csv "$SCRATCH/three.csv" >"$SCRATCH/three.out" 2>&1
+  [ "$(grep -cE '^[btem],(0|1)(\.[0-9]+)?$' "$SCRATCH/three.out")" -eq 3 ] ||
+    fail "CSV of 3 headlines should get 3 lines of label,probability: $(cat "$SCRATCH/three.out")"
+  # The same answers as the tools of this tree give with the same model.
+  cut -f2 testdata/news.sample.tsv | head -n 5 | newsclf-predict -q -m "$SCRATCH/trained.model" --input-format lines |
+    jq -r .label >"$SCRATCH/five.want"
+  jq -r .label "$SCRATCH/five.out" | cmp -s - "$SCRATCH/five.want" ||
+    fail "the container's labels differ from newsclf-predict's with the same model"
+  serve_down
+fi
+
+# --- A bad hyperparameter: the container's train fails and says why in output/failure.
+jq '.epochs = "many"' scripts/sagemaker/hyperparameters.json >"$SCRATCH/bad.json"
+docker_make HYPERPARAMETERS="$SCRATCH/bad.json" test-dir >/dev/null 2>&1
+if docker_make train-local >"$SCRATCH/bad.out" 2>&1; then
+  fail "train-local with epochs \"many\" succeeded"
+else
+  grep -q epochs "$T/output/failure" 2>/dev/null ||
+    fail "output/failure should name the hyperparameter epochs: $(cat "$T/output/failure" 2>/dev/null)"
+fi
+[ ! -e "$T/model/newsclf.model" ] || fail "a failed training job left a model"
+docker_make test-dir >/dev/null 2>&1
+
+# --- Within 512 MB of memory (the limit seen from inside the container), the sample trains.
+limit=$(docker run --rm "${network[@]/NETWORK=/--network=}" --memory 512m --entrypoint cat "$IMAGE:$TAG" /sys/fs/cgroup/memory.max 2>/dev/null ||
+        docker run --rm "${network[@]/NETWORK=/--network=}" --memory 512m --entrypoint cat "$IMAGE:$TAG" /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null)
+[ "$limit" = 536870912 ] || fail "docker run --memory 512m should limit the container to 536870912 bytes, it sees: $limit"
+docker_make DOCKER_RUN_ARGS="--memory 512m" train-local >"$SCRATCH/mem.out" 2>&1 ||
+  fail "train-local within --memory 512m failed: $(tail -n 5 "$SCRATCH/mem.out")"
+[ -s "$T/model/newsclf.model" ] || fail "train-local within --memory 512m left no model"
+
+# --- A read-only root file system: train and serve write only to /opt/ml and /tmp.
+docker_make DOCKER_RUN_ARGS="--read-only --tmpfs /tmp" train-local >"$SCRATCH/ro.out" 2>&1 ||
+  fail "train-local on a read-only root failed: $(tail -n 5 "$SCRATCH/ro.out")"
+[ -s "$T/model/newsclf.model" ] || fail "train-local on a read-only root left no model"
+if serve_up --read-only --tmpfs /tmp; then
+  answer=$(predict application/json scripts/sagemaker/input.json 2>&1)
+  [ "$answer" = "$shown" ] || fail "serve on a read-only root answered $answer"
+  serve_down
+fi
+
+finish
