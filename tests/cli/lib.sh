@@ -32,6 +32,21 @@ stop_process() {
   stop_status=$?
 }
 
+# train_local MAKE_COMMAND...: `MAKE_COMMAND... test-dir train-local` on $T, then what the
+# workshop's training job leaves when it succeeds: model/newsclf.model, output/data/metrics.json,
+# no output/failure, two epoch lines on stdout. Returns 1 when make failed.
+train_local() {
+  if ! "$@" test-dir train-local >"$SCRATCH/train.out" 2>"$SCRATCH/train.err"; then
+    fail "test-dir train-local failed: $(tail -n 5 "$SCRATCH/train.err")"
+    return 1
+  fi
+  [ -s "$T/model/newsclf.model" ] || fail "train-local left no model/newsclf.model"
+  jq -e 'type == "object"' "$T/output/data/metrics.json" >/dev/null 2>&1 || fail "train-local left no JSON output/data/metrics.json"
+  [ ! -e "$T/output/failure" ] || fail "train-local succeeded but wrote output/failure: $(cat "$T/output/failure")"
+  [ "$(grep -c 'Epoch [12]/2 ' "$SCRATCH/train.out")" -eq 2 ] ||
+    fail "train-local should print two epoch lines on stdout: $(cat "$SCRATCH/train.out")"
+}
+
 finish() {
   if [ "$failures" -gt 0 ]; then echo "$failures failure(s)" >&2; exit 1; fi
   echo "ok"

@@ -47,14 +47,7 @@ echo "image $IMAGE:$TAG built in $(( $(date +%s) - started )) s, $(( size / 1000
 [ "$size" -lt 500000000 ] || fail "the image is $(( size / 1000000 )) MB; the runtime stage should hold only what the tools load"
 
 # --- train-local on the sample, as a SageMaker training job runs the image.
-if ! docker_make test-dir train-local >"$SCRATCH/train.out" 2>"$SCRATCH/train.err"; then
-  fail "train-local failed: $(tail -n 5 "$SCRATCH/train.err")"
-  finish
-fi
-[ -s "$T/model/newsclf.model" ] || fail "train-local left no model/newsclf.model"
-jq -e 'type == "object"' "$T/output/data/metrics.json" >/dev/null 2>&1 || fail "train-local left no JSON output/data/metrics.json"
-[ ! -e "$T/output/failure" ] || fail "train-local succeeded but wrote output/failure: $(cat "$T/output/failure")"
-[ "$(grep -c 'Epoch [12]/2 ' "$SCRATCH/train.out")" -eq 2 ] || fail "train-local should print two epoch lines: $(cat "$SCRATCH/train.out")"
+train_local docker_make || finish
 cp "$T/model/newsclf.model" "$SCRATCH/trained.model"
 
 # free_port: a port nothing listens on (curl exits 7 when it cannot connect).

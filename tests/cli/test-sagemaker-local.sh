@@ -13,14 +13,7 @@ T="$SCRATCH/test_dir"
 local_make() { make -s -f Makefile.sagemaker NO_DOCKER=1 BIN="$NEWSCLF_BIN" TEST_DIR="$T" "$@"; }
 
 # --- Train on the sample, as a SageMaker training job would.
-if ! local_make test-dir train-local >"$SCRATCH/train.out" 2>"$SCRATCH/train.err"; then
-  fail "test-dir train-local failed: $(tail -n 5 "$SCRATCH/train.err")"
-  finish
-fi
-[ -s "$T/model/newsclf.model" ] || fail "train-local left no model/newsclf.model"
-jq -e 'type == "object"' "$T/output/data/metrics.json" >/dev/null 2>&1 || fail "train-local left no JSON output/data/metrics.json"
-[ ! -e "$T/output/failure" ] || fail "train-local succeeded but wrote output/failure: $(cat "$T/output/failure")"
-[ "$(grep -c 'Epoch [12]/2 ' "$SCRATCH/train.out")" -eq 2 ] || fail "train-local should print two epoch lines on stdout: $(cat "$SCRATCH/train.out")"
+train_local local_make || finish
 
 # --- A port nothing listens on (curl exits 7 when it cannot connect).
 port=""
