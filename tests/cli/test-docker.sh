@@ -5,17 +5,17 @@
 # the container writing output/failure for a bad hyperparameter; train within --memory 512m; and
 # train and serve on a read-only root file system (--read-only --tmpfs /tmp). Prints the image's
 # size, its build time and the cold start (docker run to the first /ping answered 200).
-# Skipped (exit 77) where no Docker engine answers (scripts/setup.sh --docker starts one) or its
+# Skipped (exit 77) where no Docker engine answers (scripts/docker-engine.sh starts one) or its
 # base image cannot be had, and in the sanitizer builds (the image builds its own Release tools).
 . "$(dirname "$0")/lib.sh"
 skip() { echo "skipped: $*"; exit 77; }
 [ -z "${NEWSCLF_SANITIZE:-}" ] || skip "the image holds a Release build of its own, not the sanitizer's tools"
-command -v docker >/dev/null || skip "no docker on PATH (scripts/setup.sh --docker)"
-docker info >/dev/null 2>&1 || skip "no Docker engine answers (scripts/setup.sh --docker starts one)"
+command -v docker >/dev/null || skip "no docker on PATH (scripts/docker-engine.sh)"
+docker info >/dev/null 2>&1 || skip "no Docker engine answers (scripts/docker-engine.sh starts one)"
 base=$(sed -n 's/^FROM \([^ ]*\).*/\1/p' "$NEWSCLF_SOURCE_DIR/Dockerfile" | sort -u)
 for image in $base; do
   docker image inspect "$image" >/dev/null 2>&1 || docker pull -q "$image" >/dev/null 2>&1 ||
-    skip "the base image $image is neither here nor to be pulled (scripts/setup.sh --docker makes it)"
+    skip "the base image $image is neither here nor to be pulled (scripts/docker-engine.sh makes it)"
 done
 for program in curl jq make; do
   command -v "$program" >/dev/null || { echo "FAIL: $program is needed" >&2; exit 1; }
