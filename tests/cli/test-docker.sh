@@ -2,8 +2,9 @@
 # The SageMaker image built and run with Docker, through Makefile.sagemaker as its users run it:
 # image, test-dir, train-local; serve-local in the background, answering predict-local with the
 # workshop's input.json, JSON Lines and CSV; docker stop ending it with exit 0 within a second;
-# the container writing output/failure for a bad hyperparameter; train within --memory 512m; and
-# train and serve on a read-only root file system (--read-only --tmpfs /tmp). Prints the image's
+# the container writing output/failure for a bad hyperparameter; train within --memory 512m;
+# train and serve on a read-only root file system (--read-only --tmpfs /tmp); and an MPI job
+# training the bag over two containers, each its own host, joined by a veth pair. Prints the image's
 # size, its build time and the cold start (docker run to the first /ping answered 200).
 # Skipped (exit 77) where no Docker engine answers (scripts/docker-engine.sh starts one) or its
 # base image cannot be had, and in the sanitizer builds (the image builds its own Release tools).
@@ -149,6 +150,67 @@ if serve_up --read-only --tmpfs /tmp; then
   answer=$(predict application/json scripts/sagemaker/input.json 2>&1)
   [ "$answer" = "$shown" ] || fail "serve on a read-only root answered $answer"
   serve_down
+fi
+
+# --- Two hosts: one MPI job training the bag over two containers of the image, algo-1 and algo-2,
+# each in a network namespace of its own joined to the other's by a veth pair; the first one's
+# mpirun starts the second one's process through the sshd that train starts there, as on
+# SageMaker. The model equals, scored on every sample row, the one two processes of one container
+# train (the bag averages its weights over the processes; one thread each).
+bag='"arch": "bag", "validation_split": "0.2", "buckets": "65536", "threads": "1", "seed": "2", "sagemaker_mpi_enabled": "true"'
+# mpi_job DIR HOST HOSTS EXTRA: an /opt/ml tree for HOST of the job's HOSTS (a JSON array).
+mpi_job() {
+  mkdir -p "$1/input/config" "$1/input/data/training"
+  cp testdata/news.sample.tsv "$1/input/data/training/newsCorpora.csv"
+  cp testdata/glove.sample.100d.txt.xz "$1/input/data/training/"
+  printf '{"current_host": "%s", "hosts": %s}\n' "$2" "$3" >"$1/input/config/resourceconfig.json"
+  printf '{%s%s}\n' "$bag" "$4" >"$1/input/config/hyperparameters.json"
+}
+veth=ncd$(( $$ % 100000 ))
+net=10.232.$(( $$ % 200 + 20 ))
+hosts_down() {
+  docker rm -f "$NAME-algo-1" "$NAME-algo-2" "$NAME-alone" >/dev/null 2>&1
+  ip link del "${veth}a" >/dev/null 2>&1
+}
+trap 'hosts_down; cleanup' EXIT
+if [ "$(id -u)" != 0 ] || ! command -v nsenter >/dev/null || ! command -v ip >/dev/null; then
+  echo "two hosts: left out: joining the containers' network namespaces needs root, ip and nsenter"
+else
+  for h in 1 2; do mpi_job "$SCRATCH/algo-$h" "algo-$h" '["algo-1", "algo-2"]' ""; done
+  for h in 2 1; do
+    docker run -d --name "$NAME-algo-$h" --hostname "algo-$h" --network none \
+      --add-host "algo-1:$net.1" --add-host "algo-2:$net.2" -v "$SCRATCH/algo-$h:/opt/ml" "$IMAGE:$TAG" train >/dev/null ||
+      fail "docker run of algo-$h failed"
+  done
+  # The first host waits for the second one's sshd: the link may come up after both have started.
+  pid1=$(docker inspect -f '{{.State.Pid}}' "$NAME-algo-1") pid2=$(docker inspect -f '{{.State.Pid}}' "$NAME-algo-2")
+  if ip link add "${veth}a" type veth peer name "${veth}b" && ip link set "${veth}a" netns "$pid1" &&
+     ip link set "${veth}b" netns "$pid2" &&
+     nsenter -t "$pid1" -n ip addr add "$net.1/24" dev "${veth}a" && nsenter -t "$pid1" -n ip link set "${veth}a" up &&
+     nsenter -t "$pid2" -n ip addr add "$net.2/24" dev "${veth}b" && nsenter -t "$pid2" -n ip link set "${veth}b" up; then
+    first=$(timeout 300 docker wait "$NAME-algo-1") second=$(timeout 60 docker wait "$NAME-algo-2")
+    docker logs "$NAME-algo-1" >"$SCRATCH/algo-1.log" 2>&1
+    docker logs "$NAME-algo-2" >"$SCRATCH/algo-2.log" 2>&1
+    [ "$first" = 0 ] || fail "two hosts: algo-1's train exited ${first:-(still running)}: $(tail -n 5 "$SCRATCH/algo-1.log")"
+    [ "$second" = 0 ] || fail "two hosts: algo-2's train exited ${second:-(still running)}: $(tail -n 5 "$SCRATCH/algo-2.log")"
+    grep -q -- "mpirun --hostfile [^ ]* -np 2 " "$SCRATCH/algo-1.log" ||
+      fail "two hosts: algo-1 did not start mpirun over both hosts: $(head -n 5 "$SCRATCH/algo-1.log")"
+    grep -q "started /usr/sbin/sshd" "$SCRATCH/algo-2.log" ||
+      fail "two hosts: algo-2 did not start its sshd: $(head -n 5 "$SCRATCH/algo-2.log")"
+    grep -q 'the job.s processes have ended' "$SCRATCH/algo-2.log" ||
+      fail "two hosts: algo-2 did not wait for the job's processes: $(tail -n 5 "$SCRATCH/algo-2.log")"
+    [ -s "$SCRATCH/algo-1/model/newsclf.model" ] || fail "two hosts: algo-1 wrote no model"
+    [ ! -e "$SCRATCH/algo-2/model/newsclf.model" ] || fail "two hosts: algo-2 wrote a model"
+    mpi_job "$SCRATCH/alone" algo-1 '["algo-1"]' ', "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"'
+    docker run --name "$NAME-alone" "${network[@]/NETWORK=/--network=}" -v "$SCRATCH/alone:/opt/ml" "$IMAGE:$TAG" train >"$SCRATCH/alone.log" 2>&1 ||
+      fail "two processes in one container failed: $(tail -n 5 "$SCRATCH/alone.log")"
+    cmp -s <(newsclf-eval -q -m "$SCRATCH/algo-1/model" testdata/news.sample.tsv) \
+           <(newsclf-eval -q -m "$SCRATCH/alone/model" testdata/news.sample.tsv) ||
+      fail "two hosts: the bag trained over two containers differs from the one of two processes in one"
+    echo "two hosts: algo-1 and algo-2 trained the bag over MPI; validation accuracy $(jq .final.val_accuracy "$SCRATCH/algo-1/output/data/metrics.json")"
+  else
+    fail "two hosts: cannot join the containers' network namespaces with a veth pair"
+  fi
 fi
 
 finish
