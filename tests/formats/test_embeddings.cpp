@@ -4,7 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "newsclf/base/error.hpp"
 #include "newsclf/io/input_bytes.hpp"
@@ -160,4 +163,43 @@ TEST_CASE("vector_file_dimension: a .vec header's, or the values of the first li
     CHECK_THROWS_AS(vector_file_dimension("", "g.txt"), DataError);
     CHECK_THROWS_AS(vector_file_dimension("the\n", "g.txt"), DataError);
     CHECK_THROWS_AS(vector_file_dimension("2 0\n", "g.vec"), DataError);
+}
+
+TEST_CASE("pieces of a file read on 2 or 3 threads give the one-thread matrix, duplicates and errors alike") {
+    // About 5 MB of vectors (one piece on one thread, six of about 1 MB on more): words of the
+    // vocabulary and others, most given many times far apart (the last vector counts), empty lines.
+    std::vector<std::string> words;
+    for (int i = 0; i < 300; ++i) words.push_back("w" + std::to_string(i));
+    const Vocabulary v(words);
+    std::mt19937 rng(7);
+    std::string text;
+    for (int line = 0; line < 80000; ++line) {
+        if (line > 0 && rng() % 50 == 0) {
+            text += "\n";
+            continue;
+        }
+        text += "w" + std::to_string(rng() % 600);  // half of them outside the vocabulary
+        for (int d = 0; d < 8; ++d) text += " " + std::to_string(static_cast<int>(rng() % 20000) - 10000) + "e-4";
+        text += "\n";
+    }
+    const EmbeddingMatrix one = build_embedding_matrix(text, "r.txt", v, 301, 8, 1);
+    CHECK(one.found == 300);
+    for (std::size_t threads : {2, 3}) {
+        const EmbeddingMatrix many = build_embedding_matrix(text, "r.txt", v, 301, 8, threads);
+        CHECK(many.weights == one.weights);
+        CHECK(many.found == one.found);
+        CHECK(many.vectors == one.vectors);
+    }
+    // Two bad lines of vocabulary words, in different pieces: the first one is named.
+    std::string bad = text;
+    const std::size_t late = bad.find("\nw1 ", bad.size() * 3 / 4), early = bad.find("\nw2 ", bad.size() / 3);
+    REQUIRE(late != std::string::npos);
+    REQUIRE(early != std::string::npos);
+    bad.replace(late + 4, 1, "x");
+    bad.replace(early + 4, 1, "y");
+    const std::size_t early_line = static_cast<std::size_t>(std::count(bad.begin(), bad.begin() + early + 1, '\n')) + 1;
+    const std::string want = message_of<DataError>([&] { build_embedding_matrix(bad, "r.txt", v, 301, 8, 1); });
+    CHECK(contains(want, "r.txt:" + std::to_string(early_line) + ":"));
+    for (std::size_t threads : {2, 3})
+        CHECK(message_of<DataError>([&] { build_embedding_matrix(bad, "r.txt", v, 301, 8, threads); }) == want);
 }

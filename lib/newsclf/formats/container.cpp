@@ -368,7 +368,8 @@ std::string make_trailer(std::uint64_t body_length, std::uint64_t items, std::ui
     return std::move(w.bytes());
 }
 
-std::string_view verify_trailer(std::string_view bytes, const std::string& source, std::uint64_t* items) {
+std::string_view verify_trailer(std::string_view bytes, const std::string& source, std::uint64_t* items,
+                                std::uint32_t* body_crc) {
     if (bytes.size() < format::trailer_size ||
         bytes.substr(bytes.size() - format::trailer_size, format::trailer_magic.size()) != format::trailer_magic)
         throw FormatError(source + ": truncated: the end marker is missing (" + std::to_string(bytes.size()) +
@@ -383,6 +384,7 @@ std::string_view verify_trailer(std::string_view bytes, const std::string& sourc
                           std::to_string(body.size()) + " precede it; the file is damaged, so re-create it");
     if (crc32_of(body) != crc) throw FormatError(source + ": checksum mismatch: the file is corrupt; re-create it");
     if (items) *items = count;
+    if (body_crc) *body_crc = crc;
     return body;
 }
 

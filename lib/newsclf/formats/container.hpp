@@ -124,7 +124,9 @@ std::string make_trailer(std::uint64_t body_length, std::uint64_t items, std::ui
 std::uint32_t crc32_of(std::string_view bytes, std::uint32_t crc = 0);
 // The CRC-32 of a's bytes followed by b's, from their CRCs and b's length.
 std::uint32_t crc32_joined(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t length_b);
-// Checks the trailer of a whole container; returns the body (without trailer) and its item count.
-std::string_view verify_trailer(std::string_view bytes, const std::string& source, std::uint64_t* items);
+// Checks the trailer of a whole container; returns the body (without trailer), its item count
+// and, when body_crc is given, its CRC-32 (checked against the body's).
+std::string_view verify_trailer(std::string_view bytes, const std::string& source, std::uint64_t* items,
+                                std::uint32_t* body_crc = nullptr);
 
 }  // namespace newsclf

@@ -23,8 +23,11 @@ constexpr std::size_t default_vector_dimension = 100;
 std::size_t vector_file_dimension(std::string_view vector_text, const std::string& source);
 
 // rows: at least vocabulary.size() + 1. dimension: what the matrix needs; a file of another
-// dimension is a DataError naming its line.
+// dimension is a DataError naming its line. A word given twice keeps its last vector; of several
+// bad lines, the first is named. Read on `threads` threads (0: one per CPU), with the same result
+// whatever their number.
 EmbeddingMatrix build_embedding_matrix(std::string_view vector_text, const std::string& source,
-                                       const Vocabulary& vocabulary, std::size_t rows, std::size_t dimension);
+                                       const Vocabulary& vocabulary, std::size_t rows, std::size_t dimension,
+                                       std::size_t threads = 0);
 
 }  // namespace newsclf

@@ -131,8 +131,7 @@ TokenStream parse_token_stream(std::string_view bytes, const std::string& source
     std::uint64_t count = 0;
     ByteReader probe(bytes, source);  // kind and version first: another kind or a newer file fails its trailer check
     read_magic(probe, format::tokens_kind, format::tokens_major);
-    std::string_view body = verify_trailer(bytes, source, &count);
-    ts.checksum = crc32_of(body);
+    std::string_view body = verify_trailer(bytes, source, &count, &ts.checksum);
     ByteReader r(body, source);
     Header h = read_header(r, format::tokens_kind, format::tokens_major);
     ts.info.max_words = meta_u64(h.metadata, "max_words", source);
