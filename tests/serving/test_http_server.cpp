@@ -205,6 +205,20 @@ TEST_CASE("serve_request_bytes answers a connection's bytes as the server does, 
         CHECK(serve_request_bytes("POST /a HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc", 1024, echo).empty());
         CHECK(serve_request_bytes("GET /a HTTP/1.1\r\nHost: x\r\n", 1024, echo).empty());
     }
+    SUBCASE("the bytes of answers: status line, Server, Content-Type, Allow, Connection, Content-Length") {
+        const auto answer = [](HttpResponse r) { return [r](const HttpRequest&) { return r; }; };
+        CHECK(serve_request_bytes("GET /ping HTTP/1.1\r\n\r\n", 1024, answer({})) ==
+              "HTTP/1.1 200 OK\r\nServer: newsclf\r\nContent-Length: 0\r\n\r\n");
+        CHECK(serve_request_bytes("GET /x HTTP/1.1\r\nConnection: close\r\n\r\n", 1024,
+                                  answer(error_response(405, "no"))) ==
+              "HTTP/1.1 405 Method Not Allowed\r\nServer: newsclf\r\nContent-Type: application/json\r\n"
+              "Connection: close\r\nContent-Length: 14\r\n\r\n{\"error\":\"no\"}");
+        HttpResponse allowed = error_response(405, "no");
+        allowed.allow = "POST";
+        CHECK(serve_request_bytes("HEAD /x HTTP/1.0\r\n\r\n", 1024, answer(allowed)) ==
+              "HTTP/1.1 405 Method Not Allowed\r\nServer: newsclf\r\nContent-Type: application/json\r\n"
+              "Allow: POST\r\nConnection: close\r\nContent-Length: 14\r\n\r\n");
+    }
     SUBCASE("a handler that throws is a 500") {
         const std::string out = serve_request_bytes("GET / HTTP/1.1\r\n\r\n", 1024, [](const HttpRequest&) -> HttpResponse {
             throw std::runtime_error("boom");

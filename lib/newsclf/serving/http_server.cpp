@@ -7,7 +7,6 @@
 #include <boost/beast/http.hpp>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -31,7 +30,6 @@ class Session;
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 
 using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 
 // The handler's answer to a whole request; an exception from it is a 500.
 HttpResponse handle_request(const Request& request, const RequestHandler& handler) {
@@ -55,16 +53,35 @@ std::optional<HttpResponse> read_error_answer(beast::error_code ec, std::size_t 
     return std::nullopt;
 }
 
-Response make_response(HttpResponse answer, bool keep_alive, bool head) {
-    Response response(static_cast<http::status>(answer.status), 11);
-    response.set(http::field::server, "newsclf");
-    if (!answer.content_type.empty()) response.set(http::field::content_type, answer.content_type);
-    if (!answer.allow.empty()) response.set(http::field::allow, answer.allow);
-    response.body() = std::move(answer.body);
-    response.keep_alive(keep_alive);
-    response.prepare_payload();
-    if (head) response.body().clear();
-    return response;
+// An answer as it goes on the wire, written here rather than by Beast's serializer (which builds
+// a field list a request): the status line, Server, Content-Type and Allow when there are any,
+// Connection: close when the connection ends after it, Content-Length, then the body (none for
+// HEAD, its length still given); the bytes Beast wrote for the same answer.
+struct WireResponse {
+    std::string bytes;
+    int status = 200;
+    std::size_t body_bytes = 0;  // of the body sent
+    bool keep_alive = true;
+};
+
+WireResponse wire_response(const HttpResponse& answer, bool keep_alive, bool head) {
+    WireResponse w;
+    w.status = answer.status;
+    w.keep_alive = keep_alive;
+    w.body_bytes = head ? 0 : answer.body.size();
+    std::string& out = w.bytes;
+    out.reserve(160 + w.body_bytes);
+    out += "HTTP/1.1 ";
+    out += std::to_string(answer.status);
+    out += ' ';
+    out += view(http::obsolete_reason(static_cast<http::status>(answer.status)));
+    out += "\r\nServer: newsclf\r\n";
+    if (!answer.content_type.empty()) out += "Content-Type: " + answer.content_type + "\r\n";
+    if (!answer.allow.empty()) out += "Allow: " + answer.allow + "\r\n";
+    if (!keep_alive) out += "Connection: close\r\n";
+    out += "Content-Length: " + std::to_string(answer.body.size()) + "\r\n\r\n";
+    if (!head) out += answer.body;
+    return w;
 }
 
 }  // namespace
@@ -193,26 +210,24 @@ private:
         busy_ = true;
         started_ = Clock::now();
         unread_input_ = true;
-        respond(std::move(*answer), false, false);
+        respond(*answer, false, false);
     }
 
-    void respond(HttpResponse answer, bool keep_alive, bool head) {
-        response_.emplace(make_response(std::move(answer), keep_alive && !server_.stopping, head));
+    void respond(const HttpResponse& answer, bool keep_alive, bool head) {
+        response_ = wire_response(answer, keep_alive && !server_.stopping, head);
         stream_.expires_after(server_.settings.timeout);
-        http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->on_write(ec);
-        });
+        asio::async_write(stream_, asio::buffer(response_.bytes),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
         auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
         if (server_.settings.access_log)
             server_.access_log.record(view(parser_->get().method_string()), view(parser_->get().target()),
-                                      response_->result_int(), response_->body().size(), took);
+                                      response_.status, response_.body_bytes, took);
         busy_ = false;
         if (!ec && unread_input_) return linger();
-        if (ec || !response_->keep_alive()) return close();
-        response_.reset();
+        if (ec || !response_.keep_alive) return close();
         read_header();
     }
 
@@ -246,7 +261,7 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::empty_body>> continue_;
-    std::optional<Response> response_;
+    WireResponse response_;
     bool busy_ = false;
     bool unread_input_ = false;  // a refused request's body may still be arriving
     static constexpr std::size_t discard_bytes = 65536;
@@ -399,18 +414,16 @@ std::string serve_request_bytes(std::string_view bytes, std::size_t max_body_byt
             }
             if (ec) break;
         }
-        std::ostringstream response;
         if (ec) {
             std::optional<HttpResponse> answer = read_error_answer(ec, max_body_bytes);
-            if (answer) response << make_response(std::move(*answer), false, false);
-            return out + response.str();
+            if (answer) out += wire_response(*answer, false, false).bytes;
+            return out;
         }
         const Request& request = parser.get();
-        Response r = make_response(handle_request(request, handler), request.keep_alive(),
-                                   request.method() == http::verb::head);
-        response << r;
-        out += response.str();
-        if (!r.keep_alive()) return out;
+        const WireResponse r = wire_response(handle_request(request, handler), request.keep_alive(),
+                                             request.method() == http::verb::head);
+        out += r.bytes;
+        if (!r.keep_alive) return out;
     }
 }
 
