@@ -37,12 +37,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- The image, from this tree.
+# --- The image, from this tree. Its build stage is tagged too ($TAG-build), so that its layers,
+# the packages' above all, stay as the next build's cache; the images of the test's last build
+# are then removed, unless something else holds them (a storage driver such as vfs keeps a whole
+# copy of the file system a layer, gigabytes a build).
+previous=$(docker image inspect -f '{{.Id}}' "$IMAGE:$TAG" "$IMAGE:$TAG-build" 2>/dev/null)
 started=$(date +%s)
 if ! docker_make DOCKER_BUILD_ARGS="$build_args" image >"$SCRATCH/build.log" 2>&1; then
   fail "make image failed: $(tail -n 20 "$SCRATCH/build.log")"
   finish
 fi
+# shellcheck disable=SC2086  # the options, a word each
+docker build -q $build_args --target build -t "$IMAGE:$TAG-build" . >/dev/null 2>&1 || fail "cannot tag the build stage"
+current=$(docker image inspect -f '{{.Id}}' "$IMAGE:$TAG" "$IMAGE:$TAG-build" 2>/dev/null)
+for id in $previous; do
+  grep -qxF "$id" <<<"$current" || docker rmi "$id" >/dev/null 2>&1 || true
+done
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE:$TAG")
 echo "image $IMAGE:$TAG built in $(( $(date +%s) - started )) s, $(( size / 1000000 )) MB"
 [ "$size" -lt 500000000 ] || fail "the image is $(( size / 1000000 )) MB; the runtime stage should hold only what the tools load"
