@@ -10,15 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "docker-engine: run as root (it installs packages and starts dockerd)" >&2; exit 2; }
 
+# install PACKAGE...: called only for programs found missing.
 install() {
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ "${#missing[@]}" -eq 0 ] && return 0
-  echo "docker-engine: installing ${missing[*]}" >&2
+  echo "docker-engine: installing $*" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 if ! docker info >/dev/null 2>&1; then
@@ -38,7 +34,7 @@ for image in $(sed -n 's/^FROM \([^ ]*\).*/\1/p' Dockerfile | sort -u); do
     *) echo "docker-engine: cannot pull $image and does not know how to make it" >&2; exit 1 ;;
   esac
   if ! docker image inspect debian:bookworm >/dev/null 2>&1; then
-    install debootstrap
+    command -v debootstrap >/dev/null || install debootstrap
     echo "docker-engine: making debian:bookworm with debootstrap" >&2
     root=$(mktemp -d)
     debootstrap --variant=minbase bookworm "$root" >/dev/null

@@ -47,6 +47,29 @@ train_local() {
     fail "train-local should print two epoch lines on stdout: $(cat "$SCRATCH/train.out")"
 }
 
+# free_port: prints a TCP port of localhost that nothing listens on (curl exits 7 when it cannot
+# connect); fails when 50 tries found none.
+free_port() {
+  local candidate
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 40000))
+    curl -s -o /dev/null --max-time 1 "http://localhost:$candidate/"
+    [ $? -eq 7 ] && { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+
+# sagemaker_job DIR HOST HOSTS HYPERPARAMETERS: an /opt/ml tree in DIR for HOST of a training job
+# over HOSTS (a JSON array): the sample and its word vectors in the training channel,
+# resourceconfig.json, and hyperparameters.json of the JSON members HYPERPARAMETERS.
+sagemaker_job() {
+  mkdir -p "$1/input/config" "$1/input/data/training"
+  cp "$TESTDATA/news.sample.tsv" "$1/input/data/training/newsCorpora.csv"
+  cp "$TESTDATA/glove.sample.100d.txt.xz" "$1/input/data/training/"
+  printf '{"current_host": "%s", "hosts": %s}\n' "$2" "$3" >"$1/input/config/resourceconfig.json"
+  printf '{%s}\n' "$4" >"$1/input/config/hyperparameters.json"
+}
+
 finish() {
   if [ "$failures" -gt 0 ]; then echo "$failures failure(s)" >&2; exit 1; fi
   echo "ok"

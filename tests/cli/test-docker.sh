@@ -61,17 +61,6 @@ echo "image $IMAGE:$TAG built in $(( $(date +%s) - started )) s, $(( size / 1000
 train_local docker_make || finish
 cp "$T/model/newsclf.model" "$SCRATCH/trained.model"
 
-# free_port: a port nothing listens on (curl exits 7 when it cannot connect).
-free_port() {
-  local candidate
-  for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    curl -s -o /dev/null --max-time 1 "http://localhost:$candidate/"
-    [ $? -eq 7 ] && { echo "$candidate"; return 0; }
-  done
-  return 1
-}
-
 # serve_up [DOCKER_RUN_ARGS...]: serve-local in the background as container $NAME on $port; sets
 # $make_pid and $cold_ms (make started to the first /ping answered 200). Fails when it does not
 # come up within 60 s.
@@ -168,14 +157,6 @@ fi
 # SageMaker. The model equals, scored on every sample row, the one two processes of one container
 # train (the bag averages its weights over the processes; one thread each).
 bag='"arch": "bag", "validation_split": "0.2", "buckets": "65536", "threads": "1", "seed": "2", "sagemaker_mpi_enabled": "true"'
-# mpi_job DIR HOST HOSTS EXTRA: an /opt/ml tree for HOST of the job's HOSTS (a JSON array).
-mpi_job() {
-  mkdir -p "$1/input/config" "$1/input/data/training"
-  cp testdata/news.sample.tsv "$1/input/data/training/newsCorpora.csv"
-  cp testdata/glove.sample.100d.txt.xz "$1/input/data/training/"
-  printf '{"current_host": "%s", "hosts": %s}\n' "$2" "$3" >"$1/input/config/resourceconfig.json"
-  printf '{%s%s}\n' "$bag" "$4" >"$1/input/config/hyperparameters.json"
-}
 veth=ncd$(( $$ % 100000 ))
 net=10.232.$(( $$ % 200 + 20 ))
 hosts_down() {
@@ -186,7 +167,7 @@ trap 'hosts_down; cleanup' EXIT
 if [ "$(id -u)" != 0 ] || ! command -v nsenter >/dev/null || ! command -v ip >/dev/null; then
   echo "two hosts: left out: joining the containers' network namespaces needs root, ip and nsenter"
 else
-  for h in 1 2; do mpi_job "$SCRATCH/algo-$h" "algo-$h" '["algo-1", "algo-2"]' ""; done
+  for h in 1 2; do sagemaker_job "$SCRATCH/algo-$h" "algo-$h" '["algo-1", "algo-2"]' "$bag"; done
   for h in 2 1; do
     docker run -d --name "$NAME-algo-$h" --hostname "algo-$h" --network none \
       --add-host "algo-1:$net.1" --add-host "algo-2:$net.2" -v "$SCRATCH/algo-$h:/opt/ml" "$IMAGE:$TAG" train >/dev/null ||
@@ -211,7 +192,8 @@ else
       fail "two hosts: algo-2 did not wait for the job's processes: $(tail -n 5 "$SCRATCH/algo-2.log")"
     [ -s "$SCRATCH/algo-1/model/newsclf.model" ] || fail "two hosts: algo-1 wrote no model"
     [ ! -e "$SCRATCH/algo-2/model/newsclf.model" ] || fail "two hosts: algo-2 wrote a model"
-    mpi_job "$SCRATCH/alone" algo-1 '["algo-1"]' ', "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"'
+    sagemaker_job "$SCRATCH/alone" algo-1 '["algo-1"]' \
+      "$bag"', "sagemaker_mpi_num_of_processes_per_host": "2", "sagemaker_mpi_custom_mpi_options": "--oversubscribe"'
     docker run --name "$NAME-alone" "${network[@]/NETWORK=/--network=}" -v "$SCRATCH/alone:/opt/ml" "$IMAGE:$TAG" train >"$SCRATCH/alone.log" 2>&1 ||
       fail "two processes in one container failed: $(tail -n 5 "$SCRATCH/alone.log")"
     cmp -s <(newsclf-eval -q -m "$SCRATCH/algo-1/model" testdata/news.sample.tsv) \

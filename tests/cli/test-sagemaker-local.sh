@@ -15,14 +15,8 @@ local_make() { make -s -f Makefile.sagemaker NO_DOCKER=1 BIN="$NEWSCLF_BIN" TEST
 # --- Train on the sample, as a SageMaker training job would.
 train_local local_make || finish
 
-# --- A port nothing listens on (curl exits 7 when it cannot connect).
-port=""
-for _ in $(seq 1 50); do
-  candidate=$((20000 + RANDOM % 40000))
-  curl -s -o /dev/null --max-time 1 "http://localhost:$candidate/"
-  [ $? -eq 7 ] && { port=$candidate; break; }
-done
-[ -n "$port" ] || { fail "no free port found"; finish; }
+# --- A port nothing listens on.
+port=$(free_port) || { fail "no free port found"; finish; }
 
 # --- serve-local in the background; the recipe execs, so make's child is the server itself.
 make -s -f Makefile.sagemaker NO_DOCKER=1 BIN="$NEWSCLF_BIN" TEST_DIR="$T" PORT="$port" serve-local \

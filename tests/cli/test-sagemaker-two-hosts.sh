@@ -17,22 +17,14 @@ trap 'two_hosts_down; rm -rf "$SCRATCH"' EXIT
 two_hosts_up "nclf$$" "10.231.$(($$ % 200 + 20))" || skip "$two_hosts_missing"
 
 cd "$SCRATCH" || exit 1
-# job DIR HOST HOSTS HYPERPARAMETERS: an /opt/ml tree for HOST of the job's HOSTS (a JSON array).
-job() {
-  mkdir -p "$1/input/config" "$1/input/data/training"
-  cp "$TESTDATA/news.sample.tsv" "$1/input/data/training/newsCorpora.csv"
-  cp "$TESTDATA/glove.sample.100d.txt.xz" "$1/input/data/training/"
-  printf '{"current_host": "%s", "hosts": %s}\n' "$2" "$3" >"$1/input/config/resourceconfig.json"
-  printf '{%s}\n' "$4" >"$1/input/config/hyperparameters.json"
-}
 mpi="\"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_custom_mpi_options\": \"$mpi_options\""
 
 # run_job NAME HYPERPARAMETERS: the worker first (it waits for mpirun's processes), then the first
 # host; their exit statuses in $first and $second.
 run_job() {
   rm -rf "$1.algo1" "$1.algo2"
-  job "$1.algo1" "$h1" "[\"$h1\", \"$h2\"]" "$2, $mpi"
-  job "$1.algo2" "$h2" "[\"$h1\", \"$h2\"]" "$2, $mpi"
+  sagemaker_job "$1.algo1" "$h1" "[\"$h1\", \"$h2\"]" "$2, $mpi"
+  sagemaker_job "$1.algo2" "$h2" "[\"$h1\", \"$h2\"]" "$2, $mpi"
   # No sshd on the worker (the agent is `ip netns exec`), so that none is left running here.
   on_host "$h2" env NEWSCLF_OPT_ML="$PWD/$1.algo2" NEWSCLF_SSHD="$SCRATCH/no-sshd" timeout 60 "$TRAIN" >"$1.algo2.out" 2>"$1.algo2.err" </dev/null &
   local worker=$!
@@ -61,7 +53,7 @@ two_hosts() {
     fail "$name: the first host did not start mpirun over both hosts: $(head -3 "$name.algo1.err")"
   grep -q 'the job.s processes have ended' "$name.algo2.err" ||
     fail "$name: the second host did not wait for the job's processes: $(cat "$name.algo2.err")"
-  job "$name.alone" algo-1 '["algo-1"]' "$hps"
+  sagemaker_job "$name.alone" algo-1 '["algo-1"]' "$hps"
   NEWSCLF_OPT_ML="$PWD/$name.alone" "$TRAIN" >"$name.alone.out" 2>"$name.alone.err" </dev/null ||
     fail "$name: the one-host job failed: $(tail -3 "$name.alone.err")"
   two=$(jq .final.val_accuracy "$name.algo1/output/data/metrics.json")
@@ -78,7 +70,7 @@ two_hosts mlp '"epochs": "2", "hidden_units": "32"'
 # compares the mean of three seeds, here one seed is taken.)
 bag='"arch": "bag", "validation_split": "0.2", "buckets": "65536", "threads": "1", "seed": "2"'
 two_hosts bag "$bag"
-job bag.local algo-1 '["algo-1"]' "$bag, \"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_num_of_processes_per_host\": \"2\", \"sagemaker_mpi_custom_mpi_options\": \"--oversubscribe\""
+sagemaker_job bag.local algo-1 '["algo-1"]' "$bag, \"sagemaker_mpi_enabled\": \"true\", \"sagemaker_mpi_num_of_processes_per_host\": \"2\", \"sagemaker_mpi_custom_mpi_options\": \"--oversubscribe\""
 NEWSCLF_OPT_ML="$PWD/bag.local" "$TRAIN" >bag.local.out 2>bag.local.err </dev/null ||
   fail "the bag on two processes of one host failed: $(tail -3 bag.local.err)"
 # Scored on every sample row (log-loss to all its digits), the two models agree.

@@ -76,10 +76,17 @@ WireResponse wire_response(const HttpResponse& answer, bool keep_alive, bool hea
     out += ' ';
     out += view(http::obsolete_reason(static_cast<http::status>(answer.status)));
     out += "\r\nServer: newsclf\r\n";
-    if (!answer.content_type.empty()) out += "Content-Type: " + answer.content_type + "\r\n";
-    if (!answer.allow.empty()) out += "Allow: " + answer.allow + "\r\n";
-    if (!keep_alive) out += "Connection: close\r\n";
-    out += "Content-Length: " + std::to_string(answer.body.size()) + "\r\n\r\n";
+    auto field = [&out](std::string_view name, std::string_view value) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    };
+    if (!answer.content_type.empty()) field("Content-Type", answer.content_type);
+    if (!answer.allow.empty()) field("Allow", answer.allow);
+    if (!keep_alive) field("Connection", "close");
+    field("Content-Length", std::to_string(answer.body.size()));
+    out += "\r\n";
     if (!head) out += answer.body;
     return w;
 }

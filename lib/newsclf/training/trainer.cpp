@@ -160,9 +160,7 @@ private:
 std::vector<float> predict_rows(const Network& network, const float* params, const TokenCorpus& corpus,
                                 const std::vector<std::size_t>& rows, std::size_t threads) {
     std::vector<float> out(rows.size() * label_count);
-    const std::size_t batches = (rows.size() + prediction_batch - 1) / prediction_batch;
-    parallel_for(resolve_threads(threads), batches, [&](std::size_t k) {
-        const std::size_t begin = k * prediction_batch, end = std::min(rows.size(), begin + prediction_batch);
+    parallel_ranges(resolve_threads(threads), rows.size(), prediction_batch, [&](std::size_t begin, std::size_t end) {
         std::vector<std::int8_t> labels;
         TokenBatch batch = gather(corpus, rows, begin, end, labels);
         network.predict(params, batch, out.data() + begin * label_count);
